@@ -1,0 +1,28 @@
+// Package application holds Taskstream's use cases. app.go is only the registry of handlers that
+// the ports call; each handler lives in its own file under command/ or query/.
+package application
+
+import (
+	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/application/query"
+)
+
+// Application is every use case, ready to call.
+type Application struct {
+	Commands Commands
+	Queries  Queries
+}
+
+// Commands change state.
+type Commands struct {
+	CreateTodo  command.CreateTodoHandler
+	IngestTodos command.IngestTodosHandler
+	UpdateTodo  command.UpdateTodoHandler
+	DeleteTodo  command.DeleteTodoHandler
+}
+
+// Queries read state.
+type Queries struct {
+	GetTodo   query.GetTodoHandler
+	ListTodos query.ListTodosHandler
+}

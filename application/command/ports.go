@@ -1,0 +1,27 @@
+package command
+
+import (
+	"context"
+	"time"
+
+	"github.com/taskstream/taskstream/domain/todo"
+)
+
+// TodoEvents publishes the to-do context's events. Implementations return only after the broker
+// has acknowledged the event durably (for Kafka: all in-sync replicas).
+type TodoEvents interface {
+	CreateRequested(ctx context.Context, t *todo.Todo, meta EventMeta) error
+}
+
+// EventMeta is what every event carries besides its payload: the request's correlation id and
+// W3C trace context, so one request can be followed through the broker and the consumers.
+type EventMeta struct {
+	CorrelationID string
+	TraceParent   string
+}
+
+// Clock tells the time; tests pass a fixed one.
+type Clock func() time.Time
+
+// IDs makes new entity ids (UUIDv7, so ids sort by creation time).
+type IDs func() string

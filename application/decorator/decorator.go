@@ -1,0 +1,53 @@
+// Package decorator wraps use-case handlers with the cross-cutting concerns every handler gets
+// (logging and metrics), so that handlers hold only their use case.
+package decorator
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// Handler is a use case: a command or a query that takes In and returns Out.
+type Handler[In, Out any] interface {
+	Handle(ctx context.Context, in In) (Out, error)
+}
+
+// Metrics records the outcome of a handler call. Implementations must be safe for concurrent use.
+type Metrics interface {
+	ObserveHandler(name string, took time.Duration, err error)
+}
+
+// Apply wraps h so that every call is logged at debug level (warn on error) and measured.
+func Apply[In, Out any](name string, h Handler[In, Out], logger *slog.Logger, metrics Metrics) Handler[In, Out] {
+	if h == nil || logger == nil || metrics == nil {
+		panic("decorator: nil handler, logger or metrics")
+	}
+	return observed[In, Out]{name: name, base: h, logger: logger, metrics: metrics}
+}
+
+type observed[In, Out any] struct {
+	name    string
+	base    Handler[In, Out]
+	logger  *slog.Logger
+	metrics Metrics
+}
+
+func (o observed[In, Out]) Handle(ctx context.Context, in In) (Out, error) {
+	start := time.Now()
+	out, err := o.base.Handle(ctx, in)
+	took := time.Since(start)
+	o.metrics.ObserveHandler(o.name, took, err)
+	if err != nil {
+		o.logger.WarnContext(ctx, "use case failed", "handler", o.name, "took", took, "error", err)
+	} else if o.logger.Enabled(ctx, slog.LevelDebug) {
+		o.logger.DebugContext(ctx, "use case done", "handler", o.name, "took", took)
+	}
+	return out, err
+}
+
+// NopMetrics discards measurements; for tests and tools.
+type NopMetrics struct{}
+
+// ObserveHandler does nothing.
+func (NopMetrics) ObserveHandler(string, time.Duration, error) {}

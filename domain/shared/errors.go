@@ -1,0 +1,92 @@
+package shared
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an error so that the edges (HTTP, messaging) can map it once, in one place.
+type Kind int
+
+// The kinds of error the domain and application layers report.
+const (
+	// KindInternal is an unexpected failure; its details are not shown to users.
+	KindInternal Kind = iota
+	// KindInvalid means the input breaks a rule; the message says which.
+	KindInvalid
+	// KindNotFound means the entity does not exist or belongs to another user.
+	KindNotFound
+	// KindConflict means the request conflicts with the current state.
+	KindConflict
+	// KindPreconditionFailed means an optimistic-concurrency check failed.
+	KindPreconditionFailed
+	// KindUnauthenticated means the caller could not be identified.
+	KindUnauthenticated
+	// KindUnavailable means a dependency (database, broker) cannot take the request now.
+	KindUnavailable
+)
+
+// String returns the slug of the kind, used as the problem type in API errors.
+func (k Kind) String() string {
+	switch k {
+	case KindInvalid:
+		return "invalid"
+	case KindNotFound:
+		return "not-found"
+	case KindConflict:
+		return "conflict"
+	case KindPreconditionFailed:
+		return "precondition-failed"
+	case KindUnauthenticated:
+		return "unauthenticated"
+	case KindUnavailable:
+		return "unavailable"
+	default:
+		return "internal"
+	}
+}
+
+// Error is an error with a kind, an optional field it concerns, and a message safe to show users.
+type Error struct {
+	Kind    Kind
+	Field   string
+	Message string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	msg := e.Message
+	if e.Field != "" {
+		msg = e.Field + ": " + msg
+	}
+	if e.Err != nil {
+		return msg + ": " + e.Err.Error()
+	}
+	return msg
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Invalid reports that field breaks a rule.
+func Invalid(field, format string, args ...any) error {
+	return &Error{Kind: KindInvalid, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// NotFound reports that the named entity does not exist for the caller.
+func NotFound(entity string) error {
+	return &Error{Kind: KindNotFound, Message: entity + " not found"}
+}
+
+// Unavailable wraps err from a dependency that cannot take the request now.
+func Unavailable(message string, err error) error {
+	return &Error{Kind: KindUnavailable, Message: message, Err: err}
+}
+
+// KindOf returns the kind of err, KindInternal when it carries none.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindInternal
+}
