@@ -1,0 +1,220 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the taskstream binary.
+type Config struct {
+	// HTTPAddr is where the API listens (HTTP_ADDR, default ":8080").
+	HTTPAddr string
+	// DatabaseURL selects PostgreSQL (DATABASE_URL); empty means the in-memory repositories.
+	DatabaseURL string
+	// MigrateOnStart applies the migrations before serving (MIGRATE_ON_START, default false).
+	MigrateOnStart bool
+	// ShutdownTimeout bounds graceful shutdown (SHUTDOWN_TIMEOUT, default 20s).
+	ShutdownTimeout time.Duration
+	// LogLevel is debug, info, warn or error (LOG_LEVEL, default info).
+	LogLevel slog.Level
+	// LogFormat is json or text (LOG_FORMAT, default json).
+	LogFormat string
+
+	Broker Broker
+	Kafka  Kafka
+	Topics Topics
+	Groups Groups
+	Ingest Ingest
+	Auth   Auth
+}
+
+// Broker names the message broker.
+type Broker string
+
+// The brokers Taskstream can run on.
+const (
+	BrokerKafka     Broker = "kafka"
+	BrokerGoChannel Broker = "gochannel"
+)
+
+// Kafka holds the connection settings of the Kafka client, shared by producers and consumers.
+type Kafka struct {
+	// Brokers is KAFKA_BROKERS or KAFKA_BOOTSTRAP_SERVERS, comma-separated host:port pairs.
+	Brokers []string
+	// ClientID is KAFKA_CLIENT_ID (default "taskstream").
+	ClientID string
+	// SecurityProtocol is PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (KAFKA_SECURITY_PROTOCOL).
+	SecurityProtocol string
+	// SASLMechanism is PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (KAFKA_SASL_MECHANISM).
+	SASLMechanism string
+	// SASLUsername and SASLPassword are KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD.
+	SASLUsername string
+	SASLPassword string
+	// TLS files (KAFKA_TLS_CA_FILE, KAFKA_TLS_CERT_FILE, KAFKA_TLS_KEY_FILE) and
+	// KAFKA_TLS_INSECURE_SKIP_VERIFY, used with SSL and SASL_SSL.
+	TLSCAFile             string
+	TLSCertFile           string
+	TLSKeyFile            string
+	TLSInsecureSkipVerify bool
+}
+
+// Topics are the topic names (KAFKA_TOPIC_*), the designs' names by default.
+type Topics struct {
+	// TodoCreate is KAFKA_TOPIC_TODO_CREATE (default "todo-create").
+	TodoCreate string
+	// Poison is KAFKA_TOPIC_POISON (default "taskstream.poison"): messages no consumer could
+	// process, with the reason in the reason_poisoned header.
+	Poison string
+}
+
+// Groups are the consumer-group names (KAFKA_CONSUMER_GROUP_*).
+type Groups struct {
+	// Todo is KAFKA_CONSUMER_GROUP_TODO (default "todo").
+	Todo string
+}
+
+// Ingest tunes the to-do worker's batches. A batch is handed to the database when it holds
+// MaxRecords, when MaxWait has passed since its first record, or when no record came for Linger.
+type Ingest struct {
+	// MaxRecords is TODO_BATCH_MAX_RECORDS (default 5000).
+	MaxRecords int
+	// MaxWait is TODO_BATCH_MAX_WAIT (default 10s).
+	MaxWait time.Duration
+	// Linger is TODO_BATCH_LINGER (default 50ms).
+	Linger time.Duration
+}
+
+// Auth configures bearer-token checks.
+type Auth struct {
+	// JWTSecret is AUTH_JWT_SECRET: the HS256 key, at least 32 bytes. Empty in the embedded
+	// default means a random one is made at start.
+	JWTSecret string
+	// JWKSURL is AUTH_JWKS_URL: an identity provider's key set for RS256 tokens.
+	JWKSURL string
+	// Issuer and Audience (AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE) are checked when set.
+	Issuer   string
+	Audience string
+}
+
+// Embedded reports whether nothing external is configured: in-memory repositories and
+// GoChannel, so nothing survives a restart.
+func (c Config) Embedded() bool { return c.DatabaseURL == "" && c.Broker == BrokerGoChannel }
+
+// Load reads the configuration through lookup (os.LookupEnv in production).
+func Load(lookup func(string) (string, bool)) (Config, error) {
+	r := reader{lookup: lookup}
+	c := Config{
+		HTTPAddr:        r.str("HTTP_ADDR", ":8080"),
+		DatabaseURL:     r.str("DATABASE_URL", ""),
+		MigrateOnStart:  r.boolean("MIGRATE_ON_START", false),
+		ShutdownTimeout: r.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
+		LogLevel:        r.level("LOG_LEVEL", slog.LevelInfo),
+		LogFormat:       r.oneOf("LOG_FORMAT", "json", "json", "text"),
+		Kafka:           r.kafka(),
+		Topics: Topics{
+			TodoCreate: r.name("KAFKA_TOPIC_TODO_CREATE", "todo-create"),
+			Poison:     r.name("KAFKA_TOPIC_POISON", "taskstream.poison"),
+		},
+		Groups: Groups{Todo: r.name("KAFKA_CONSUMER_GROUP_TODO", "todo")},
+		Ingest: Ingest{
+			MaxRecords: r.integer("TODO_BATCH_MAX_RECORDS", 5000, 1, 100000),
+			MaxWait:    r.duration("TODO_BATCH_MAX_WAIT", 10*time.Second),
+			Linger:     r.duration("TODO_BATCH_LINGER", 50*time.Millisecond),
+		},
+		Auth: Auth{
+			JWTSecret: r.str("AUTH_JWT_SECRET", ""),
+			JWKSURL:   r.str("AUTH_JWKS_URL", ""),
+			Issuer:    r.str("AUTH_JWT_ISSUER", ""),
+			Audience:  r.str("AUTH_JWT_AUDIENCE", ""),
+		},
+	}
+	c.Broker = r.broker(c.Kafka.Brokers)
+	r.check(c)
+	if len(r.errs) > 0 {
+		return Config{}, fmt.Errorf("configuration: %w", errors.Join(r.errs...))
+	}
+	return c, nil
+}
+
+func (r *reader) kafka() Kafka {
+	brokers := r.str("KAFKA_BROKERS", "")
+	if brokers == "" {
+		brokers = r.str("KAFKA_BOOTSTRAP_SERVERS", "")
+	}
+	k := Kafka{
+		Brokers:               splitList(brokers),
+		ClientID:              r.str("KAFKA_CLIENT_ID", "taskstream"),
+		SecurityProtocol:      r.oneOf("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT", "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"),
+		SASLMechanism:         r.oneOf("KAFKA_SASL_MECHANISM", "", "", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"),
+		SASLUsername:          r.str("KAFKA_SASL_USERNAME", ""),
+		SASLPassword:          r.str("KAFKA_SASL_PASSWORD", ""),
+		TLSCAFile:             r.str("KAFKA_TLS_CA_FILE", ""),
+		TLSCertFile:           r.str("KAFKA_TLS_CERT_FILE", ""),
+		TLSKeyFile:            r.str("KAFKA_TLS_KEY_FILE", ""),
+		TLSInsecureSkipVerify: r.boolean("KAFKA_TLS_INSECURE_SKIP_VERIFY", false),
+	}
+	for _, b := range k.Brokers {
+		if i := strings.LastIndexByte(b, ':'); i <= 0 || i == len(b)-1 {
+			r.fail("KAFKA_BROKERS", "%q is not host:port", b)
+		}
+	}
+	return k
+}
+
+// broker picks the broker: BROKER when set, else Kafka when brokers are configured and
+// KAFKA_ENABLED is not false, else GoChannel.
+func (r *reader) broker(brokers []string) Broker {
+	enabled := r.boolean("KAFKA_ENABLED", true)
+	def := string(BrokerGoChannel)
+	if enabled && len(brokers) > 0 {
+		def = string(BrokerKafka)
+	}
+	b := Broker(r.oneOf("BROKER", def, string(BrokerKafka), string(BrokerGoChannel)))
+	if b == BrokerKafka && !enabled {
+		r.fail("BROKER", "is kafka but KAFKA_ENABLED is false")
+	}
+	if b == BrokerKafka && len(brokers) == 0 {
+		r.fail("KAFKA_BROKERS", "must be set when BROKER is kafka")
+	}
+	return b
+}
+
+// check validates the rules that span several variables.
+func (r *reader) check(c Config) {
+	k := c.Kafka
+	sasl := strings.HasPrefix(k.SecurityProtocol, "SASL_")
+	if sasl && k.SASLMechanism == "" {
+		r.fail("KAFKA_SASL_MECHANISM", "must be set when KAFKA_SECURITY_PROTOCOL is %s", k.SecurityProtocol)
+	}
+	if sasl && (k.SASLUsername == "" || k.SASLPassword == "") {
+		r.fail("KAFKA_SASL_USERNAME", "and KAFKA_SASL_PASSWORD must be set when KAFKA_SECURITY_PROTOCOL is %s", k.SecurityProtocol)
+	}
+	if (k.TLSCertFile == "") != (k.TLSKeyFile == "") {
+		r.fail("KAFKA_TLS_CERT_FILE", "and KAFKA_TLS_KEY_FILE must be set together")
+	}
+	if s := c.Auth.JWTSecret; s != "" && len(s) < 32 {
+		r.fail("AUTH_JWT_SECRET", "must be at least 32 bytes, got %d", len(s))
+	}
+	if c.Auth.JWTSecret == "" && c.Auth.JWKSURL == "" && !c.Embedded() {
+		r.fail("AUTH_JWT_SECRET", "or AUTH_JWKS_URL must be set when DATABASE_URL or Kafka is configured")
+	}
+	if c.Ingest.Linger <= 0 || c.Ingest.MaxWait <= 0 || c.Ingest.Linger > c.Ingest.MaxWait {
+		r.fail("TODO_BATCH_LINGER", "must be positive and at most TODO_BATCH_MAX_WAIT")
+	}
+	if c.ShutdownTimeout <= 0 {
+		r.fail("SHUTDOWN_TIMEOUT", "must be positive")
+	}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}

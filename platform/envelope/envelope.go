@@ -1,0 +1,100 @@
+// Package envelope puts events into Watermill messages and takes them out again. The metadata
+// follows the CloudEvents Kafka binding (ce_* headers in binary mode), so consumers written in
+// other languages can read Taskstream's events without a Go library.
+package envelope
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/google/uuid"
+)
+
+// Metadata keys. With the Kafka adapter each one becomes a record header.
+const (
+	KeySpecVersion   = "ce_specversion"
+	KeyID            = "ce_id"
+	KeyType          = "ce_type"
+	KeySource        = "ce_source"
+	KeyTime          = "ce_time"
+	KeySchemaVersion = "ce_schemaversion"
+	KeyUserID        = "ce_userid"
+	// KeyPartitionKey is the CloudEvents partitioning extension: the user id, so one user's
+	// events stay in order on one partition.
+	KeyPartitionKey  = "ce_partitionkey"
+	KeyCorrelationID = "ce_correlationid"
+	KeyTraceParent   = "ce_traceparent"
+	KeyContentType   = "content-type"
+)
+
+// Source is the ce_source of every event Taskstream emits.
+const Source = "taskstream"
+
+// Event describes one event to wrap.
+type Event struct {
+	Type          string
+	SchemaVersion string
+	UserID        string
+	CorrelationID string
+	TraceParent   string
+	Time          time.Time
+	Payload       any
+}
+
+// New wraps e in a message with a fresh UUIDv7 id and a JSON payload.
+func New(e Event) (*message.Message, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, fmt.Errorf("new event id: %w", err)
+	}
+	payload, err := json.Marshal(e.Payload)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s payload: %w", e.Type, err)
+	}
+	msg := message.NewMessage(id.String(), payload)
+	msg.Metadata = message.Metadata{
+		KeySpecVersion:   "1.0",
+		KeyID:            msg.UUID,
+		KeyType:          e.Type,
+		KeySource:        Source,
+		KeyTime:          e.Time.UTC().Format(time.RFC3339Nano),
+		KeySchemaVersion: e.SchemaVersion,
+		KeyUserID:        e.UserID,
+		KeyPartitionKey:  e.UserID,
+		KeyContentType:   "application/json",
+	}
+	if e.CorrelationID != "" {
+		msg.Metadata[KeyCorrelationID] = e.CorrelationID
+	}
+	if e.TraceParent != "" {
+		msg.Metadata[KeyTraceParent] = e.TraceParent
+	}
+	return msg, nil
+}
+
+// Decode checks that msg carries an event of wantType and decodes its JSON payload into v,
+// refusing unknown fields and trailing data. Its errors say what is wrong with the message,
+// for the poison topic's reason header.
+func Decode(msg *message.Message, wantType string, v any) error {
+	if got := msg.Metadata.Get(KeyType); got != wantType {
+		return fmt.Errorf("event type %q, want %q", got, wantType)
+	}
+	dec := json.NewDecoder(bytes.NewReader(msg.Payload))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("decode %s payload: %w", wantType, err)
+	}
+	if dec.More() {
+		return errors.New("decode " + wantType + " payload: trailing data after the JSON value")
+	}
+	return nil
+}
+
+// PartitionKey returns the key a broker partitions msg by: its user id.
+func PartitionKey(_ string, msg *message.Message) (string, error) {
+	return msg.Metadata.Get(KeyPartitionKey), nil
+}
