@@ -1,0 +1,4 @@
+// Package kafka is the outbound Kafka adapter: the sarama client configuration shared by every
+// producer and consumer (security, SASL, TLS), the Watermill publisher, the batch subscriber the
+// to-do worker reads with, and a readiness check.
+package kafka

@@ -1,0 +1,27 @@
+package kafka
+
+import (
+	"log/slog"
+
+	"github.com/ThreeDotsLabs/watermill"
+	wmkafka "github.com/ThreeDotsLabs/watermill-kafka/v3/pkg/kafka"
+	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/taskstream/taskstream/config"
+	"github.com/taskstream/taskstream/platform/envelope"
+)
+
+// NewPublisher returns Watermill's Kafka publisher on the durable producer settings, keying each
+// record by the event's user id. Publish returns once all in-sync replicas hold the records. One
+// publisher serves the whole process: concurrent callers share the producer's batches.
+func NewPublisher(c config.Kafka, logger *slog.Logger) (message.Publisher, error) {
+	sc, err := ProducerConfig(c)
+	if err != nil {
+		return nil, err
+	}
+	return wmkafka.NewPublisher(wmkafka.PublisherConfig{
+		Brokers:               c.Brokers,
+		Marshaler:             wmkafka.NewWithPartitioningMarshaler(envelope.PartitionKey),
+		OverwriteSaramaConfig: sc,
+	}, watermill.NewSlogLogger(logger))
+}

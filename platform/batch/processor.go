@@ -1,0 +1,106 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+)
+
+// Processor runs a Handler on a batch the way every batch subscriber must: retry the whole batch
+// with exponential backoff while the handler fails, then park the rejected messages in the
+// poison topic. Subscribers acknowledge the batch only after Process returned nil.
+type Processor struct {
+	// Name is the handler's name, a public contract (it is in the poison header and metrics).
+	Name string
+	// Group is the consumer group, written to the subscriber_poisoned header.
+	Group string
+	// Handler processes the batches.
+	Handler Handler
+	// Poison receives the rejected messages on PoisonTopic, with Watermill's poison headers.
+	Poison      message.Publisher
+	PoisonTopic string
+	// InitialBackoff (default 100ms) doubles after each failed try up to MaxBackoff (default 10s).
+	InitialBackoff time.Duration
+	MaxBackoff     time.Duration
+	Logger         *slog.Logger
+	Metrics        Metrics
+}
+
+// Validate reports a missing dependency and sets the default backoff.
+func (p *Processor) Validate() error {
+	if p.Name == "" || p.Handler == nil || p.Poison == nil || p.PoisonTopic == "" || p.Logger == nil || p.Metrics == nil {
+		return errors.New("batch processor: name, handler, poison publisher and topic, logger and metrics are required")
+	}
+	if p.InitialBackoff <= 0 {
+		p.InitialBackoff = 100 * time.Millisecond
+	}
+	if p.MaxBackoff < p.InitialBackoff {
+		p.MaxBackoff = 10 * time.Second
+	}
+	return nil
+}
+
+// Process handles msgs from topic until the handler succeeds and the rejected messages are
+// parked. It returns an error only when ctx ends first; then nothing may be acknowledged.
+func (p *Processor) Process(ctx context.Context, topic string, msgs []*message.Message) error {
+	backoff := p.InitialBackoff
+	for attempt := 1; ; attempt++ {
+		start := time.Now()
+		rejected, err := p.Handler(ctx, msgs)
+		p.Metrics.ObserveBatch(p.Name, len(msgs), len(rejected), err, time.Since(start).Seconds())
+		if err == nil {
+			return p.park(ctx, topic, rejected)
+		}
+		p.Logger.WarnContext(ctx, "batch failed, will retry", "handler", p.Name, "size", len(msgs),
+			"attempt", attempt, "retry_in", backoff, "error", err)
+		if err := sleep(ctx, backoff); err != nil {
+			return err
+		}
+		backoff = min(2*backoff, p.MaxBackoff)
+	}
+}
+
+// park publishes the rejected messages to the poison topic, retrying until it works.
+func (p *Processor) park(ctx context.Context, topic string, rejected []Rejected) error {
+	if len(rejected) == 0 {
+		return nil
+	}
+	poisoned := make([]*message.Message, len(rejected))
+	for i, r := range rejected {
+		m := r.Message.Copy()
+		m.Metadata.Set(middleware.ReasonForPoisonedKey, r.Reason.Error())
+		m.Metadata.Set(middleware.PoisonedTopicKey, topic)
+		m.Metadata.Set(middleware.PoisonedHandlerKey, p.Name)
+		m.Metadata.Set(middleware.PoisonedSubscriberKey, p.Group)
+		poisoned[i] = m
+		p.Logger.WarnContext(ctx, "message parked in the poison topic", "handler", p.Name,
+			"message_id", m.UUID, "poison_topic", p.PoisonTopic, "reason", r.Reason.Error())
+	}
+	backoff := p.InitialBackoff
+	for {
+		err := p.Poison.Publish(p.PoisonTopic, poisoned...)
+		if err == nil {
+			return nil
+		}
+		p.Logger.ErrorContext(ctx, "cannot park messages, will retry", "handler", p.Name, "error", err)
+		if err := sleep(ctx, backoff); err != nil {
+			return err
+		}
+		backoff = min(2*backoff, p.MaxBackoff)
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
