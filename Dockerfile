@@ -1,0 +1,15 @@
+# Taskstream: one static binary (subcommands all, api, worker, relay, migrate, ...).
+#   docker build -t taskstream .     or     docker compose up --build
+FROM golang:1.26 AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/taskstream ./cmd/taskstream
+
+FROM gcr.io/distroless/static:nonroot
+COPY --from=build /out/taskstream /taskstream
+USER nonroot:nonroot
+EXPOSE 8080
+ENTRYPOINT ["/taskstream"]
+CMD ["all"]
