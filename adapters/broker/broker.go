@@ -1,0 +1,96 @@
+package broker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/IBM/sarama"
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
+
+	"github.com/taskstream/taskstream/adapters/kafka"
+	"github.com/taskstream/taskstream/config"
+	"github.com/taskstream/taskstream/platform/batch"
+)
+
+// Broker is the configured message broker: one publisher for the process, batch subscribers per
+// consumer group, and a readiness check.
+type Broker struct {
+	kind      config.Broker
+	kafka     config.Kafka
+	publisher message.Publisher
+	channel   *gochannel.GoChannel
+	logger    *slog.Logger
+}
+
+// New connects to the broker cfg names. The returned cleanup closes the publisher, flushing
+// what it holds.
+func New(cfg config.Config, logger *slog.Logger) (*Broker, func(), error) {
+	b := &Broker{kind: cfg.Broker, kafka: cfg.Kafka, logger: logger}
+	switch cfg.Broker {
+	case config.BrokerKafka:
+		pub, err := kafka.NewPublisher(cfg.Kafka, logger)
+		if err != nil {
+			return nil, nil, fmt.Errorf("connect to Kafka at %v: %w", cfg.Kafka.Brokers, err)
+		}
+		b.publisher = pub
+	case config.BrokerGoChannel:
+		b.channel = gochannel.NewGoChannel(gochannel.Config{OutputChannelBuffer: 1024}, watermill.NewSlogLogger(logger))
+		b.publisher = b.channel
+	default:
+		return nil, nil, fmt.Errorf("unknown broker %q", cfg.Broker)
+	}
+	cleanup := func() {
+		if err := b.publisher.Close(); err != nil {
+			logger.Warn("closing the publisher", "error", err)
+		}
+	}
+	return b, cleanup, nil
+}
+
+// Kind names the broker.
+func (b *Broker) Kind() config.Broker { return b.kind }
+
+// Publisher returns the process's publisher. It is safe for concurrent use.
+func (b *Broker) Publisher() message.Publisher { return b.publisher }
+
+// BatchSubscriber returns a batch subscriber on topic for consumer group bc.Group: Kafka's own
+// batch consumer, or one message at a time on GoChannel.
+func (b *Broker) BatchSubscriber(ctx context.Context, topic string, bc kafka.BatchConfig, p batch.Processor) (batch.Subscriber, error) {
+	if b.kind == config.BrokerKafka {
+		return kafka.NewBatchSubscriber(b.kafka, bc, p)
+	}
+	p.Group = bc.Group
+	return NewPerMessageSubscriber(ctx, b.channel, topic, p)
+}
+
+// Check reports whether the broker answers: for Kafka, a metadata request to the cluster.
+func (b *Broker) Check(ctx context.Context) error {
+	if b.kind != config.BrokerKafka {
+		return nil
+	}
+	sc, err := kafka.ConsumerConfig(b.kafka)
+	if err != nil {
+		return err
+	}
+	sc.Net.DialTimeout = 2 * time.Second
+	sc.Metadata.Retry.Max = 0
+	done := make(chan error, 1)
+	go func() {
+		client, err := sarama.NewClient(b.kafka.Brokers, sc)
+		if err == nil {
+			err = client.Close()
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return errors.New("kafka did not answer in time")
+	}
+}

@@ -1,0 +1,60 @@
+// Command taskstream is the one binary of Taskstream. Its subcommands run the parts:
+//
+//	taskstream [all]          API and workers in one process (the default)
+//	taskstream api            the HTTP API only
+//	taskstream worker         the consumers only
+//	taskstream migrate        apply the database migrations and exit
+//	taskstream token --user ID [--ttl 24h]   print a bearer token signed with AUTH_JWT_SECRET
+//
+// Configuration comes from environment variables; see README.md.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "taskstream:", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	name := "all"
+	if len(args) > 0 {
+		name, args = args[0], args[1:]
+	}
+	switch name {
+	case "all", "api", "worker":
+		return serve(ctx, name, args)
+	case "migrate":
+		return migrate(ctx, args)
+	case "token":
+		return token(args)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	default:
+		return fmt.Errorf("unknown subcommand %q\n%s", name, usage)
+	}
+}
+
+const usage = `usage: taskstream [subcommand]
+
+subcommands:
+  all       run the API and the workers in one process (default)
+  api       run the HTTP API
+  worker    run the consumers (to-do ingest)
+  migrate   apply the database migrations to DATABASE_URL and exit
+  token     print a bearer token: token --user ID [--ttl 24h]
+
+Settings are environment variables; see README.md.
+`

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/taskstream/taskstream/config"
+	"github.com/taskstream/taskstream/di"
+	httpport "github.com/taskstream/taskstream/ports/http"
+)
+
+// serve runs the API, the workers or both until ctx is cancelled, then shuts down gracefully:
+// stop taking requests, let in-flight requests and batches finish, flush the producer.
+func serve(ctx context.Context, part string, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("%s takes no arguments, got %v", part, args)
+	}
+	cfg, err := config.Load(os.LookupEnv)
+	if err != nil {
+		return err
+	}
+	if cfg.Broker == config.BrokerGoChannel && part != "all" {
+		return fmt.Errorf("%s alone needs a broker shared between processes: set KAFKA_BROKERS, or run `taskstream all`", part)
+	}
+	logger := newLogger(cfg)
+	if err := prepareEmbedded(&cfg, logger); err != nil {
+		return err
+	}
+	svc, cleanup, err := di.NewService(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 1+len(svc.Workers))
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	if part != "api" {
+		for _, w := range svc.Workers {
+			wg.Go(func() {
+				logger.Info("worker started", "worker", w.Name)
+				if err := w.Run(workCtx); err != nil {
+					errs <- fmt.Errorf("worker %s: %w", w.Name, err)
+				}
+			})
+		}
+	}
+	var srv *http.Server
+	if part != "worker" {
+		if srv, err = startHTTP(cfg, svc.HTTP, logger, errs); err != nil {
+			stopWork()
+			return err
+		}
+	}
+	logger.Info("taskstream started", "part", part, "broker", cfg.Broker, "postgres", cfg.DatabaseURL != "")
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	case runErr = <-errs:
+		logger.Error("stopping after a failure", "error", runErr)
+	}
+	shutdown(cfg, srv, stopWork, &wg, logger)
+	return runErr
+}
+
+func startHTTP(cfg config.Config, h http.Handler, logger *slog.Logger, errs chan<- error) (*http.Server, error) {
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return nil, fmt.Errorf("HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs <- fmt.Errorf("http: %w", err)
+		}
+	}()
+	logger.Info("http listening", "addr", ln.Addr().String())
+	return srv, nil
+}
+
+// shutdown stops the HTTP server first (no new to-dos are accepted), then the workers.
+func shutdown(cfg config.Config, srv *http.Server, stopWork context.CancelFunc, wg *sync.WaitGroup, logger *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if srv != nil {
+		if err := srv.Shutdown(ctx); err != nil {
+			logger.Warn("http shutdown", "error", err)
+		}
+	}
+	stopWork()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		logger.Info("workers stopped")
+	case <-ctx.Done():
+		logger.Warn("workers did not stop in time; their uncommitted batches will be redelivered")
+	}
+}
+
+// prepareEmbedded warns that the embedded default keeps nothing, and gives it a signing secret
+// and a ready-to-use token when none is configured.
+func prepareEmbedded(cfg *config.Config, logger *slog.Logger) error {
+	if cfg.DatabaseURL == "" {
+		logger.Warn("EMBEDDED MODE: to-dos are kept in memory and NOTHING SURVIVES A RESTART; set DATABASE_URL for PostgreSQL")
+	}
+	if cfg.Broker == config.BrokerGoChannel {
+		logger.Warn("EMBEDDED MODE: events go through an in-process GoChannel; set KAFKA_BROKERS for Kafka")
+	}
+	if cfg.Auth.JWTSecret != "" || cfg.Auth.JWKSURL != "" {
+		return nil
+	}
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return err
+	}
+	cfg.Auth.JWTSecret = hex.EncodeToString(secret)
+	tok, err := httpport.IssueHS256Token([]byte(cfg.Auth.JWTSecret), "demo-user", 24*time.Hour)
+	if err != nil {
+		return err
+	}
+	logger.Warn("AUTH_JWT_SECRET is not set: made a random one for this run; use this token for user demo-user",
+		"token", tok, "example", "curl -H 'Authorization: Bearer "+tok+"' http://localhost"+portOf(cfg.HTTPAddr)+"/v1/todos")
+	return nil
+}
+
+func portOf(addr string) string {
+	if _, port, err := net.SplitHostPort(addr); err == nil {
+		return ":" + port
+	}
+	return ""
+}

@@ -1,0 +1,157 @@
+package di
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/taskstream/taskstream/adapters/broker"
+	"github.com/taskstream/taskstream/adapters/kafka"
+	"github.com/taskstream/taskstream/adapters/memory"
+	"github.com/taskstream/taskstream/adapters/metrics"
+	"github.com/taskstream/taskstream/adapters/postgres"
+	"github.com/taskstream/taskstream/application"
+	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/application/decorator"
+	"github.com/taskstream/taskstream/application/query"
+	"github.com/taskstream/taskstream/config"
+	"github.com/taskstream/taskstream/domain/todo"
+	"github.com/taskstream/taskstream/platform/batch"
+	httpport "github.com/taskstream/taskstream/ports/http"
+	"github.com/taskstream/taskstream/ports/messaging"
+)
+
+func provideRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
+func provideMetrics(reg *prometheus.Registry) (*metrics.Prometheus, error) {
+	return metrics.NewPrometheus(reg)
+}
+
+// provideDatabase opens PostgreSQL when DATABASE_URL is set (migrating first when asked), and
+// returns nil for the in-memory repositories otherwise.
+func provideDatabase(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sql.DB, func(), error) {
+	if cfg.DatabaseURL == "" {
+		return nil, func() {}, nil
+	}
+	db, err := postgres.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cfg.MigrateOnStart {
+		if err := postgres.Migrate(ctx, db); err != nil {
+			_ = db.Close()
+			return nil, nil, err
+		}
+		logger.Info("database migrated")
+	}
+	return db, func() { _ = db.Close() }, nil
+}
+
+func provideTodoRepository(db *sql.DB) todo.Repository {
+	if db == nil {
+		return memory.NewTodoRepository()
+	}
+	return postgres.NewTodoRepository(db)
+}
+
+func provideTodoEvents(b *broker.Broker, cfg config.Config) (command.TodoEvents, error) {
+	return broker.NewTodoEvents(b.Publisher(), cfg.Topics.TodoCreate)
+}
+
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+func provideApplication(repo todo.Repository, events command.TodoEvents, logger *slog.Logger, m *metrics.Prometheus) application.Application {
+	now := func() time.Time { return time.Now().UTC() }
+	return application.Application{
+		Commands: application.Commands{
+			CreateTodo:  decorator.Apply("CreateTodo", command.NewCreateTodoHandler(events, newID, now), logger, m),
+			IngestTodos: decorator.Apply("IngestTodos", command.NewIngestTodosHandler(repo), logger, m),
+			UpdateTodo:  decorator.Apply("UpdateTodo", command.NewUpdateTodoHandler(repo, now), logger, m),
+			DeleteTodo:  decorator.Apply("DeleteTodo", command.NewDeleteTodoHandler(repo), logger, m),
+		},
+		Queries: application.Queries{
+			GetTodo:   decorator.Apply("GetTodo", query.NewGetTodoHandler(repo), logger, m),
+			ListTodos: decorator.Apply("ListTodos", query.NewListTodosHandler(repo), logger, m),
+		},
+	}
+}
+
+// provideAuthenticator accepts HS256 tokens signed with AUTH_JWT_SECRET and RS256 tokens from the
+// key set at AUTH_JWKS_URL, whichever are configured.
+func provideAuthenticator(ctx context.Context, cfg config.Config) (httpport.Authenticator, error) {
+	var opts []httpport.AuthOption
+	if cfg.Auth.Issuer != "" {
+		opts = append(opts, httpport.WithIssuer(cfg.Auth.Issuer))
+	}
+	if cfg.Auth.Audience != "" {
+		opts = append(opts, httpport.WithAudience(cfg.Auth.Audience))
+	}
+	var multi httpport.MultiAuthenticator
+	if cfg.Auth.JWTSecret != "" {
+		hs, err := httpport.NewHS256Authenticator([]byte(cfg.Auth.JWTSecret), opts...)
+		if err != nil {
+			return nil, err
+		}
+		multi.HS256 = hs
+	}
+	if cfg.Auth.JWKSURL != "" {
+		rs, err := httpport.NewJWKSAuthenticator(ctx, cfg.Auth.JWKSURL, &http.Client{Timeout: 10 * time.Second}, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("AUTH_JWKS_URL: %w", err)
+		}
+		multi.RS256 = rs
+	}
+	if multi.HS256 == nil && multi.RS256 == nil {
+		return nil, fmt.Errorf("AUTH_JWT_SECRET or AUTH_JWKS_URL must be set")
+	}
+	return multi, nil
+}
+
+func provideHTTP(app application.Application, auth httpport.Authenticator, logger *slog.Logger, reg *prometheus.Registry, b *broker.Broker, db *sql.DB) (http.Handler, error) {
+	checks := []httpport.ReadinessCheck{{Name: string(b.Kind()), Check: b.Check}}
+	if db != nil {
+		checks = append(checks, httpport.ReadinessCheck{Name: "postgres", Check: db.PingContext})
+	}
+	return httpport.NewHandler(app, httpport.Config{}, httpport.Deps{
+		Logger: logger, Authenticator: auth, Readiness: checks, Registry: reg, Gatherer: reg,
+	})
+}
+
+// provideWorkers builds the consumers: for now the to-do ingest worker (group todo).
+func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, app application.Application, logger *slog.Logger, m *metrics.Prometheus) ([]Worker, error) {
+	ingest := messaging.NewTodoIngest(app.Commands.IngestTodos)
+	sub, err := b.BatchSubscriber(ctx, cfg.Topics.TodoCreate, kafka.BatchConfig{
+		Group:      cfg.Groups.Todo,
+		MaxRecords: cfg.Ingest.MaxRecords,
+		MaxWait:    cfg.Ingest.MaxWait,
+		Linger:     cfg.Ingest.Linger,
+	}, batch.Processor{
+		Name:        messaging.TodoIngestHandlerName,
+		Poison:      b.Publisher(),
+		PoisonTopic: cfg.Topics.Poison,
+		Logger:      logger.With("worker", messaging.TodoIngestHandlerName),
+		Metrics:     m,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return []Worker{{
+		Name: messaging.TodoIngestHandlerName,
+		Run:  func(ctx context.Context) error { return sub.Run(ctx, cfg.Topics.TodoCreate, ingest.Handle) },
+	}}, nil
+}
+
+func provideService(cfg config.Config, logger *slog.Logger, h http.Handler, workers []Worker, db *sql.DB) *Service {
+	return &Service{Config: cfg, Logger: logger, HTTP: h, Workers: workers, DB: db}
+}
