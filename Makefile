@@ -1,0 +1,78 @@
+# Taskstream: `make run` starts the embedded default at once; `make test` runs everything on a
+# fresh machine, bringing up PostgreSQL and Kafka first. `make help` lists the rest.
+
+SHELL := bash
+GOBIN := $(shell go env GOPATH)/bin
+export PATH := $(GOBIN):$(PATH)
+
+SQLC_VERSION          := v1.31.1
+WIRE_VERSION          := v0.7.0
+GOLANGCI_LINT_VERSION := v2.15.0
+
+# The services' addresses (scripts/services.sh starts them on loopback).
+DATABASE_URL  ?= postgres://taskstream:taskstream@127.0.0.1:5432/taskstream?sslmode=disable
+KAFKA_BROKERS ?= 127.0.0.1:9092
+export DATABASE_URL KAFKA_BROKERS
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+.PHONY: run
+run: ## run the embedded default: every part in one process, in memory, on GoChannel
+	env -u DATABASE_URL -u KAFKA_BROKERS go run ./cmd/taskstream all
+
+.PHONY: run-services
+run-services: services ## run on PostgreSQL and Kafka (started first)
+	MIGRATE_ON_START=true AUTH_JWT_SECRET=$${AUTH_JWT_SECRET:-local-development-secret-32-bytes!} go run ./cmd/taskstream all
+
+.PHONY: build
+build: ## build bin/taskstream
+	CGO_ENABLED=0 go build -trimpath -o bin/taskstream ./cmd/taskstream
+
+.PHONY: services
+services: ## start PostgreSQL and Kafka on loopback (idempotent)
+	bash scripts/services.sh up
+
+.PHONY: services-down
+services-down: ## stop PostgreSQL and Kafka
+	bash scripts/services.sh down
+
+.PHONY: test
+test: services ## every test: unit, integration and component, on real PostgreSQL and Kafka
+	go test -count=1 -timeout 15m ./...
+
+.PHONY: test-short
+test-short: ## unit tests only, no services
+	go test -short -count=1 -race ./...
+
+.PHONY: bench
+bench: services ## measure ingest and accept rates against their baselines
+	go run ./tools/bench
+
+.PHONY: tools
+tools:
+	@scripts/tool.sh sqlc github.com/sqlc-dev/sqlc/cmd/sqlc $(SQLC_VERSION)
+	@scripts/tool.sh wire github.com/google/wire/cmd/wire $(WIRE_VERSION)
+	@scripts/tool.sh golangci-lint github.com/golangci/golangci-lint/v2/cmd/golangci-lint $(GOLANGCI_LINT_VERSION)
+
+.PHONY: generate
+generate: tools ## regenerate sqlc and wire code
+	sqlc generate
+	wire gen ./di
+
+.PHONY: check-generated
+check-generated: tools ## fail when the committed sqlc or wire output is stale
+	sqlc diff
+	@tmp=$$(mktemp -d) && cp di/wire_gen.go $$tmp/ && wire gen ./di >/dev/null && \
+	  if ! diff -u $$tmp/wire_gen.go di/wire_gen.go; then cp $$tmp/wire_gen.go di/; \
+	    echo "di/wire_gen.go is stale: run make generate" >&2; exit 1; fi
+
+.PHONY: lint
+lint: tools ## golangci-lint (config: .golangci.yml)
+	golangci-lint run ./...
+
+.PHONY: ci
+ci: check-generated lint test ## what CI runs
