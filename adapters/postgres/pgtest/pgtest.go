@@ -19,7 +19,7 @@ import (
 )
 
 // DefaultURL is the server `make services` starts, used when DATABASE_URL is not set.
-const DefaultURL = "postgres://taskstream:taskstream@127.0.0.1:5432/taskstream?sslmode=disable"
+const DefaultURL = "postgres://taskstream:taskstream@127.0.0.1:5432/taskstream?sslmode=disable" //nolint:gosec // the local test server of scripts/services.sh
 
 // ServerURL returns DATABASE_URL, or DefaultURL when it is not set.
 func ServerURL() string {
