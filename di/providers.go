@@ -72,7 +72,8 @@ func provideTodoEvents(b *broker.Broker, cfg config.Config) (command.TodoEvents,
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 func provideApplication(repo todo.Repository, events command.TodoEvents, logger *slog.Logger, m *metrics.Prometheus) application.Application {
-	now := func() time.Time { return time.Now().UTC() }
+	// PostgreSQL keeps microseconds; so does the clock, so the 202 answer shows what GET will.
+	now := func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 	return application.Application{
 		Commands: application.Commands{
 			CreateTodo:  decorator.Apply("CreateTodo", command.NewCreateTodoHandler(events, newID, now), logger, m),
