@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
 	"time"
 )
@@ -203,6 +204,9 @@ func (r *reader) check(c Config) {
 	}
 	if c.Ingest.Linger <= 0 || c.Ingest.MaxWait <= 0 || c.Ingest.Linger > c.Ingest.MaxWait {
 		r.fail("TODO_BATCH_LINGER", "must be positive and at most TODO_BATCH_MAX_WAIT")
+	}
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		r.fail("HTTP_ADDR", "must be host:port or :port, got %q", c.HTTPAddr)
 	}
 	if c.ShutdownTimeout <= 0 {
 		r.fail("SHUTDOWN_TIMEOUT", "must be positive")

@@ -6,6 +6,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"github.com/taskstream/taskstream/domain/shared"
 )
 
 // Handler is a use case: a command or a query that takes In and returns Out.
@@ -38,12 +40,19 @@ func (o observed[In, Out]) Handle(ctx context.Context, in In) (Out, error) {
 	out, err := o.base.Handle(ctx, in)
 	took := time.Since(start)
 	o.metrics.ObserveHandler(o.name, took, err)
-	if err != nil {
+	switch {
+	case err != nil && failedItself(err):
 		o.logger.WarnContext(ctx, "use case failed", "handler", o.name, "took", took, "error", err)
-	} else if o.logger.Enabled(ctx, slog.LevelDebug) {
-		o.logger.DebugContext(ctx, "use case done", "handler", o.name, "took", took)
+	case o.logger.Enabled(ctx, slog.LevelDebug):
+		o.logger.DebugContext(ctx, "use case done", "handler", o.name, "took", took, "error", err)
 	}
 	return out, err
+}
+
+// failedItself tells a failure of the service (worth a warning) from a refused request.
+func failedItself(err error) bool {
+	k := shared.KindOf(err)
+	return k == shared.KindInternal || k == shared.KindUnavailable
 }
 
 // NopMetrics discards measurements; for tests and tools.

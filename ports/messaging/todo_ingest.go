@@ -30,29 +30,42 @@ func NewTodoIngest(ingest command.IngestTodosHandler) *TodoIngest {
 // Handle decodes every message, stores the valid to-dos in one transaction and rejects the
 // messages that cannot be decoded or break a rule, each with its reason.
 func (h *TodoIngest) Handle(ctx context.Context, msgs []*message.Message) ([]batch.Rejected, error) {
-	var rejected []batch.Rejected
+	reasons := map[int]error{}
 	items := make([]command.IngestTodoItem, 0, len(msgs))
-	origin := make([]*message.Message, 0, len(msgs))
-	for _, msg := range msgs {
+	origin := make([]int, 0, len(msgs))
+	for i, msg := range msgs {
 		var ev todo.CreateRequested
 		if err := envelope.Decode(msg, todo.EventCreateRequested, &ev); err != nil {
-			rejected = append(rejected, batch.Rejected{Message: msg, Reason: err})
+			reasons[i] = err
 			continue
 		}
 		items = append(items, toIngestItem(ev))
-		origin = append(origin, msg)
+		origin = append(origin, i)
 	}
-	if len(items) == 0 {
-		return rejected, nil
+	if len(items) > 0 {
+		res, err := h.ingest.Handle(ctx, command.IngestTodos{Items: items})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range res.Rejected {
+			reasons[origin[r.Index]] = r.Reason
+		}
 	}
-	res, err := h.ingest.Handle(ctx, command.IngestTodos{Items: items})
-	if err != nil {
-		return nil, err
+	return inOrder(msgs, reasons), nil
+}
+
+// inOrder lists the rejected messages in the order they arrived, so the poison topic keeps it.
+func inOrder(msgs []*message.Message, reasons map[int]error) []batch.Rejected {
+	if len(reasons) == 0 {
+		return nil
 	}
-	for _, r := range res.Rejected {
-		rejected = append(rejected, batch.Rejected{Message: origin[r.Index], Reason: r.Reason})
+	rejected := make([]batch.Rejected, 0, len(reasons))
+	for i, msg := range msgs {
+		if err, ok := reasons[i]; ok {
+			rejected = append(rejected, batch.Rejected{Message: msg, Reason: err})
+		}
 	}
-	return rejected, nil
+	return rejected
 }
 
 func toIngestItem(ev todo.CreateRequested) command.IngestTodoItem {

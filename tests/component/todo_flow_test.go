@@ -1,0 +1,189 @@
+package component_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/taskstream/taskstream/adapters/postgres/pgtest"
+)
+
+// stack is one taskstream deployment on its own database, topics and consumer group.
+type stack struct {
+	env         map[string]string
+	todoTopic   string
+	poisonTopic string
+}
+
+func newStack(t *testing.T) stack {
+	t.Helper()
+	url, _ := pgtest.NewDatabase(t)
+	s := randomSuffix(t)
+	st := stack{todoTopic: "todo-create-" + s, poisonTopic: "poison-" + s}
+	st.env = map[string]string{
+		"DATABASE_URL":              url,
+		"KAFKA_BROKERS":             kafkaBrokers(),
+		"AUTH_JWT_SECRET":           secret,
+		"KAFKA_TOPIC_TODO_CREATE":   st.todoTopic,
+		"KAFKA_TOPIC_POISON":        st.poisonTopic,
+		"KAFKA_CONSUMER_GROUP_TODO": "todo-" + s,
+		"TODO_BATCH_LINGER":         "20ms",
+	}
+	return st
+}
+
+func (s stack) start(t *testing.T, part string) (*process, string) {
+	t.Helper()
+	addr := freeAddr(t)
+	env := map[string]string{"HTTP_ADDR": addr}
+	for k, v := range s.env {
+		env[k] = v
+	}
+	p := start(t, env, part)
+	return p, "http://" + addr
+}
+
+func TestTodoFlowOnPostgresAndKafka(t *testing.T) {
+	if testing.Short() {
+		t.Skip("component test: needs PostgreSQL and Kafka (make services)")
+	}
+	t.Parallel()
+	st := newStack(t)
+	st.env["MIGRATE_ON_START"] = "true"
+	proc, base := st.start(t, "all")
+	waitReady(t, proc, base)
+	alice, bob := newClient(t, base, "alice-"+randomSuffix(t)), newClient(t, base, "bob-"+randomSuffix(t))
+
+	created := alice.expect("POST", "/v1/todos", `{"title":"  Buy milk ","description":"two litres"}`, http.StatusAccepted)
+	loc := created.header.Get("Location")
+	id, _ := created.body["id"].(string)
+	if id == "" || loc != "/v1/todos/"+id {
+		t.Fatalf("202 answer: id %q, Location %q", id, loc)
+	}
+
+	var got response
+	eventually(t, 15*time.Second, func() error {
+		got = alice.do("GET", loc, "")
+		if got.status != http.StatusOK {
+			return fmt.Errorf("GET %s: %d %s", loc, got.status, got.raw)
+		}
+		return nil
+	})
+	if got.body["title"] != "Buy milk" || got.body["description"] != "two litres" || got.body["completed"] != false {
+		t.Errorf("stored to-do = %v", got.body)
+	}
+	if got.body["created_at"] != created.body["created_at"] {
+		t.Errorf("created_at: stored %v, accepted %v", got.body["created_at"], created.body["created_at"])
+	}
+
+	// Another user never sees it.
+	bob.expect("GET", loc, "", http.StatusNotFound)
+	bob.expect("PATCH", loc, `{"completed":true}`, http.StatusNotFound)
+	bob.expect("DELETE", loc, "", http.StatusNotFound)
+	if items := bob.expect("GET", "/v1/todos", "", http.StatusOK).body["items"].([]any); len(items) != 0 {
+		t.Errorf("bob sees %d to-dos", len(items))
+	}
+
+	patched := alice.expect("PATCH", loc, `{"completed":true,"title":"Buy oat milk"}`, http.StatusOK)
+	if patched.body["completed"] != true || patched.body["title"] != "Buy oat milk" {
+		t.Errorf("patched = %v", patched.body)
+	}
+	done := alice.expect("GET", "/v1/todos?completed=true", "", http.StatusOK).body["items"].([]any)
+	open := alice.expect("GET", "/v1/todos?completed=false", "", http.StatusOK).body["items"].([]any)
+	if len(done) != 1 || len(open) != 0 {
+		t.Errorf("completed filter: %d done, %d open", len(done), len(open))
+	}
+
+	alice.expect("DELETE", loc, "", http.StatusNoContent)
+	alice.expect("GET", loc, "", http.StatusNotFound)
+
+	checkOperations(t, base)
+	proc.stop()
+}
+
+// checkOperations looks at the unauthenticated operator endpoints of a running instance.
+func checkOperations(t *testing.T, base string) {
+	t.Helper()
+	ready := get(t, base+"/readyz")
+	mustContain(t, ready, `"kafka":"ok"`)
+	mustContain(t, ready, `"postgres":"ok"`)
+	metrics := get(t, base+"/metrics")
+	mustContain(t, metrics, `http_requests_total{method="POST",route="/v1/todos",status="202"}`)
+	mustContain(t, metrics, `taskstream_messages_handled_total{handler="todo-ingest",outcome="processed"}`)
+	mustContain(t, get(t, base+"/openapi.json"), `"openapi"`)
+	mustContain(t, get(t, base+"/healthz"), "ok")
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, b)
+	}
+	return string(b)
+}
+
+func TestAPIAndWorkerAsSeparateProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("component test: needs PostgreSQL and Kafka (make services)")
+	}
+	t.Parallel()
+	st := newStack(t)
+	st.env["MIGRATE_ON_START"] = "true"
+	worker, workerBase := st.start(t, "worker")
+	_ = workerBase
+	api, base := st.start(t, "api")
+	waitReady(t, api, base)
+	alice := newClient(t, base, "alice")
+	ids := make([]string, 0, 20)
+	for i := range 20 {
+		r := alice.expect("POST", "/v1/todos", fmt.Sprintf(`{"title":"to-do %d"}`, i), http.StatusAccepted)
+		ids = append(ids, r.body["id"].(string))
+	}
+	eventually(t, 20*time.Second, func() error {
+		items := alice.expect("GET", "/v1/todos?limit=50", "", http.StatusOK).body["items"].([]any)
+		if len(items) != len(ids) {
+			return fmt.Errorf("%d of %d to-dos stored", len(items), len(ids))
+		}
+		return nil
+	})
+	// Newest first.
+	first := alice.expect("GET", "/v1/todos?limit=1", "", http.StatusOK)
+	if got := first.body["items"].([]any)[0].(map[string]any)["id"]; got != ids[len(ids)-1] {
+		t.Errorf("first item %v, want the newest %s", got, ids[len(ids)-1])
+	}
+	api.stop()
+	worker.stop()
+}
+
+func TestEmbeddedDefault(t *testing.T) {
+	t.Parallel()
+	addr := freeAddr(t)
+	proc := start(t, map[string]string{"HTTP_ADDR": addr})
+	base := "http://" + addr
+	waitReady(t, proc, base)
+	logs := proc.output.String()
+	mustContain(t, logs, "NOTHING SURVIVES A RESTART")
+	_, after, ok := strings.Cut(logs, "token=")
+	if !ok {
+		t.Fatalf("no ready-to-use token in the log:\n%s", logs)
+	}
+	demo := &client{t: t, base: base, token: strings.Fields(after)[0]}
+	created := demo.expect("POST", "/v1/todos", `{"title":"try taskstream"}`, http.StatusAccepted)
+	loc := created.header.Get("Location")
+	eventually(t, 5*time.Second, func() error {
+		if r := demo.do("GET", loc, ""); r.status != http.StatusOK {
+			return fmt.Errorf("GET %s: %d", loc, r.status)
+		}
+		return nil
+	})
+	proc.stop()
+}
