@@ -1,0 +1,17 @@
+// Package httpport is Taskstream's inbound HTTP port: a gin engine that authenticates callers
+// with bearer JWTs, decodes and checks requests, calls the use cases of package application and
+// writes their results as JSON, or their errors as RFC 9457 problem details.
+//
+// The port owns only HTTP concerns: routing, request ids, correlation and trace context, access
+// logs, Prometheus metrics, body limits, panic recovery, authentication and the OpenAPI document
+// (openapi.yaml, served at /openapi.json and kept in step with the routes by a test). It imports
+// application and domain, never an adapter: whoever assembles the service (package di) hands it
+// an application.Application and its Deps.
+//
+// # Errors
+//
+// Every error becomes a problem document in one place (statusOf in problem.go). Problems of
+// type invalid answer 400 when the request cannot be read (malformed JSON, unknown or null
+// fields, wrong types, bad query parameters) and 422 when it was read but breaks a domain rule
+// (an empty or too long title). Internal errors are logged and never described to the caller.
+package httpport

@@ -1,0 +1,46 @@
+package httpport
+
+import (
+	"context"
+	"log/slog"
+)
+
+// NewLogHandler wraps next so that every record logged with the context of an HTTP request
+// carries that request's request_id, correlation_id and, once authenticated, user. Wrap the
+// service's root handler with it to get these attributes on the use cases' logs too; wrapping
+// twice adds them once. NewHandler wraps Deps.Logger itself.
+func NewLogHandler(next slog.Handler) slog.Handler {
+	if h, ok := next.(logHandler); ok {
+		return h
+	}
+	return logHandler{next: next}
+}
+
+type logHandler struct {
+	next slog.Handler
+}
+
+func (h logHandler) Enabled(ctx context.Context, level slog.Level) bool {
+	return h.next.Enabled(ctx, level)
+}
+
+func (h logHandler) Handle(ctx context.Context, r slog.Record) error {
+	info, ok := ctx.Value(requestInfoKey{}).(requestInfo)
+	if !ok {
+		return h.next.Handle(ctx, r)
+	}
+	r = r.Clone()
+	r.AddAttrs(slog.String("request_id", info.requestID), slog.String("correlation_id", info.correlationID))
+	if user, ok := userFromContext(ctx); ok {
+		r.AddAttrs(slog.String("user", string(user)))
+	}
+	return h.next.Handle(ctx, r)
+}
+
+func (h logHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return logHandler{next: h.next.WithAttrs(attrs)}
+}
+
+func (h logHandler) WithGroup(name string) slog.Handler {
+	return logHandler{next: h.next.WithGroup(name)}
+}

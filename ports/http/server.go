@@ -1,0 +1,153 @@
+package httpport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/taskstream/taskstream/application"
+)
+
+// Config tunes the HTTP port. The zero value is valid: every field has a documented default.
+type Config struct {
+	// MaxBodyBytes is the largest request body accepted; a larger one is answered with 413.
+	// Default: 1 MiB.
+	MaxBodyBytes int64
+	// ReadinessTimeout bounds each ReadinessCheck run by /readyz. Default: 2 s.
+	ReadinessTimeout time.Duration
+}
+
+// Defaults of Config.
+const (
+	DefaultMaxBodyBytes     = 1 << 20
+	DefaultReadinessTimeout = 2 * time.Second
+)
+
+func (c *Config) setDefaults() {
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.ReadinessTimeout == 0 {
+		c.ReadinessTimeout = DefaultReadinessTimeout
+	}
+}
+
+// Validate reports every invalid field of c at once.
+func (c Config) Validate() error {
+	var errs []error
+	if c.MaxBodyBytes < 0 {
+		errs = append(errs, errors.New("httpport: MaxBodyBytes must not be negative"))
+	}
+	if c.ReadinessTimeout < 0 {
+		errs = append(errs, errors.New("httpport: ReadinessTimeout must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// ReadinessCheck is one dependency /readyz asks about, such as the database or the broker.
+type ReadinessCheck struct {
+	// Name identifies the check in the /readyz answer, for example "postgres".
+	Name string
+	// Check returns nil when the dependency can take requests. It must honour ctx's deadline.
+	Check func(ctx context.Context) error
+}
+
+// Deps are the collaborators of the HTTP port. All are required except Readiness.
+type Deps struct {
+	// Logger receives access logs and the details of internal errors.
+	Logger *slog.Logger
+	// Authenticator turns the bearer token of every /v1 request into a user id.
+	Authenticator Authenticator
+	// Readiness are the checks /readyz runs; none means the port is ready whenever it serves.
+	Readiness []ReadinessCheck
+	// Registry is where the HTTP metrics are registered.
+	Registry prometheus.Registerer
+	// Gatherer is what /metrics exposes; usually the same registry as Registry.
+	Gatherer prometheus.Gatherer
+}
+
+func (d Deps) validate() error {
+	var errs []error
+	if d.Logger == nil {
+		errs = append(errs, errors.New("httpport: nil Logger"))
+	}
+	if d.Authenticator == nil {
+		errs = append(errs, errors.New("httpport: nil Authenticator"))
+	}
+	if d.Registry == nil {
+		errs = append(errs, errors.New("httpport: nil Registry"))
+	}
+	if d.Gatherer == nil {
+		errs = append(errs, errors.New("httpport: nil Gatherer"))
+	}
+	for i, rc := range d.Readiness {
+		if rc.Name == "" || rc.Check == nil {
+			errs = append(errs, fmt.Errorf("httpport: readiness check %d needs a name and a func", i))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func validateApp(app application.Application) error {
+	c, q := app.Commands, app.Queries
+	if c.CreateTodo == nil || c.UpdateTodo == nil || c.DeleteTodo == nil || q.GetTodo == nil || q.ListTodos == nil {
+		return errors.New("httpport: the application lacks a to-do handler")
+	}
+	return nil
+}
+
+var releaseMode sync.Once
+
+// NewHandler returns the HTTP API of app: the /v1 routes behind bearer authentication, plus
+// /healthz, /readyz, /metrics and /openapi.json without it. The handler is safe for concurrent
+// use. It fails when a dependency is missing, cfg is invalid or the metrics cannot be registered.
+func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handler, error) {
+	cfg.setDefaults()
+	if err := errors.Join(cfg.Validate(), deps.validate(), validateApp(app)); err != nil {
+		return nil, err
+	}
+	metrics, err := newHTTPMetrics(deps.Registry)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := openAPIJSON()
+	if err != nil {
+		return nil, err
+	}
+	releaseMode.Do(func() { gin.SetMode(gin.ReleaseMode) })
+
+	logger := slog.New(NewLogHandler(deps.Logger.Handler()))
+	engine := gin.New()
+	engine.HandleMethodNotAllowed = true
+	engine.RedirectTrailingSlash = false
+	engine.RedirectFixedPath = false
+	engine.ContextWithFallback = true
+	if err := engine.SetTrustedProxies(nil); err != nil {
+		return nil, err
+	}
+	engine.Use(
+		requestContext(),
+		metrics.middleware(),
+		accessLog(logger),
+		recovery(logger),
+		limitBody(cfg.MaxBodyBytes, logger),
+	)
+	engine.NoRoute(func(c *gin.Context) { abortWithProblem(c, logger, errRouteNotFound) })
+	engine.NoMethod(func(c *gin.Context) { abortWithProblem(c, logger, errMethodNotAllowed) })
+
+	engine.GET("/healthz", healthz)
+	engine.GET("/readyz", readyz(deps.Readiness, cfg.ReadinessTimeout, logger))
+	engine.GET("/metrics", gin.WrapH(metricsHandler(deps.Gatherer)))
+	engine.GET("/openapi.json", serveOpenAPI(spec))
+
+	v1 := engine.Group("/v1", authenticate(deps.Authenticator, logger))
+	newTodoRoutes(app, logger).register(v1)
+	return engine, nil
+}

@@ -1,0 +1,188 @@
+package httpport
+
+import (
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/taskstream/taskstream/application"
+	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/application/query"
+	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/domain/todo"
+)
+
+// todoRoutes are the /v1/todos endpoints. Every handler passes the authenticated caller's user
+// id to the use case and nothing else, so a user only ever reaches their own to-dos.
+type todoRoutes struct {
+	app    application.Application
+	logger *slog.Logger
+}
+
+func newTodoRoutes(app application.Application, logger *slog.Logger) todoRoutes {
+	return todoRoutes{app: app, logger: logger}
+}
+
+func (r todoRoutes) register(g *gin.RouterGroup) {
+	g.POST("/todos", r.create)
+	g.GET("/todos", r.list)
+	g.GET("/todos/:id", r.get)
+	g.PATCH("/todos/:id", r.update)
+	g.DELETE("/todos/:id", r.delete)
+}
+
+// create accepts a to-do: 202 once the create event is durably published. The worker stores it
+// shortly after, so a GET right after the 202 may still answer 404.
+func (r todoRoutes) create(c *gin.Context) {
+	var req createTodoRequest
+	if err := decodeJSON(c, &req); err != nil {
+		abortWithProblem(c, r.logger, err)
+		return
+	}
+	ctx := c.Request.Context()
+	created, err := r.app.Commands.CreateTodo.Handle(ctx, command.CreateTodo{
+		UserID:      userOf(c),
+		Title:       req.Title,
+		Description: req.Description,
+		Meta:        eventMetaFrom(ctx),
+	})
+	if err != nil {
+		abortWithProblem(c, r.logger, err)
+		return
+	}
+	c.Header("Location", "/v1/todos/"+created.ID)
+	c.JSON(http.StatusAccepted, toAcceptedTodoResponse(created))
+}
+
+// list answers one page of the caller's to-dos, newest first.
+func (r todoRoutes) list(c *gin.Context) {
+	q, err := listQueryOf(c)
+	if err != nil {
+		abortWithProblem(c, r.logger, err)
+		return
+	}
+	page, err := r.app.Queries.ListTodos.Handle(c.Request.Context(), q)
+	if err != nil {
+		abortWithProblem(c, r.logger, err)
+		return
+	}
+	c.JSON(http.StatusOK, toTodoListResponse(page))
+}
+
+// listQueryOf reads completed, limit and cursor from the query string; bad values are a 400.
+func listQueryOf(c *gin.Context) (todo.ListQuery, error) {
+	q := todo.ListQuery{UserID: userOf(c), Limit: todo.DefaultPageSize}
+	params, err := url.ParseQuery(c.Request.URL.RawQuery)
+	if err != nil {
+		return q, malformed("", "the query string is malformed")
+	}
+	if params.Has("completed") {
+		v := params.Get("completed")
+		if v != "true" && v != "false" {
+			return q, malformed("completed", "must be true or false")
+		}
+		completed := v == "true"
+		q.Completed = &completed
+	}
+	if params.Has("limit") {
+		n, err := strconv.Atoi(params.Get("limit"))
+		if err != nil || n < 1 || n > todo.MaxPageSize {
+			return q, malformed("limit", "must be an integer from 1 to %d", todo.MaxPageSize)
+		}
+		q.Limit = n
+	}
+	if params.Has("cursor") {
+		cursor, err := decodeCursor(params.Get("cursor"))
+		if err != nil {
+			return q, err
+		}
+		q.After = &cursor
+	}
+	return q, nil
+}
+
+func (r todoRoutes) get(c *gin.Context) {
+	id, ok := todoID(c)
+	if !ok {
+		abortWithProblem(c, r.logger, errNotFoundTodo)
+		return
+	}
+	t, err := r.app.Queries.GetTodo.Handle(c.Request.Context(), query.GetTodo{UserID: userOf(c), ID: id})
+	if err != nil {
+		abortWithProblem(c, r.logger, err)
+		return
+	}
+	c.JSON(http.StatusOK, toTodoResponse(t))
+}
+
+func (r todoRoutes) update(c *gin.Context) {
+	id, ok := todoID(c)
+	if !ok {
+		abortWithProblem(c, r.logger, errNotFoundTodo)
+		return
+	}
+	cmd, err := updateCommandOf(c, id)
+	if err != nil {
+		abortWithProblem(c, r.logger, err)
+		return
+	}
+	t, err := r.app.Commands.UpdateTodo.Handle(c.Request.Context(), cmd)
+	if err != nil {
+		abortWithProblem(c, r.logger, err)
+		return
+	}
+	c.JSON(http.StatusOK, toTodoResponse(t))
+}
+
+// updateCommandOf decodes a PATCH body: present fields change, null fields and an empty
+// object are a 400.
+func updateCommandOf(c *gin.Context, id string) (command.UpdateTodo, error) {
+	var req updateTodoRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return command.UpdateTodo{}, err
+	}
+	switch {
+	case req.Title.null:
+		return command.UpdateTodo{}, malformed("title", "must not be null")
+	case req.Description.null:
+		return command.UpdateTodo{}, malformed("description", "must not be null")
+	case req.Completed.null:
+		return command.UpdateTodo{}, malformed("completed", "must not be null")
+	case !req.Title.set && !req.Description.set && !req.Completed.set:
+		return command.UpdateTodo{}, malformed("", "nothing to change: set title, description or completed")
+	}
+	return command.UpdateTodo{
+		UserID:      userOf(c),
+		ID:          id,
+		Title:       req.Title.ptr(),
+		Description: req.Description.ptr(),
+		Completed:   req.Completed.ptr(),
+	}, nil
+}
+
+func (r todoRoutes) delete(c *gin.Context) {
+	id, ok := todoID(c)
+	if !ok {
+		abortWithProblem(c, r.logger, errNotFoundTodo)
+		return
+	}
+	if _, err := r.app.Commands.DeleteTodo.Handle(c.Request.Context(), command.DeleteTodo{UserID: userOf(c), ID: id}); err != nil {
+		abortWithProblem(c, r.logger, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// todoID returns the :id path parameter in canonical (lower-case) form. A value that is not a
+// UUID names no to-do: it is answered with 404 like any other unknown id, so ids cannot be probed.
+func todoID(c *gin.Context) (string, bool) {
+	id := c.Param("id")
+	if !shared.IsUUID(id) {
+		return "", false
+	}
+	return strings.ToLower(id), true
+}
