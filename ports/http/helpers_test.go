@@ -1,0 +1,272 @@
+package httpport_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/taskstream/taskstream/adapters/memory"
+	"github.com/taskstream/taskstream/application"
+	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/application/decorator"
+	"github.com/taskstream/taskstream/application/query"
+	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/domain/todo"
+	httpport "github.com/taskstream/taskstream/ports/http"
+)
+
+// testSecret signs the tests' HS256 tokens.
+var testSecret = []byte("0123456789abcdef0123456789abcdef-test")
+
+// recordedEvent is one create event a recordingEvents saw.
+type recordedEvent struct {
+	todo *todo.Todo
+	meta command.EventMeta
+}
+
+// recordingEvents is a command.TodoEvents that records what is published, or fails when fail is set.
+type recordingEvents struct {
+	mu     sync.Mutex
+	fail   bool
+	events []recordedEvent
+}
+
+func (r *recordingEvents) CreateRequested(_ context.Context, t *todo.Todo, meta command.EventMeta) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail {
+		return errors.New("broker down")
+	}
+	r.events = append(r.events, recordedEvent{todo: t, meta: meta})
+	return nil
+}
+
+func (r *recordingEvents) published() []recordedEvent {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]recordedEvent(nil), r.events...)
+}
+
+// fixture is a real handler on real use cases and the in-memory repository.
+type fixture struct {
+	t       *testing.T
+	handler http.Handler
+	reg     *prometheus.Registry
+	repo    *memory.TodoRepository
+	events  *recordingEvents
+	logs    *syncBuffer
+}
+
+type fixtureOptions struct {
+	failingBroker bool
+	readiness     []httpport.ReadinessCheck
+	auth          httpport.Authenticator
+	cfg           httpport.Config
+	// app, when set, may replace use cases, for example with one that fails.
+	app func(*application.Application)
+}
+
+func newFixture(t *testing.T, opts fixtureOptions) *fixture {
+	t.Helper()
+	repo := memory.NewTodoRepository()
+	events := &recordingEvents{fail: opts.failingBroker}
+	logs := &syncBuffer{}
+	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	app := buildApp(repo, events, logger)
+	if opts.app != nil {
+		opts.app(&app)
+	}
+	auth := opts.auth
+	if auth == nil {
+		hs, err := httpport.NewHS256Authenticator(testSecret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		auth = hs
+	}
+	reg := prometheus.NewRegistry()
+	h, err := httpport.NewHandler(app, opts.cfg, httpport.Deps{
+		Logger: logger, Authenticator: auth, Readiness: opts.readiness, Registry: reg, Gatherer: reg,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{t: t, handler: h, reg: reg, repo: repo, events: events, logs: logs}
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// buildApp wires the real use cases on repo and events.
+func buildApp(repo *memory.TodoRepository, events command.TodoEvents, logger *slog.Logger) application.Application {
+	ids := func() string { return uuid.Must(uuid.NewV7()).String() }
+	return application.Application{
+		Commands: application.Commands{
+			CreateTodo:  decorator.Apply("CreateTodo", command.NewCreateTodoHandler(events, ids, time.Now), logger, decorator.NopMetrics{}),
+			IngestTodos: command.NewIngestTodosHandler(repo),
+			UpdateTodo:  command.NewUpdateTodoHandler(repo, time.Now),
+			DeleteTodo:  command.NewDeleteTodoHandler(repo),
+		},
+		Queries: application.Queries{
+			GetTodo:   query.NewGetTodoHandler(repo),
+			ListTodos: query.NewListTodosHandler(repo),
+		},
+	}
+}
+
+// newFixtureApp is an application on fresh in-memory adapters.
+func newFixtureApp(t *testing.T) application.Application {
+	t.Helper()
+	return buildApp(memory.NewTodoRepository(), &recordingEvents{}, discardLogger())
+}
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
+type syncBuffer struct {
+	mu sync.Mutex
+	bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.Buffer.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.Buffer.String()
+}
+
+// token returns a valid bearer token for user.
+func token(t *testing.T, user string) string {
+	t.Helper()
+	tok, err := httpport.IssueHS256Token(testSecret, user, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// request describes one call to the handler.
+type request struct {
+	method  string
+	path    string
+	user    string // sends a token for this user when set
+	body    string
+	headers map[string]string
+}
+
+func (f *fixture) do(r request) *httptest.ResponseRecorder {
+	f.t.Helper()
+	var body io.Reader
+	if r.body != "" {
+		body = strings.NewReader(r.body)
+	}
+	req := httptest.NewRequest(r.method, r.path, body)
+	if r.body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if r.user != "" {
+		req.Header.Set("Authorization", "Bearer "+token(f.t, r.user))
+	}
+	for k, v := range r.headers {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	f.handler.ServeHTTP(rec, req)
+	return rec
+}
+
+// seed stores to-dos for user directly in the repository, created one second apart starting
+// at base, and returns them oldest first.
+func (f *fixture) seed(user string, n int, base time.Time) []*todo.Todo {
+	f.t.Helper()
+	todos := make([]*todo.Todo, 0, n)
+	for i := range n {
+		td, err := todo.New(uuid.NewString(), shared.UserID(user), fmt.Sprintf("todo %d", i), "", base.Add(time.Duration(i)*time.Second))
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		td.SetCompleted(i%2 == 1)
+		todos = append(todos, td)
+	}
+	if _, err := f.repo.AddBatch(context.Background(), todos); err != nil {
+		f.t.Fatal(err)
+	}
+	return todos
+}
+
+// problemBody is a problem document as a client reads it.
+type problemBody struct {
+	Type      string            `json:"type"`
+	Title     string            `json:"title"`
+	Status    int               `json:"status"`
+	Detail    string            `json:"detail"`
+	Instance  string            `json:"instance"`
+	RequestID string            `json:"request_id"`
+	Errors    []fieldErrorBody  `json:"errors"`
+	Checks    map[string]string `json:"checks"`
+}
+
+type fieldErrorBody struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// decodeProblem checks that rec is a problem with status and returns it.
+func decodeProblem(t *testing.T, rec *httptest.ResponseRecorder, status int) problemBody {
+	t.Helper()
+	if rec.Code != status {
+		t.Fatalf("status = %d, want %d; body %s", rec.Code, status, rec.Body)
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("content type = %q, want application/problem+json", ct)
+	}
+	var p problemBody
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+		t.Fatalf("problem body: %v: %s", err, rec.Body)
+	}
+	if p.Status != status || !strings.HasPrefix(p.Type, "https://taskstream.dev/problems/") || p.Title == "" {
+		t.Fatalf("malformed problem: %+v", p)
+	}
+	return p
+}
+
+// decodeJSON decodes rec's body into a value of type T.
+func decodeJSON[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+		t.Fatalf("body: %v: %s", err, rec.Body)
+	}
+	return v
+}
+
+// todoBody is a to-do as a client reads it.
+type todoBody struct {
+	ID          string `json:"id"`
+	Status      string `json:"status"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Completed   bool   `json:"completed"`
+	CreatedAt   string `json:"created_at"`
+	UpdatedAt   string `json:"updated_at"`
+}
+
+type listBody struct {
+	Items      []todoBody `json:"items"`
+	NextCursor string     `json:"next_cursor"`
+}
