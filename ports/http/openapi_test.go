@@ -1,0 +1,144 @@
+package httpport_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/gin-gonic/gin"
+)
+
+// loadOpenAPI fetches /openapi.json from f and validates it.
+func loadOpenAPI(t *testing.T, f *fixture) *openapi3.T {
+	t.Helper()
+	rec := f.do(request{method: http.MethodGet, path: "/openapi.json"})
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/json" {
+		t.Fatalf("/openapi.json = %d %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(rec.Body.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("the OpenAPI document is not valid: %v", err)
+	}
+	return doc
+}
+
+var ginParam = regexp.MustCompile(`:([A-Za-z_]+)`)
+
+// TestOpenAPIMatchesRoutes keeps the document in step with the router: every route is
+// documented and every documented operation is routed.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fixtureOptions{})
+	doc := loadOpenAPI(t, f)
+	var documented []string
+	for path, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			documented = append(documented, method+" "+path)
+		}
+	}
+	engine, ok := f.handler.(*gin.Engine)
+	if !ok {
+		t.Fatalf("NewHandler returned a %T, want *gin.Engine", f.handler)
+	}
+	var routed []string
+	for _, r := range engine.Routes() {
+		if r.Path == "/openapi.json" {
+			continue
+		}
+		routed = append(routed, r.Method+" "+ginParam.ReplaceAllString(r.Path, "{$1}"))
+	}
+	slices.Sort(documented)
+	slices.Sort(routed)
+	if !slices.Equal(documented, routed) {
+		t.Errorf("the OpenAPI document and the routes differ:\ndocumented: %v\nrouted:     %v", documented, routed)
+	}
+}
+
+// TestResponsesMatchOpenAPI validates real requests and responses against the document.
+func TestResponsesMatchOpenAPI(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fixtureOptions{})
+	doc := loadOpenAPI(t, f)
+	td := f.seed("alice", 3, seedBase)[0]
+	cases := []struct {
+		name    string
+		route   string
+		req     request
+		status  int
+		request bool // also validate the request
+	}{
+		{"create 202", "/v1/todos", request{method: http.MethodPost, path: "/v1/todos", user: "alice",
+			body: `{"title":"a","description":"b"}`}, http.StatusAccepted, true},
+		{"create 400", "/v1/todos", request{method: http.MethodPost, path: "/v1/todos", user: "alice",
+			body: `{"title":"a","x":1}`}, http.StatusBadRequest, false},
+		{"create 422", "/v1/todos", request{method: http.MethodPost, path: "/v1/todos", user: "alice",
+			body: `{"title":""}`}, http.StatusUnprocessableEntity, true},
+		{"create 401", "/v1/todos", request{method: http.MethodPost, path: "/v1/todos", body: `{"title":"a"}`},
+			http.StatusUnauthorized, false},
+		{"list 200", "/v1/todos", request{method: http.MethodGet, path: "/v1/todos?limit=2", user: "alice"}, http.StatusOK, true},
+		{"list 400", "/v1/todos", request{method: http.MethodGet, path: "/v1/todos?limit=0", user: "alice"}, http.StatusBadRequest, false},
+		{"get 200", "/v1/todos/{id}", request{method: http.MethodGet, path: "/v1/todos/" + td.ID(), user: "alice"}, http.StatusOK, true},
+		{"get 404", "/v1/todos/{id}", request{method: http.MethodGet, path: "/v1/todos/nope", user: "alice"}, http.StatusNotFound, true},
+		{"patch 200", "/v1/todos/{id}", request{method: http.MethodPatch, path: "/v1/todos/" + td.ID(), user: "alice",
+			body: `{"completed":true}`}, http.StatusOK, true},
+		{"healthz", "/healthz", request{method: http.MethodGet, path: "/healthz"}, http.StatusOK, true},
+		{"readyz", "/readyz", request{method: http.MethodGet, path: "/readyz"}, http.StatusOK, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := f.do(tc.req)
+			if rec.Code != tc.status {
+				t.Fatalf("status = %d, want %d: %s", rec.Code, tc.status, rec.Body)
+			}
+			validateAgainst(t, doc, tc.route, tc.req, rec, tc.request)
+		})
+	}
+}
+
+func validateAgainst(t *testing.T, doc *openapi3.T, path string, r request, rec *httptest.ResponseRecorder, checkRequest bool) {
+	t.Helper()
+	item := doc.Paths.Find(path)
+	if item == nil || item.GetOperation(r.method) == nil {
+		t.Fatalf("%s %s is not documented", r.method, path)
+	}
+	route := &routers.Route{Spec: doc, Path: path, PathItem: item, Method: r.method, Operation: item.GetOperation(r.method)}
+	req := httptest.NewRequest(r.method, r.path, strings.NewReader(r.body))
+	if r.body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	in := &openapi3filter.RequestValidationInput{
+		Request: req,
+		Route:   route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true},
+	}
+	if strings.Contains(path, "{id}") {
+		in.PathParams = map[string]string{"id": r.path[strings.LastIndex(r.path, "/")+1:]}
+	}
+	if checkRequest {
+		if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
+			t.Errorf("the request does not match the document: %v", err)
+		}
+	}
+	err := openapi3filter.ValidateResponse(context.Background(), &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in,
+		Status:                 rec.Code,
+		Header:                 rec.Header(),
+		Body:                   io.NopCloser(bytes.NewReader(rec.Body.Bytes())),
+		Options:                in.Options,
+	})
+	if err != nil {
+		t.Errorf("the response does not match the document: %v\n%s", err, rec.Body)
+	}
+}
