@@ -1,4 +1,4 @@
-# Taskstream: one static binary (subcommands all, api, worker, relay, migrate, ...).
+# Taskstream: one static binary (subcommands all, api, worker, migrate, token).
 #   docker build -t taskstream .     or     docker compose up --build
 FROM golang:1.26 AS build
 WORKDIR /src
