@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/taskstream/taskstream/config"
+	httpport "github.com/taskstream/taskstream/ports/http"
 )
 
 func newLogger(cfg config.Config) *slog.Logger {
@@ -13,5 +14,6 @@ func newLogger(cfg config.Config) *slog.Logger {
 	if cfg.LogFormat == "text" {
 		h = slog.NewTextHandler(os.Stderr, opts)
 	}
-	return slog.New(h)
+	// Records made with a request's context carry its request id, correlation id and user.
+	return slog.New(httpport.NewLogHandler(h))
 }
