@@ -1,0 +1,79 @@
+package command_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/domain/todo"
+)
+
+// recordingEvents is a hand-written command.TodoEvents that keeps what it was given.
+type recordingEvents struct {
+	err  error
+	got  []*todo.Todo
+	meta []command.EventMeta
+}
+
+func (r *recordingEvents) CreateRequested(_ context.Context, t *todo.Todo, meta command.EventMeta) error {
+	if r.err != nil {
+		return r.err
+	}
+	r.got = append(r.got, t)
+	r.meta = append(r.meta, meta)
+	return nil
+}
+
+var fixedNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+func newCreate(events command.TodoEvents) command.CreateTodoHandler {
+	return command.NewCreateTodoHandler(events,
+		func() string { return "01934b6e-0000-7000-8000-000000000001" },
+		func() time.Time { return fixedNow })
+}
+
+func TestCreateTodoPublishesTheEvent(t *testing.T) {
+	t.Parallel()
+	events := &recordingEvents{}
+	out, err := newCreate(events).Handle(context.Background(), command.CreateTodo{
+		UserID: "alice", Title: " Buy milk ", Description: "two litres",
+		Meta: command.EventMeta{CorrelationID: "corr-1"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events.got) != 1 {
+		t.Fatalf("published %d events, want 1", len(events.got))
+	}
+	got := events.got[0]
+	if out.ID != got.ID() || got.UserID() != "alice" || got.Title() != "Buy milk" || !got.CreatedAt().Equal(fixedNow) {
+		t.Errorf("published %+v for answer %q", got.CreateRequestedEvent(), out.ID)
+	}
+	if events.meta[0].CorrelationID != "corr-1" {
+		t.Errorf("correlation id %q", events.meta[0].CorrelationID)
+	}
+}
+
+func TestCreateTodoRefusesInvalidInputAndPublishesNothing(t *testing.T) {
+	t.Parallel()
+	events := &recordingEvents{}
+	_, err := newCreate(events).Handle(context.Background(), command.CreateTodo{UserID: "alice", Title: "   "})
+	if shared.KindOf(err) != shared.KindInvalid {
+		t.Errorf("error %v, want an invalid-kind error", err)
+	}
+	if len(events.got) != 0 {
+		t.Errorf("published %d events for an invalid to-do", len(events.got))
+	}
+}
+
+func TestCreateTodoReportsABrokerFailureAsUnavailable(t *testing.T) {
+	t.Parallel()
+	broker := errors.New("kafka: not enough in-sync replicas")
+	_, err := newCreate(&recordingEvents{err: broker}).Handle(context.Background(), command.CreateTodo{UserID: "alice", Title: "x"})
+	if shared.KindOf(err) != shared.KindUnavailable || !errors.Is(err, broker) {
+		t.Errorf("error %v, want unavailable wrapping the broker's error", err)
+	}
+}
