@@ -69,7 +69,16 @@ type Topics struct {
 	// Poison is KAFKA_TOPIC_POISON (default "taskstream.poison"): messages no consumer could
 	// process, with the reason in the reason_poisoned header.
 	Poison string
+	// Create makes missing topics at start (KAFKA_CREATE_TOPICS, default true) with Partitions
+	// (KAFKA_TOPIC_PARTITIONS, default 12) and ReplicationFactor
+	// (KAFKA_TOPIC_REPLICATION_FACTOR, default -1: the broker's default).
+	Create            bool
+	Partitions        int
+	ReplicationFactor int
 }
+
+// All lists every topic name.
+func (t Topics) All() []string { return []string{t.TodoCreate, t.Poison} }
 
 // Groups are the consumer-group names (KAFKA_CONSUMER_GROUP_*).
 type Groups struct {
@@ -116,8 +125,11 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		LogFormat:       r.oneOf("LOG_FORMAT", "json", "json", "text"),
 		Kafka:           r.kafka(),
 		Topics: Topics{
-			TodoCreate: r.name("KAFKA_TOPIC_TODO_CREATE", "todo-create"),
-			Poison:     r.name("KAFKA_TOPIC_POISON", "taskstream.poison"),
+			TodoCreate:        r.name("KAFKA_TOPIC_TODO_CREATE", "todo-create"),
+			Poison:            r.name("KAFKA_TOPIC_POISON", "taskstream.poison"),
+			Create:            r.boolean("KAFKA_CREATE_TOPICS", true),
+			Partitions:        r.integer("KAFKA_TOPIC_PARTITIONS", 12, 1, 10000),
+			ReplicationFactor: r.integer("KAFKA_TOPIC_REPLICATION_FACTOR", -1, -1, 32),
 		},
 		Groups: Groups{Todo: r.name("KAFKA_CONSUMER_GROUP_TODO", "todo")},
 		Ingest: Ingest{

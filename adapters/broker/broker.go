@@ -33,6 +33,13 @@ func New(cfg config.Config, logger *slog.Logger) (*Broker, func(), error) {
 	b := &Broker{kind: cfg.Broker, kafka: cfg.Kafka, logger: logger}
 	switch cfg.Broker {
 	case config.BrokerKafka:
+		if cfg.Topics.Create {
+			partitions, replicas := int32(cfg.Topics.Partitions), int16(cfg.Topics.ReplicationFactor) //nolint:gosec // config bounds them to 1..10000 and -1..32
+			err := kafka.EnsureTopics(cfg.Kafka, cfg.Topics.All(), partitions, replicas)
+			if err != nil {
+				return nil, nil, err
+			}
+		}
 		pub, err := kafka.NewPublisher(cfg.Kafka, logger)
 		if err != nil {
 			return nil, nil, fmt.Errorf("connect to Kafka at %v: %w", cfg.Kafka.Brokers, err)
