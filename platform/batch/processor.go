@@ -23,7 +23,8 @@ type Processor struct {
 	// Poison receives the rejected messages on PoisonTopic, with Watermill's poison headers.
 	Poison      message.Publisher
 	PoisonTopic string
-	// InitialBackoff (default 100ms) doubles after each failed try up to MaxBackoff (default 10s).
+	// InitialBackoff (default 100ms) doubles after each failed try up to MaxBackoff (default 10s,
+	// at least InitialBackoff).
 	InitialBackoff time.Duration
 	MaxBackoff     time.Duration
 	Logger         *slog.Logger
@@ -38,9 +39,10 @@ func (p *Processor) Validate() error {
 	if p.InitialBackoff <= 0 {
 		p.InitialBackoff = 100 * time.Millisecond
 	}
-	if p.MaxBackoff < p.InitialBackoff {
+	if p.MaxBackoff <= 0 {
 		p.MaxBackoff = 10 * time.Second
 	}
+	p.MaxBackoff = max(p.MaxBackoff, p.InitialBackoff) // never let the backoff shrink
 	return nil
 }
 
