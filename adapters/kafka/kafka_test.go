@@ -1,0 +1,84 @@
+package kafka_test
+
+import (
+	"net"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/IBM/sarama"
+
+	"github.com/taskstream/taskstream/adapters/broker"
+	"github.com/taskstream/taskstream/adapters/broker/brokertest"
+	"github.com/taskstream/taskstream/adapters/kafka"
+	"github.com/taskstream/taskstream/config"
+)
+
+// TestKafkaContract runs the broker contract against a real Kafka: the one `make services`
+// starts, or KAFKA_BROKERS. An unreachable Kafka fails the test; only -short skips it.
+func TestKafkaContract(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: needs Kafka (make services)")
+	}
+	t.Parallel()
+	k := kafkaConfig(t)
+	b, cleanup, err := broker.New(config.Config{Broker: config.BrokerKafka, Kafka: k}, brokertest.Logger(t))
+	if err != nil {
+		t.Fatalf("Kafka at %v: %v; start it with `make services` or set KAFKA_BROKERS", k.Brokers, err)
+	}
+	t.Cleanup(cleanup)
+	// One publisher for the whole suite: the subtests use their own topics and groups.
+	brokertest.Run(t, func(*testing.T) *broker.Broker { return b }, brokertest.Features{
+		KeyOrder: true,
+		Durable:  true,
+		Forget:   forget(k),
+	})
+}
+
+// kafkaConfig returns the client settings for KAFKA_BROKERS (default 127.0.0.1:9092) after
+// checking that a broker answers there.
+func kafkaConfig(t *testing.T) config.Kafka {
+	t.Helper()
+	brokers := strings.FieldsFunc(os.Getenv("KAFKA_BROKERS"), func(r rune) bool { return r == ',' || r == ' ' })
+	if len(brokers) == 0 {
+		brokers = []string{"127.0.0.1:9092"}
+	}
+	var errs []string
+	for _, addr := range brokers {
+		conn, err := net.DialTimeout("tcp", addr, 3*time.Second)
+		if err == nil {
+			_ = conn.Close()
+			return config.Kafka{Brokers: brokers, ClientID: "taskstream-test"}
+		}
+		errs = append(errs, err.Error())
+	}
+	t.Fatalf("Kafka is not reachable at %v; start it with `make services` or set KAFKA_BROKERS: %s",
+		brokers, strings.Join(errs, "; "))
+	return config.Kafka{}
+}
+
+// forget deletes a subtest's topics and consumer groups, so runs do not pile them up.
+func forget(k config.Kafka) func(t *testing.T, topics, groups []string) {
+	return func(t *testing.T, topics, groups []string) {
+		sc, err := kafka.ConsumerConfig(k)
+		if err != nil {
+			t.Errorf("forget: %v", err)
+			return
+		}
+		sc.Admin.Timeout = 5 * time.Second
+		admin, err := sarama.NewClusterAdmin(k.Brokers, sc)
+		if err != nil {
+			t.Logf("forget: cannot reach Kafka: %v", err)
+			return
+		}
+		defer func() { _ = admin.Close() }()
+		for _, g := range groups {
+			// A group that never joined does not exist; that is fine.
+			_ = admin.DeleteConsumerGroup(g)
+		}
+		for _, topic := range topics {
+			_ = admin.DeleteTopic(topic)
+		}
+	}
+}
