@@ -1,0 +1,210 @@
+package batch_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+
+	"github.com/taskstream/taskstream/platform/batch"
+)
+
+var errDown = errors.New("database down")
+
+// process runs p.Process on topic todo-create and fails the test if it does not return in time.
+func process(t *testing.T, ctx context.Context, p *batch.Processor, msgs []*message.Message) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- p.Process(ctx, "todo-create", msgs) }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(10 * time.Second):
+		t.Fatal("Process did not return within 10s")
+		return nil
+	}
+}
+
+func TestValidate(t *testing.T) {
+	t.Parallel()
+	p, _, _ := newProcessor(func(context.Context, []*message.Message) ([]batch.Rejected, error) { return nil, nil }, &poisonBox{})
+	p.InitialBackoff, p.MaxBackoff = 0, 0
+	if err := p.Validate(); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	if p.InitialBackoff != 100*time.Millisecond || p.MaxBackoff != 10*time.Second {
+		t.Errorf("default backoff %s up to %s, want 100ms up to 10s", p.InitialBackoff, p.MaxBackoff)
+	}
+
+	long := *p
+	long.InitialBackoff, long.MaxBackoff = 30*time.Second, 0
+	if err := long.Validate(); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	if long.MaxBackoff < long.InitialBackoff {
+		t.Errorf("InitialBackoff 30s gives MaxBackoff %s: the backoff would shrink", long.MaxBackoff)
+	}
+
+	for name, breakIt := range map[string]func(*batch.Processor){
+		"name":         func(p *batch.Processor) { p.Name = "" },
+		"handler":      func(p *batch.Processor) { p.Handler = nil },
+		"poison":       func(p *batch.Processor) { p.Poison = nil },
+		"poison topic": func(p *batch.Processor) { p.PoisonTopic = "" },
+		"logger":       func(p *batch.Processor) { p.Logger = nil },
+		"metrics":      func(p *batch.Processor) { p.Metrics = nil },
+	} {
+		broken := *p
+		breakIt(&broken)
+		if err := broken.Validate(); err == nil {
+			t.Errorf("Validate without %s: nil error", name)
+		}
+	}
+}
+
+func TestProcessRetriesWithBackoffUntilTheHandlerSucceeds(t *testing.T) {
+	t.Parallel()
+	calls := 0
+	p, metrics, logs := newProcessor(func(context.Context, []*message.Message) ([]batch.Rejected, error) {
+		calls++
+		if calls <= 4 {
+			return nil, errDown
+		}
+		return nil, nil
+	}, &poisonBox{})
+
+	if err := process(t, t.Context(), p, messages(3)); err != nil {
+		t.Fatalf("Process: %v", err)
+	}
+	if calls != 5 {
+		t.Errorf("handler called %d times, want 5", calls)
+	}
+	// 5ms doubles up to MaxBackoff 20ms.
+	if want := []time.Duration{5, 10, 20, 20}; !slices.Equal(logs.retryIn, scale(want, time.Millisecond)) {
+		t.Errorf("retried after %v, want %v ms", logs.retryIn, want)
+	}
+	if len(metrics.obs) != 5 {
+		t.Fatalf("%d batches observed, want 5", len(metrics.obs))
+	}
+	for i, o := range metrics.obs {
+		if o.handler != "ingest" || o.size != 3 || (i < 4) != (o.err != nil) {
+			t.Errorf("observation %d = %+v", i, o)
+		}
+	}
+}
+
+func scale(ds []time.Duration, unit time.Duration) []time.Duration {
+	out := make([]time.Duration, len(ds))
+	for i, d := range ds {
+		out[i] = d * unit
+	}
+	return out
+}
+
+func TestProcessReturnsWhenCancelledAndParksNothing(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	poison := &poisonBox{}
+	p, _, _ := newProcessor(func(_ context.Context, msgs []*message.Message) ([]batch.Rejected, error) {
+		cancel() // shutdown comes while the batch fails
+		return []batch.Rejected{{Message: msgs[0], Reason: errors.New("bad")}}, errDown
+	}, poison)
+	p.InitialBackoff = time.Hour // only the cancel can end the wait
+
+	err := process(t, ctx, p, messages(2))
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Process = %v, want context.Canceled", err)
+	}
+	if calls, _ := poison.parked(); calls != 0 {
+		t.Errorf("%d messages parked for a batch that failed", calls)
+	}
+}
+
+func TestProcessParksRejectedMessagesWithPoisonHeaders(t *testing.T) {
+	t.Parallel()
+	poison := &poisonBox{}
+	msgs := messages(3)
+	p, metrics, _ := newProcessor(func(_ context.Context, msgs []*message.Message) ([]batch.Rejected, error) {
+		return []batch.Rejected{{Message: msgs[1], Reason: errors.New("title is empty")}}, nil
+	}, poison)
+
+	if err := process(t, t.Context(), p, msgs); err != nil {
+		t.Fatalf("Process: %v", err)
+	}
+	_, parked := poison.parked()
+	if len(parked) != 1 || parked[0].UUID != msgs[1].UUID || string(parked[0].Payload) != string(msgs[1].Payload) {
+		t.Fatalf("parked %v, want a copy of message %s", parked, msgs[1].UUID)
+	}
+	want := map[string]string{
+		middleware.ReasonForPoisonedKey:  "title is empty",
+		middleware.PoisonedTopicKey:      "todo-create",
+		middleware.PoisonedHandlerKey:    "ingest",
+		middleware.PoisonedSubscriberKey: "todo",
+		"ce_type":                        "test",
+	}
+	for k, v := range want {
+		if got := parked[0].Metadata.Get(k); got != v {
+			t.Errorf("parked %s = %q, want %q", k, got, v)
+		}
+	}
+	if poison.topics[0] != "poison" {
+		t.Errorf("parked in %q, want the poison topic", poison.topics[0])
+	}
+	if got := msgs[1].Metadata.Get(middleware.ReasonForPoisonedKey); got != "" {
+		t.Errorf("the original message got reason %q: parking must work on a copy", got)
+	}
+	if o := metrics.obs[0]; o.rejected != 1 || o.size != 3 {
+		t.Errorf("observed %+v, want size 3 with 1 rejected", o)
+	}
+}
+
+func TestProcessRetriesParkingUntilThePoisonTopicTakesIt(t *testing.T) {
+	t.Parallel()
+	poison := &poisonBox{failures: 2}
+	handled := 0
+	p, _, _ := newProcessor(func(_ context.Context, msgs []*message.Message) ([]batch.Rejected, error) {
+		handled++
+		return []batch.Rejected{{Message: msgs[0], Reason: errors.New("bad")}}, nil
+	}, poison)
+
+	if err := process(t, t.Context(), p, messages(1)); err != nil {
+		t.Fatalf("Process: %v", err)
+	}
+	calls, parked := poison.parked()
+	if calls != 3 || len(parked) != 1 {
+		t.Errorf("%d publish calls parked %d messages, want 3 calls parking 1", calls, len(parked))
+	}
+	if handled != 1 {
+		t.Errorf("handler ran %d times: a parking failure must not run the batch again", handled)
+	}
+}
+
+func TestProcessGivesUpParkingWhenCancelled(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	p, _, _ := newProcessor(func(_ context.Context, msgs []*message.Message) ([]batch.Rejected, error) {
+		return []batch.Rejected{{Message: msgs[0], Reason: errors.New("bad")}}, nil
+	}, &poisonBox{failures: 1 << 30})
+
+	if err := process(t, ctx, p, messages(1)); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Process = %v, want the context's error: the batch must not be acknowledged", err)
+	}
+}
+
+func TestProcessWithoutRejectsPublishesNothing(t *testing.T) {
+	t.Parallel()
+	poison := &poisonBox{}
+	p, _, _ := newProcessor(func(context.Context, []*message.Message) ([]batch.Rejected, error) { return nil, nil }, poison)
+	p.Logger = slog.New(slog.DiscardHandler)
+	if err := process(t, t.Context(), p, messages(4)); err != nil {
+		t.Fatalf("Process: %v", err)
+	}
+	if calls, _ := poison.parked(); calls != 0 {
+		t.Errorf("%d publish calls, want none", calls)
+	}
+}
