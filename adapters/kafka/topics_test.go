@@ -1,0 +1,44 @@
+package kafka_test
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"testing"
+
+	"github.com/IBM/sarama"
+
+	"github.com/taskstream/taskstream/adapters/kafka"
+)
+
+// TestEnsureTopicsCreatesMissingTopicsOnce: a missing topic is made with the partitions asked
+// for, and a second call leaves it as it is instead of failing.
+func TestEnsureTopicsCreatesMissingTopicsOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: needs Kafka (make services)")
+	}
+	t.Parallel()
+	k := kafkaConfig(t)
+	suffix := make([]byte, 6)
+	_, _ = rand.Read(suffix)
+	topic := "ensuretest-" + hex.EncodeToString(suffix)
+	t.Cleanup(func() { forget(k)(t, []string{topic}, nil) })
+
+	for range 2 {
+		if err := kafka.EnsureTopics(k, []string{topic}, 3, -1); err != nil {
+			t.Fatalf("EnsureTopics: %v", err)
+		}
+	}
+	sc, err := kafka.ConsumerConfig(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := sarama.NewClient(k.Brokers, sc)
+	if err != nil {
+		t.Fatalf("connect to Kafka: %v", err)
+	}
+	defer func() { _ = client.Close() }()
+	partitions, err := client.Partitions(topic)
+	if err != nil || len(partitions) != 3 {
+		t.Errorf("topic %s has partitions %v (error %v), want 3", topic, partitions, err)
+	}
+}
