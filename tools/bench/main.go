@@ -1,0 +1,133 @@
+// Command bench measures what issue 2 asks Taskstream to reach, against baselines measured in
+// the same run on the same machine, and prints a table of figures with PASS or FAIL per target:
+//
+//   - ingest: the worker (`taskstream worker`) storing N pre-published to-do create events,
+//     against a plain COPY of the same rows;
+//   - accept: `POST /v1/todos` (`taskstream api`) at C concurrent clients, against a plain
+//     produce loop on the same Kafka client settings.
+//
+// It needs PostgreSQL and Kafka (`make services`) and builds the binary itself. Run it from the
+// module with `go run ./tools/bench` (`make bench`); `-h` lists the flags. The exit code is 0
+// whether targets pass or fail: the figures are the product. It is 1 only when something broke.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// options are the command's flags.
+type options struct {
+	N             int
+	Users         int
+	Partitions    int
+	IngestTimeout time.Duration
+	Clients       int
+	Warmup        time.Duration
+	Duration      time.Duration
+	DatabaseURL   string
+	Brokers       []string
+	ProfileDir    string
+	Only          string
+	LogLevel      string
+	Keep          bool
+}
+
+func parseFlags() options {
+	var o options
+	var brokers string
+	flag.IntVar(&o.N, "n", 200_000, "ingest: number of to-do create events")
+	flag.IntVar(&o.Users, "users", 10_000, "ingest: number of distinct user ids")
+	flag.IntVar(&o.Partitions, "partitions", 4, "partitions of each fresh topic (the broker's default here)")
+	flag.DurationVar(&o.IngestTimeout, "ingest-timeout", 2*time.Minute, "ingest: give up when the worker has not stored every row by then")
+	flag.IntVar(&o.Clients, "clients", 64, "accept: concurrent HTTP clients (and producer goroutines)")
+	flag.DurationVar(&o.Warmup, "warmup", 2*time.Second, "accept: warm-up before each measurement")
+	flag.DurationVar(&o.Duration, "duration", 15*time.Second, "accept: length of each measurement")
+	flag.StringVar(&o.DatabaseURL, "database-url", envOr("DATABASE_URL", "postgres://taskstream:taskstream@127.0.0.1:5432/taskstream?sslmode=disable"), "PostgreSQL server (its role needs CREATEDB)")
+	flag.StringVar(&brokers, "brokers", envOr("KAFKA_BROKERS", "127.0.0.1:9092"), "Kafka brokers, comma-separated")
+	flag.StringVar(&o.ProfileDir, "profile", "", "run the worker and the API inside the bench (same wiring as the binary) and write their CPU profiles (worker.pprof, api.pprof) to this directory")
+	flag.StringVar(&o.Only, "only", "", "run only one measurement: ingest or accept")
+	flag.StringVar(&o.LogLevel, "log-level", "info", "LOG_LEVEL of the processes under test")
+	flag.BoolVar(&o.Keep, "keep", false, "keep the scratch directory with the logs of the processes under test")
+	flag.Parse()
+	o.Brokers = strings.Split(brokers, ",")
+	return o
+}
+
+func main() {
+	os.Exit(run())
+}
+
+func run() int {
+	o := parseFlags()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	dir, err := os.MkdirTemp("", "taskstream-bench-")
+	if err != nil {
+		return fail(err)
+	}
+	defer func() {
+		if o.Keep {
+			logf("logs kept in %s", dir)
+			return
+		}
+		_ = os.RemoveAll(dir)
+	}()
+	env := benchEnv{opts: o, dir: dir, bin: filepath.Join(dir, "taskstream"), secret: "bench-" + randomHex(24)}
+	start := time.Now()
+	logf("building the binary (go build ./cmd/taskstream)")
+	if err := buildBinary(ctx, env.bin); err != nil {
+		return fail(err)
+	}
+
+	var rep report
+	if o.Only == "" || o.Only == "ingest" {
+		r, err := measureIngest(ctx, env)
+		if err != nil {
+			return fail(fmt.Errorf("ingest: %w", err))
+		}
+		rep.ingest = &r
+	}
+	if o.Only == "" || o.Only == "accept" {
+		r, err := measureAccept(ctx, env)
+		if err != nil {
+			return fail(fmt.Errorf("accept: %w", err))
+		}
+		rep.accept = &r
+	}
+	rep.print(os.Stdout, time.Since(start))
+	return 0
+}
+
+// benchEnv is what every measurement needs.
+type benchEnv struct {
+	opts options
+	dir  string // scratch directory: the binary and the logs of the processes under test
+	bin  string
+	// secret is AUTH_JWT_SECRET of the processes under test.
+	secret string
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "[bench %s] %s\n", time.Now().Format("15:04:05.000"), fmt.Sprintf(format, args...))
+}
+
+func fail(err error) int {
+	fmt.Fprintln(os.Stderr, "bench:", err)
+	return 1
+}

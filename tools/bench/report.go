@@ -1,0 +1,134 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// Targets of issue 2, "What it must reach".
+const (
+	targetIngestRate  = 50_000 // to-dos per second
+	targetIngestRatio = 0.5    // of the COPY rate
+	targetAcceptRatio = 0.5    // of the produce-loop rate
+)
+
+// report is every figure of the run.
+type report struct {
+	ingest *ingestResult
+	accept *acceptResult
+}
+
+type verdict struct {
+	pass bool
+	text string
+}
+
+func (r report) print(w io.Writer, took time.Duration) {
+	fmt.Fprintf(w, "\nTaskstream bench: %d CPUs shared with Kafka and PostgreSQL; every baseline measured in this run (%s)\n\n",
+		runtime.NumCPU(), took.Round(time.Second))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "figure\tTaskstream\tbaseline\tratio\t")
+	fmt.Fprintln(tw, "------\t----------\t--------\t-----\t")
+	var verdicts []verdict
+	if in := r.ingest; in != nil {
+		verdicts = append(verdicts, in.rows(tw)...)
+	}
+	if ac := r.accept; ac != nil {
+		verdicts = append(verdicts, ac.rows(tw)...)
+	}
+	_ = tw.Flush()
+
+	fmt.Fprintf(w, "\nCPU seconds spent in each window, per process group (at most %d per second of window):\n", runtime.NumCPU())
+	if in := r.ingest; in != nil {
+		fmt.Fprintf(w, "  ingest, worker start to last row (%s): %s\n", in.Wall.Round(10*time.Millisecond), cpuLine(in.CPU, in.WorkerCPU, "worker"))
+	}
+	if ac := r.accept; ac != nil {
+		fmt.Fprintf(w, "  accept, API (%s): %s\n", ac.API.Window, cpuLine(ac.API.CPU, ac.API.CPUGroup, "api"))
+		fmt.Fprintf(w, "  accept, produce loop (%s): %s\n", ac.Produce.Window, cpuLine(ac.Produce.CPU, ac.Produce.CPUGroup, "produce loop"))
+	}
+	fmt.Fprintln(w)
+	for _, v := range verdicts {
+		word := "FAIL"
+		if v.pass {
+			word = "PASS"
+		}
+		fmt.Fprintf(w, "%s  %s\n", word, v.text)
+	}
+}
+
+func (in *ingestResult) rows(tw io.Writer) []verdict {
+	ratio := in.Rate() / in.CopyRate()
+	fmt.Fprintf(tw, "ingest %s to-dos, first row to last\t%s/s (%s)\tCOPY %s rows/s (%s)\t%.2f\t\n",
+		num(float64(in.N)), num(in.Rate()), secs(in.Elapsed), num(in.CopyRate()), secs(in.CopyElapsed), ratio)
+	fmt.Fprintf(tw, "ingest, worker start to last row\t%s/s (%s)\t\t%.2f\t\n",
+		num(in.RateWithStartup()), secs(in.WithStartup), in.RateWithStartup()/in.CopyRate())
+	return []verdict{
+		{in.Rate() >= targetIngestRate, fmt.Sprintf("ingest >= %s to-dos/s: %s/s", num(targetIngestRate), num(in.Rate()))},
+		{ratio >= targetIngestRatio, fmt.Sprintf("ingest >= %.1f x COPY: %.2f x (%s vs %s rows/s)", targetIngestRatio, ratio, num(in.Rate()), num(in.CopyRate()))},
+	}
+}
+
+func (ac *acceptResult) rows(tw io.Writer) []verdict {
+	a, p := ac.API, ac.Produce
+	ratio := a.Rate() / p.Rate()
+	fmt.Fprintf(tw, "accept, %d clients, POST /v1/todos\t%s 202/s\tproduce loop %s/s\t%.2f\t\n", ac.Clients, num(a.Rate()), num(p.Rate()), ratio)
+	fmt.Fprintf(tw, "  latency p50 / p99\t%s / %s\t%s / %s\t\t\n", ms(a.Percentile(50)), ms(a.Percentile(99)), ms(p.Percentile(50)), ms(p.Percentile(99)))
+	fmt.Fprintf(tw, "  errors (whole run)\t%d\t%d\t\t\n", a.Errors, p.Errors)
+	fmt.Fprintf(tw, "  records in the API's topic\t%s for %s 202s\t\t\t\n", num(float64(ac.Stored)), num(float64(a.AllOK)))
+	for _, s := range a.Samples {
+		fmt.Fprintf(tw, "  API error\t%s\t\t\t\n", s)
+	}
+	for _, s := range p.Samples {
+		fmt.Fprintf(tw, "  produce error\t\t%s\t\t\n", s)
+	}
+	return []verdict{{
+		ratio >= targetAcceptRatio && a.Errors == 0 && ac.Stored >= int64(a.AllOK),
+		fmt.Sprintf("accept >= %.1f x produce loop: %.2f x (%s vs %s/s), API p99 %s, %d errors",
+			targetAcceptRatio, ratio, num(a.Rate()), num(p.Rate()), ms(a.Percentile(99)), a.Errors),
+	}}
+}
+
+// cpuLine lists the CPU seconds per group, the one under test named as label.
+func cpuLine(c cpuTimes, testGroup, label string) string {
+	keys := make([]string, 0, len(c))
+	total := 0.0
+	for k, v := range c {
+		keys = append(keys, k)
+		total += v
+	}
+	slices.SortFunc(keys, func(a, b string) int { return int(1000 * (c[b] - c[a])) })
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		name := k
+		if k == testGroup {
+			name = label
+			if k == "bench" {
+				name += " (in the bench process, with the load)"
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%s %.1f", name, c[k]))
+	}
+	return strings.Join(parts, ", ") + fmt.Sprintf(" (total %.1f)", total)
+}
+
+// num formats a number with thousands separators and no decimals.
+func num(f float64) string {
+	s := fmt.Sprintf("%.0f", f)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 && s[i-1] != '-' {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
