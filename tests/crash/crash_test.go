@@ -1,6 +1,7 @@
 // Package crash shows that the to-do worker loses and duplicates nothing when it is killed in
 // the middle of an ingest: kill -9 twice while it stores 100,000 accepted to-dos, restart it,
-// and every accepted to-do is in the table exactly once. It runs the real binary against the
+// and every accepted to-do is in the table exactly once; a full replay of the topic changes
+// nothing. It runs the real binary against the
 // real PostgreSQL and Kafka (`make services`).
 package crash
 
@@ -67,7 +68,8 @@ func TestMain(m *testing.M) {
 
 // TestWorkerKilledMidIngestStoresEveryTodoOnce is the proof of issue 2: a crash of the worker in
 // the middle of a 100,000-to-do ingest (kill -9, then restart) ends with every accepted to-do in
-// the table exactly once.
+// the table exactly once. It kills the worker twice, checks the table after the restart, then
+// replays the whole topic and checks it again.
 func TestWorkerKilledMidIngestStoresEveryTodoOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("integration test: needs PostgreSQL and Kafka (make services)")
@@ -115,6 +117,16 @@ func TestWorkerKilledMidIngestStoresEveryTodoOnce(t *testing.T) {
 	checkExactlyOnce(t, db, accepted)
 	w.terminate(t)
 	checkAllCommitted(t, k, topic, group)
+
+	// Whether a kill replays stored rows depends on where it lands; a full replay of the topic
+	// (the group deleted, so it starts from the oldest offset again) always does, and must store
+	// nothing new.
+	deleteGroup(t, k, group)
+	w = startWorker(t, env, logs, "4-replay")
+	waitCommitted(t, k, topic, group, 60*time.Second)
+	t.Logf("replayed the whole topic %s after the start", since(start))
+	checkExactlyOnce(t, db, accepted)
+	w.terminate(t)
 }
 
 // row is what the table must hold for one accepted to-do.
@@ -470,6 +482,38 @@ func checkAllCommitted(t *testing.T, k config.Kafka, topic, group string) {
 	committed, end := committedOffsets(t, k, topic, group)
 	if committed != end {
 		t.Errorf("after the clean shutdown the group committed %d of %d records", committed, end)
+	}
+}
+
+func deleteGroup(t *testing.T, k config.Kafka, group string) {
+	t.Helper()
+	sc, err := kafka.ConsumerConfig(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := sarama.NewClusterAdmin(k.Brokers, sc)
+	if err != nil {
+		t.Fatalf("kafka admin: %v", err)
+	}
+	defer func() { _ = admin.Close() }()
+	if err := admin.DeleteConsumerGroup(group); err != nil {
+		t.Fatalf("delete consumer group %s: %v", group, err)
+	}
+}
+
+// waitCommitted waits until the group has committed every record of the topic.
+func waitCommitted(t *testing.T, k config.Kafka, topic, group string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		committed, end := committedOffsets(t, k, topic, group)
+		if committed == end {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the group committed %d of %d records in %s", committed, end, timeout)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }
 

@@ -82,7 +82,7 @@ func (e benchEnv) loadAPI(ctx context.Context, pool texts) (loadResult, int64, e
 	}
 	env := e.serviceEnv(o.DatabaseURL, topic)
 	env["HTTP_ADDR"] = addr
-	api, err := e.startService(ctx, "api", env)
+	api, err := e.startService(ctx, "api", "api", env)
 	if err != nil {
 		return loadResult{}, 0, err
 	}

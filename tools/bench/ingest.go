@@ -4,35 +4,57 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/taskstream/taskstream/adapters/postgres"
 	"github.com/taskstream/taskstream/domain/todo"
 )
 
-// ingestResult holds the ingest figures.
-type ingestResult struct {
-	N int
-	// Elapsed runs from the first row seen to the last; WithStartup from the worker's start.
+// ingestRun is one run of the worker over the whole topic.
+type ingestRun struct {
+	// Elapsed runs from the first poll that saw rows to the one that saw all N; WithStartup
+	// from the worker's start.
 	Elapsed, WithStartup time.Duration
 	// FirstSeen is the row count at the first poll that saw rows.
 	FirstSeen int
-	// CopyElapsed is the plain COPY of the same rows.
-	CopyElapsed time.Duration
-	// CPU is what each group of processes spent in the Wall time from the worker's start to the
-	// last row; WorkerCPU is the group the worker is counted in.
-	CPU       cpuTimes
-	WorkerCPU string
-	Wall      time.Duration
+	// CPU is what each group of processes spent in Wall, from the worker's start to the last row.
+	CPU  cpuTimes
+	Wall time.Duration
 }
 
-func (r ingestResult) Rate() float64            { return float64(r.N) / r.Elapsed.Seconds() }
-func (r ingestResult) RateWithStartup() float64 { return float64(r.N) / r.WithStartup.Seconds() }
-func (r ingestResult) CopyRate() float64        { return float64(r.N) / r.CopyElapsed.Seconds() }
+// ingestResult holds the ingest figures: several worker runs and as many COPY runs, alternated.
+type ingestResult struct {
+	N      int
+	Runs   []ingestRun
+	Copies []time.Duration
+	// WorkerCPU is the sampleCPU group the worker is counted in.
+	WorkerCPU string
+}
 
-// measureIngest publishes N create events to a fresh topic, measures a plain COPY of the same
-// rows into a fresh database, then starts the worker on the topic and another fresh database
-// and times it until every row is stored.
+// Median returns the run of median Elapsed.
+func (r ingestResult) Median() ingestRun {
+	runs := slices.Clone(r.Runs)
+	slices.SortFunc(runs, func(a, b ingestRun) int { return int(a.Elapsed - b.Elapsed) })
+	return runs[len(runs)/2]
+}
+
+// CopyMedian returns the median duration of the COPY baseline.
+func (r ingestResult) CopyMedian() time.Duration { return median(r.Copies) }
+
+func (r ingestResult) Rate() float64 { return float64(r.N) / r.Median().Elapsed.Seconds() }
+func (r ingestResult) RateWithStartup() float64 {
+	d := make([]time.Duration, len(r.Runs))
+	for i, run := range r.Runs {
+		d[i] = run.WithStartup
+	}
+	return float64(r.N) / median(d).Seconds()
+}
+func (r ingestResult) CopyRate() float64 { return float64(r.N) / r.CopyMedian().Seconds() }
+
+// measureIngest publishes N create events to a fresh topic once, then alternates a plain COPY of
+// the same rows into a fresh database with a run of the worker (fresh consumer group, fresh
+// database) timed until every row is stored, -runs times each.
 func measureIngest(ctx context.Context, e benchEnv) (ingestResult, error) {
 	o := e.opts
 	res := ingestResult{N: o.N}
@@ -41,8 +63,12 @@ func measureIngest(ctx context.Context, e benchEnv) (ingestResult, error) {
 	if err != nil {
 		return res, err
 	}
-	topic, group := "bench-todo-create-"+randomHex(4), "bench-todo-"+randomHex(4)
-	cleanup, err := e.createTopic(topic, group)
+	topic := "bench-todo-create-" + randomHex(4)
+	groups := make([]string, o.Runs)
+	for i := range groups {
+		groups[i] = "bench-todo-" + randomHex(4)
+	}
+	cleanup, err := e.createTopic(topic, groups...)
 	if err != nil {
 		return res, err
 	}
@@ -53,28 +79,22 @@ func measureIngest(ctx context.Context, e benchEnv) (ingestResult, error) {
 	}
 	logf("ingest: published %d events to %s in %s", o.N, topic, time.Since(start).Round(time.Millisecond))
 
-	if res.CopyElapsed, err = e.copyBaseline(ctx, todos); err != nil {
-		return res, fmt.Errorf("COPY baseline: %w", err)
+	for i, group := range groups {
+		took, err := e.copyBaseline(ctx, todos)
+		if err != nil {
+			return res, fmt.Errorf("COPY baseline: %w", err)
+		}
+		res.Copies = append(res.Copies, took)
+		logf("ingest run %d/%d: COPY baseline stored %d rows in %s", i+1, o.Runs, o.N, took.Round(time.Millisecond))
+		run, err := e.runWorker(ctx, &res, topic, group, fmt.Sprintf("worker-run%d", i+1))
+		if err != nil {
+			return res, err
+		}
+		res.Runs = append(res.Runs, run)
+		logf("ingest run %d/%d: the worker stored all %d rows %s after the first (%s after its start)",
+			i+1, o.Runs, o.N, run.Elapsed.Round(time.Millisecond), run.WithStartup.Round(time.Millisecond))
 	}
-	logf("ingest: COPY baseline stored %d rows in %s", o.N, res.CopyElapsed.Round(time.Millisecond))
-
-	db, err := e.newDatabase(ctx)
-	if err != nil {
-		return res, err
-	}
-	defer db.Close()
-	env := e.serviceEnv(db.URL, topic)
-	env["KAFKA_CONSUMER_GROUP_TODO"] = group
-	w, err := e.startService(ctx, "worker", env)
-	if err != nil {
-		return res, err
-	}
-	res.WorkerCPU = w.cpuGroup()
-	err = res.waitForRows(ctx, e, db.DB, w, func() string { return e.groupProgress(topic, group) })
-	if stopErr := w.stop(); err == nil {
-		err = stopErr
-	}
-	return res, err
+	return res, nil
 }
 
 // copyBaseline times postgres.CopyTodosBaseline of todos into a fresh, empty todos table.
@@ -95,8 +115,30 @@ func (e benchEnv) copyBaseline(ctx context.Context, todos []*todo.Todo) (time.Du
 	return took, nil
 }
 
-// waitForRows polls the row count every 100 ms until it reaches N, recording the times.
-func (r *ingestResult) waitForRows(ctx context.Context, e benchEnv, db *sql.DB, w service, progress func() string) error {
+// runWorker starts the worker on topic for group with a fresh database and times it.
+func (e benchEnv) runWorker(ctx context.Context, res *ingestResult, topic, group, label string) (ingestRun, error) {
+	db, err := e.newDatabase(ctx)
+	if err != nil {
+		return ingestRun{}, err
+	}
+	defer db.Close()
+	env := e.serviceEnv(db.URL, topic)
+	env["KAFKA_CONSUMER_GROUP_TODO"] = group
+	w, err := e.startService(ctx, "worker", label, env)
+	if err != nil {
+		return ingestRun{}, err
+	}
+	res.WorkerCPU = w.cpuGroup()
+	run, err := e.waitForRows(ctx, db.DB, w, res.N, func() string { return e.groupProgress(topic, group) })
+	if stopErr := w.stop(); err == nil {
+		err = stopErr
+	}
+	return run, err
+}
+
+// waitForRows polls the row count every 100 ms until it reaches n, recording the times.
+func (e benchEnv) waitForRows(ctx context.Context, db *sql.DB, w service, n int, progress func() string) (ingestRun, error) {
+	var r ingestRun
 	before, sampledAt := sampleCPU(w.pid()), time.Now()
 	started := w.startedAt()
 	deadline := time.After(e.opts.IngestTimeout)
@@ -107,32 +149,36 @@ func (r *ingestResult) waitForRows(ctx context.Context, e benchEnv, db *sql.DB, 
 	for {
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return r, ctx.Err()
 		case <-deadline:
-			return fmt.Errorf("the worker stored %d of %d rows in %s (%s); log: %s", last, r.N, e.opts.IngestTimeout, progress(), w.logTail())
+			return r, fmt.Errorf("the worker stored %d of %d rows in %s (%s); log: %s", last, n, e.opts.IngestTimeout, progress(), w.logTail())
 		case <-tick.C:
 		}
 		if err := w.failed(); err != nil {
-			return err
+			return r, err
 		}
-		n, err := countTodos(ctx, db)
+		got, err := countTodos(ctx, db)
 		if err != nil {
-			return err
+			return r, err
 		}
 		now := time.Now()
-		if n > 0 && first.IsZero() {
-			first, r.FirstSeen = now, n
-			logf("ingest: first rows seen (%d) %s after the worker started", n, now.Sub(started).Round(time.Millisecond))
+		if got > 0 && first.IsZero() {
+			first, r.FirstSeen = now, got
 		}
-		last = n
-		if n >= r.N {
+		last = got
+		if got >= n {
 			r.Elapsed, r.WithStartup, r.Wall = now.Sub(first), now.Sub(started), now.Sub(sampledAt)
 			r.CPU = sampleCPU(w.pid()).sub(before)
-			if n > r.N {
-				return fmt.Errorf("the worker stored %d rows for %d events", n, r.N)
+			if got > n {
+				return r, fmt.Errorf("the worker stored %d rows for %d events", got, n)
 			}
-			logf("ingest: all %d rows stored %s after the first", n, r.Elapsed.Round(time.Millisecond))
-			return nil
+			return r, nil
 		}
 	}
+}
+
+func median(d []time.Duration) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[len(s)/2]
 }

@@ -2,9 +2,14 @@
 // the same run on the same machine, and prints a table of figures with PASS or FAIL per target:
 //
 //   - ingest: the worker (`taskstream worker`) storing N pre-published to-do create events,
-//     against a plain COPY of the same rows;
+//     against a plain COPY of the same rows; -runs of each, alternated, and the medians;
 //   - accept: `POST /v1/todos` (`taskstream api`) at C concurrent clients, against a plain
 //     produce loop on the same Kafka client settings.
+//
+// It also prints the CPU seconds the worker, PostgreSQL, Kafka and the bench spent in each
+// window: the two cores are shared, so that is where the time goes. -profile runs the worker and
+// the API inside the bench (same wiring as the binary) under a CPU profile; -binary compares
+// another build.
 //
 // It needs PostgreSQL and Kafka (`make services`) and builds the binary itself. Run it from the
 // module with `go run ./tools/bench` (`make bench`); `-h` lists the flags. The exit code is 0
@@ -26,6 +31,7 @@ import (
 // options are the command's flags.
 type options struct {
 	N             int
+	Runs          int
 	Users         int
 	Partitions    int
 	IngestTimeout time.Duration
@@ -38,6 +44,7 @@ type options struct {
 	Only          string
 	LogLevel      string
 	Keep          bool
+	Binary        string
 }
 
 func parseFlags() options {
@@ -45,6 +52,7 @@ func parseFlags() options {
 	var brokers string
 	flag.IntVar(&o.N, "n", 200_000, "ingest: number of to-do create events")
 	flag.IntVar(&o.Users, "users", 10_000, "ingest: number of distinct user ids")
+	flag.IntVar(&o.Runs, "runs", 3, "ingest: worker runs and COPY runs, alternated; the medians are reported")
 	flag.IntVar(&o.Partitions, "partitions", 4, "partitions of each fresh topic (the broker's default here)")
 	flag.DurationVar(&o.IngestTimeout, "ingest-timeout", 2*time.Minute, "ingest: give up when the worker has not stored every row by then")
 	flag.IntVar(&o.Clients, "clients", 64, "accept: concurrent HTTP clients (and producer goroutines)")
@@ -55,8 +63,10 @@ func parseFlags() options {
 	flag.StringVar(&o.ProfileDir, "profile", "", "run the worker and the API inside the bench (same wiring as the binary) and write their CPU profiles (worker.pprof, api.pprof) to this directory")
 	flag.StringVar(&o.Only, "only", "", "run only one measurement: ingest or accept")
 	flag.StringVar(&o.LogLevel, "log-level", "info", "LOG_LEVEL of the processes under test")
+	flag.StringVar(&o.Binary, "binary", "", "use this taskstream binary instead of building ./cmd/taskstream (to compare builds)")
 	flag.BoolVar(&o.Keep, "keep", false, "keep the scratch directory with the logs of the processes under test")
 	flag.Parse()
+	o.Runs = max(o.Runs, 1)
 	o.Brokers = strings.Split(brokers, ",")
 	return o
 }
@@ -83,9 +93,13 @@ func run() int {
 	}()
 	env := benchEnv{opts: o, dir: dir, bin: filepath.Join(dir, "taskstream"), secret: "bench-" + randomHex(24)}
 	start := time.Now()
-	logf("building the binary (go build ./cmd/taskstream)")
-	if err := buildBinary(ctx, env.bin); err != nil {
-		return fail(err)
+	if o.Binary != "" {
+		env.bin = o.Binary
+	} else {
+		logf("building the binary (go build ./cmd/taskstream)")
+		if err := buildBinary(ctx, env.bin); err != nil {
+			return fail(err)
+		}
 	}
 
 	var rep report

@@ -33,8 +33,8 @@ type child struct {
 }
 
 // startChild runs `taskstream <sub>` with the environment of the bench plus env.
-func (e benchEnv) startChild(sub string, env map[string]string) (*child, error) {
-	logPath := filepath.Join(e.dir, sub+"-"+randomHex(3)+".log")
+func (e benchEnv) startChild(sub, label string, env map[string]string) (*child, error) {
+	logPath := filepath.Join(e.dir, label+".log")
 	f, err := os.Create(logPath)
 	if err != nil {
 		return nil, err

@@ -45,7 +45,8 @@ func (r report) print(w io.Writer, took time.Duration) {
 
 	fmt.Fprintf(w, "\nCPU seconds spent in each window, per process group (at most %d per second of window):\n", runtime.NumCPU())
 	if in := r.ingest; in != nil {
-		fmt.Fprintf(w, "  ingest, worker start to last row (%s): %s\n", in.Wall.Round(10*time.Millisecond), cpuLine(in.CPU, in.WorkerCPU, "worker"))
+		m := in.Median()
+		fmt.Fprintf(w, "  ingest, median run, worker start to last row (%s): %s\n", m.Wall.Round(10*time.Millisecond), cpuLine(m.CPU, in.WorkerCPU, "worker"))
 	}
 	if ac := r.accept; ac != nil {
 		fmt.Fprintf(w, "  accept, API (%s): %s\n", ac.API.Window, cpuLine(ac.API.CPU, ac.API.CPUGroup, "api"))
@@ -63,10 +64,15 @@ func (r report) print(w io.Writer, took time.Duration) {
 
 func (in *ingestResult) rows(tw io.Writer) []verdict {
 	ratio := in.Rate() / in.CopyRate()
-	fmt.Fprintf(tw, "ingest %s to-dos, first row to last\t%s/s (%s)\tCOPY %s rows/s (%s)\t%.2f\t\n",
-		num(float64(in.N)), num(in.Rate()), secs(in.Elapsed), num(in.CopyRate()), secs(in.CopyElapsed), ratio)
-	fmt.Fprintf(tw, "ingest, worker start to last row\t%s/s (%s)\t\t%.2f\t\n",
-		num(in.RateWithStartup()), secs(in.WithStartup), in.RateWithStartup()/in.CopyRate())
+	elapsed, startup := make([]time.Duration, len(in.Runs)), make([]time.Duration, len(in.Runs))
+	for i, r := range in.Runs {
+		elapsed[i], startup[i] = r.Elapsed, r.WithStartup
+	}
+	fmt.Fprintf(tw, "ingest %s to-dos, median of %d runs\t\t\t\t\n", num(float64(in.N)), len(in.Runs))
+	fmt.Fprintf(tw, "  first row seen to last\t%s/s (%s)\tCOPY %s rows/s (%s)\t%.2f\t\n",
+		num(in.Rate()), spread(elapsed), num(in.CopyRate()), spread(in.Copies), ratio)
+	fmt.Fprintf(tw, "  worker start to last row\t%s/s (%s)\t\t%.2f\t\n",
+		num(in.RateWithStartup()), spread(startup), in.RateWithStartup()/in.CopyRate())
 	return []verdict{
 		{in.Rate() >= targetIngestRate, fmt.Sprintf("ingest >= %s to-dos/s: %s/s", num(targetIngestRate), num(in.Rate()))},
 		{ratio >= targetIngestRatio, fmt.Sprintf("ingest >= %.1f x COPY: %.2f x (%s vs %s rows/s)", targetIngestRatio, ratio, num(in.Rate()), num(in.CopyRate()))},
@@ -129,6 +135,14 @@ func num(f float64) string {
 	return b.String()
 }
 
-func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+// spread shows the durations of the runs, the median first: "2.72 s; 2.51-3.10".
+func spread(d []time.Duration) string {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	if len(s) == 1 {
+		return fmt.Sprintf("%.2f s", s[0].Seconds())
+	}
+	return fmt.Sprintf("%.2f s; runs %.2f-%.2f", median(s).Seconds(), s[0].Seconds(), s[len(s)-1].Seconds())
+}
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }

@@ -45,13 +45,14 @@ func (e benchEnv) serviceEnv(databaseURL, topic string) map[string]string {
 	}
 }
 
-// startService starts `taskstream <part>` with env added to the bench's environment.
-func (e benchEnv) startService(ctx context.Context, part string, env map[string]string) (service, error) {
+// startService starts `taskstream <part>` with env added to the bench's environment. label
+// names its log and profile files.
+func (e benchEnv) startService(ctx context.Context, part, label string, env map[string]string) (service, error) {
 	if e.opts.ProfileDir != "" {
-		return e.startInProcess(ctx, part, env)
+		return e.startInProcess(ctx, part, label, env)
 	}
 	start := time.Now()
-	c, err := e.startChild(part, env)
+	c, err := e.startChild(part, label, env)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +89,7 @@ type inProcess struct {
 	profile *os.File
 }
 
-func (e benchEnv) startInProcess(ctx context.Context, part string, env map[string]string) (service, error) {
+func (e benchEnv) startInProcess(ctx context.Context, part, label string, env map[string]string) (service, error) {
 	cfg, err := config.Load(func(k string) (string, bool) {
 		if v, ok := env[k]; ok {
 			return v, true
@@ -98,12 +99,12 @@ func (e benchEnv) startInProcess(ctx context.Context, part string, env map[strin
 	if err != nil {
 		return nil, err
 	}
-	s := &inProcess{part: part, start: time.Now(), done: make(chan struct{}), logPath: filepath.Join(e.dir, part+"-inprocess.log")}
+	s := &inProcess{part: part, start: time.Now(), done: make(chan struct{}), logPath: filepath.Join(e.dir, label+"-inprocess.log")}
 	logFile, err := os.Create(s.logPath)
 	if err != nil {
 		return nil, err
 	}
-	if s.profile, err = os.Create(filepath.Join(e.opts.ProfileDir, part+".pprof")); err != nil {
+	if s.profile, err = os.Create(filepath.Join(e.opts.ProfileDir, label+".pprof")); err != nil {
 		return nil, err
 	}
 	if err := pprof.StartCPUProfile(s.profile); err != nil {
