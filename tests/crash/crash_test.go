@@ -77,6 +77,11 @@ func TestWorkerKilledMidIngestStoresEveryTodoOnce(t *testing.T) {
 	k := kafkaConfig()
 	requireKafka(t, k)
 	dbURL, db := pgtest.NewDatabase(t)
+	// No autovacuum on the table: its worker would keep pgtest's DROP DATABASE ... WITH (FORCE)
+	// from ending it (that needs pg_signal_backend) and fail the cleanup.
+	if _, err := db.Exec("ALTER TABLE todos SET (autovacuum_enabled = false)"); err != nil {
+		t.Fatal(err)
+	}
 
 	topic, group := "crash-todo-create-"+suffix(), "crash-todo-"+suffix()
 	createTopic(t, k, topic, group)

@@ -40,9 +40,7 @@ func (e benchEnv) newDatabase(ctx context.Context) (*freshDB, error) {
 		if pool != nil {
 			_ = pool.Close()
 		}
-		dctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.ExecContext(dctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+		if err := dropDatabase(admin, name); err != nil {
 			logf("could not drop database %s: %v", name, err)
 		}
 		_ = admin.Close()
@@ -64,6 +62,21 @@ func (e benchEnv) newDatabase(ctx context.Context) (*freshDB, error) {
 	}
 	f.DB = pool
 	return f, nil
+}
+
+// dropDatabase drops name, closing the connections left open. FORCE cannot end an autovacuum
+// worker for a role without pg_signal_backend, and one often runs right after a bulk load, so
+// it retries for up to 30 s.
+func dropDatabase(admin *sql.DB, name string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for {
+		_, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
 }
 
 // countTodos returns the number of rows of the todos table.
