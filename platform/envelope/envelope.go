@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
+	gojson "github.com/goccy/go-json"
 	"github.com/google/uuid"
 )
 
@@ -83,13 +84,32 @@ func Decode(msg *message.Message, wantType string, v any) error {
 	if got := msg.Metadata.Get(KeyType); got != wantType {
 		return fmt.Errorf("event type %q, want %q", got, wantType)
 	}
-	dec := json.NewDecoder(bytes.NewReader(msg.Payload))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	// goccy/go-json decodes at about a quarter of encoding/json's CPU, and the worker decodes
+	// every to-do it ingests. encoding/json stays the reference: a payload goccy refuses is
+	// decoded again with it, which either accepts it or says precisely what is wrong.
+	if err := strictDecode(gojson.NewDecoder(bytes.NewReader(msg.Payload)), v); err == nil {
+		return nil
+	}
+	if err := strictDecode(json.NewDecoder(bytes.NewReader(msg.Payload)), v); err != nil {
 		return fmt.Errorf("decode %s payload: %w", wantType, err)
 	}
+	return nil
+}
+
+// decoder is what encoding/json's and goccy/go-json's decoders have in common.
+type decoder interface {
+	DisallowUnknownFields()
+	Decode(v any) error
+	More() bool
+}
+
+func strictDecode(dec decoder, v any) error {
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
 	if dec.More() {
-		return errors.New("decode " + wantType + " payload: trailing data after the JSON value")
+		return errors.New("trailing data after the JSON value")
 	}
 	return nil
 }

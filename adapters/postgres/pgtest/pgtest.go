@@ -86,9 +86,16 @@ func dropDatabase(t testing.TB, admin *sql.DB, name string) {
 	defer func() { _ = admin.Close() }()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-		t.Errorf("pgtest: drop database %s: %v", name, err)
+	// An autovacuum worker that starts on the database right after a bulk load can make the
+	// drop fail once; a few tries get past it.
+	var err error
+	for try := 0; try < 5; try++ {
+		if _, err = admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err == nil {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
+	t.Errorf("pgtest: drop database %s: %v", name, err)
 }
 
 // withDatabase returns the server URL with its database name replaced.
