@@ -147,7 +147,7 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 	engine.GET("/metrics", gin.WrapH(metricsHandler(deps.Gatherer)))
 	engine.GET("/openapi.json", serveOpenAPI(spec))
 
-	v1 := engine.Group("/v1", authenticate(deps.Authenticator, logger))
+	v1 := engine.Group("/v1", authenticate(newCachingAuthenticator(deps.Authenticator, time.Now), logger))
 	newTodoRoutes(app, logger).register(v1)
 	return engine, nil
 }
