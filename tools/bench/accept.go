@@ -166,29 +166,6 @@ func waitHealthy(ctx context.Context, hc *http.Client, base string, api service)
 	return fmt.Errorf("taskstream api did not become healthy in 30 s; log: %s", api.logTail())
 }
 
-// postTodo creates one to-do; anything but 202 Accepted is an error.
-func postTodo(ctx context.Context, hc *http.Client, base, token string, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/v1/todos", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := hc.Do(req)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = resp.Body.Close() }()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusAccepted {
-		return fmt.Errorf("POST /v1/todos: %d %s", resp.StatusCode, bytes.TrimSpace(b))
-	}
-	return nil
-}
-
 // loadProduce is the baseline: the API's producer settings (kafka.ProducerConfig), one
 // synchronous producer shared by C goroutines, each sending the record the API would send.
 func (e benchEnv) loadProduce(ctx context.Context, pool texts) (loadResult, error) {
