@@ -35,7 +35,9 @@ func TestBadConfigurationIsRefused(t *testing.T) {
 
 func TestSubcommandsNeedASharedBroker(t *testing.T) {
 	t.Parallel()
-	out, err := exec.Command(binary, "api").CombinedOutput()
+	cmd := exec.Command(binary, "api")
+	cmd.Env = []string{} // no DATABASE_URL nor KAFKA_BROKERS: the embedded default
+	out, err := cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "KAFKA_BROKERS") {
 		t.Errorf("api on GoChannel: err %v, output %s", err, out)
 	}
