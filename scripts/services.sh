@@ -150,6 +150,7 @@ pg_init() {
 pg_ensure_role_db() {
   local sql
   sql="$(cat <<EOF
+SET client_min_messages = warning;
 SELECT 'CREATE ROLE $DB_USER' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER')
 \gexec
 ALTER ROLE $DB_USER WITH LOGIN CREATEDB PASSWORD '$DB_PASSWORD';
