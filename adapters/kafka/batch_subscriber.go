@@ -88,7 +88,10 @@ func (s *BatchSubscriber) Run(ctx context.Context, topic string, h batch.Handler
 	for ctx.Err() == nil {
 		if err := group.Consume(ctx, []string{topic}, gh); err != nil && ctx.Err() == nil {
 			s.logger.WarnContext(ctx, "consumer group session ended, rejoining", "group", s.cfg.Group, "error", err)
-			_ = sleepCtx(ctx, time.Second)
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
 		}
 	}
 	return nil
@@ -185,15 +188,4 @@ func (g *groupHandler) process(ctx context.Context, sess sarama.ConsumerGroupSes
 	sess.MarkMessage(records[len(records)-1], "")
 	sess.Commit()
 	return nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
