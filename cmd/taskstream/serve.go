@@ -35,7 +35,11 @@ func serve(ctx context.Context, part string, args []string) error {
 	if err := prepareEmbedded(&cfg, logger); err != nil {
 		return err
 	}
-	svc, cleanup, err := di.NewService(ctx, cfg, logger)
+	// The service's subscriptions and background loops live until the workers are told to stop,
+	// after the HTTP server has drained: a signal must not cut them while requests are in flight.
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	svc, cleanup, err := di.NewService(workCtx, cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -43,8 +47,6 @@ func serve(ctx context.Context, part string, args []string) error {
 
 	var wg sync.WaitGroup
 	errs := make(chan error, 1+len(svc.Workers))
-	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopWork()
 	if part != "api" {
 		for _, w := range svc.Workers {
 			wg.Go(func() {
