@@ -86,7 +86,7 @@ func newProcessor(h batch.Handler, poison *poisonBox) (*batch.Processor, *metric
 	m, l := &metricsSpy{}, &logSpy{}
 	p := &batch.Processor{
 		Name: "ingest", Group: "todo", Handler: h, Poison: poison, PoisonTopic: "poison",
-		InitialBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond,
+		InitialBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, FinishTimeout: time.Second,
 		Logger: slog.New(l), Metrics: m,
 	}
 	return p, m, l

@@ -27,8 +27,11 @@ type Processor struct {
 	// at least InitialBackoff).
 	InitialBackoff time.Duration
 	MaxBackoff     time.Duration
-	Logger         *slog.Logger
-	Metrics        Metrics
+	// FinishTimeout (default 15s) is how long the batch in hand may still take once the
+	// consumer is stopped.
+	FinishTimeout time.Duration
+	Logger        *slog.Logger
+	Metrics       Metrics
 }
 
 // Validate reports a missing dependency and sets the default backoff.
@@ -39,6 +42,9 @@ func (p *Processor) Validate() error {
 	if p.InitialBackoff <= 0 {
 		p.InitialBackoff = 100 * time.Millisecond
 	}
+	if p.FinishTimeout <= 0 {
+		p.FinishTimeout = 15 * time.Second
+	}
 	if p.MaxBackoff <= 0 {
 		p.MaxBackoff = 10 * time.Second
 	}
@@ -48,14 +54,20 @@ func (p *Processor) Validate() error {
 
 // Process handles msgs from topic until the handler succeeds and the rejected messages are
 // parked. It returns an error only when ctx ends first; then nothing may be acknowledged.
+//
+// A batch in hand is finished when ctx is cancelled (shutdown, rebalance): the handler and the
+// parking run on a context that outlives ctx by FinishTimeout, so the batch can be committed
+// instead of replayed. Only a failed try is not retried once ctx has ended.
 func (p *Processor) Process(ctx context.Context, topic string, msgs []*message.Message) error {
+	work, stop := outlive(ctx, p.FinishTimeout)
+	defer stop()
 	backoff := p.InitialBackoff
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
-		rejected, err := p.Handler(ctx, msgs)
+		rejected, err := p.Handler(work, msgs)
 		p.Metrics.ObserveBatch(p.Name, len(msgs), len(rejected), err, time.Since(start).Seconds())
 		if err == nil {
-			return p.park(ctx, topic, rejected)
+			return p.park(work, topic, rejected)
 		}
 		p.Logger.WarnContext(ctx, "batch failed, will retry", "handler", p.Name, "size", len(msgs),
 			"attempt", attempt, "retry_in", backoff, "error", err)
@@ -79,13 +91,15 @@ func (p *Processor) park(ctx context.Context, topic string, rejected []Rejected)
 		m.Metadata.Set(middleware.PoisonedHandlerKey, p.Name)
 		m.Metadata.Set(middleware.PoisonedSubscriberKey, p.Group)
 		poisoned[i] = m
-		p.Logger.WarnContext(ctx, "message parked in the poison topic", "handler", p.Name,
-			"message_id", m.UUID, "poison_topic", p.PoisonTopic, "reason", r.Reason.Error())
 	}
 	backoff := p.InitialBackoff
 	for {
 		err := p.Poison.Publish(p.PoisonTopic, poisoned...)
 		if err == nil {
+			for _, m := range poisoned {
+				p.Logger.WarnContext(ctx, "message parked in the poison topic", "handler", p.Name, "message_id", m.UUID,
+					"poison_topic", p.PoisonTopic, "reason", m.Metadata.Get(middleware.ReasonForPoisonedKey))
+			}
 			return nil
 		}
 		p.Logger.ErrorContext(ctx, "cannot park messages, will retry", "handler", p.Name, "error", err)
@@ -94,6 +108,14 @@ func (p *Processor) park(ctx context.Context, topic string, rejected []Rejected)
 		}
 		backoff = min(2*backoff, p.MaxBackoff)
 	}
+}
+
+// outlive returns a context that is cancelled grace after ctx is, so work started under ctx can
+// finish after ctx ends.
+func outlive(ctx context.Context, grace time.Duration) (context.Context, context.CancelFunc) {
+	work, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stopAfter := context.AfterFunc(ctx, func() { time.AfterFunc(grace, cancel) })
+	return work, func() { stopAfter(); cancel() }
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

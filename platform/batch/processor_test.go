@@ -190,9 +190,31 @@ func TestProcessGivesUpParkingWhenCancelled(t *testing.T) {
 	p, _, _ := newProcessor(func(_ context.Context, msgs []*message.Message) ([]batch.Rejected, error) {
 		return []batch.Rejected{{Message: msgs[0], Reason: errors.New("bad")}}, nil
 	}, &poisonBox{failures: 1 << 30})
+	p.FinishTimeout = 50 * time.Millisecond // parking may outlive ctx by this much, no more
 
-	if err := process(t, ctx, p, messages(1)); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("Process = %v, want the context's error: the batch must not be acknowledged", err)
+	if err := process(t, ctx, p, messages(1)); !errors.Is(err, context.Canceled) {
+		t.Errorf("Process = %v, want a cancellation: the batch must not be acknowledged", err)
+	}
+}
+
+// A consumer stopped while its handler runs lets the batch finish, so it is committed rather
+// than replayed after the restart.
+func TestProcessFinishesTheBatchInHandWhenStopped(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	var handlerErr error
+	p, _, _ := newProcessor(func(work context.Context, msgs []*message.Message) ([]batch.Rejected, error) {
+		cancel() // shutdown arrives while the batch is being stored
+		select {
+		case <-work.Done():
+			handlerErr = work.Err()
+		case <-time.After(100 * time.Millisecond): // the database commit
+		}
+		return nil, handlerErr
+	}, &poisonBox{})
+
+	if err := process(t, ctx, p, messages(3)); err != nil || handlerErr != nil {
+		t.Errorf("Process = %v, handler's context = %v; want the batch finished", err, handlerErr)
 	}
 }
 
