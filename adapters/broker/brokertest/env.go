@@ -81,6 +81,7 @@ func (e *env) subscriber(topic, poisonTopic string, bc kafka.BatchConfig) batch.
 		PoisonTopic:    poisonTopic,
 		InitialBackoff: 10 * time.Millisecond,
 		MaxBackoff:     40 * time.Millisecond,
+		FinishTimeout:  time.Second, // a stopped subscriber's blocked handler is cut after this
 		Logger:         Logger(e.t),
 		Metrics:        nopMetrics{},
 	})
