@@ -214,6 +214,9 @@ func (r *reader) check(c Config) {
 	if c.Auth.JWTSecret == "" && c.Auth.JWKSURL == "" && !c.Embedded() {
 		r.fail("AUTH_JWT_SECRET", "or AUTH_JWKS_URL must be set when DATABASE_URL or Kafka is configured")
 	}
+	if c.Broker == BrokerKafka && c.DatabaseURL == "" {
+		r.fail("DATABASE_URL", "must be set when KAFKA_BROKERS is: the worker would commit Kafka offsets for to-dos kept only in memory")
+	}
 	if c.Ingest.Linger <= 0 || c.Ingest.MaxWait <= 0 || c.Ingest.Linger > c.Ingest.MaxWait {
 		r.fail("TODO_BATCH_LINGER", "must be positive and at most TODO_BATCH_MAX_WAIT")
 	}

@@ -33,6 +33,7 @@ func TestKafkaSettings(t *testing.T) {
 	t.Parallel()
 	c, err := config.Load(env(map[string]string{
 		"KAFKA_BOOTSTRAP_SERVERS": "k1:9092, k2:9092",
+		"DATABASE_URL":            "postgres://db/taskstream",
 		"KAFKA_SECURITY_PROTOCOL": "sasl_ssl",
 		"KAFKA_SASL_MECHANISM":    "SCRAM-SHA-512",
 		"KAFKA_SASL_USERNAME":     "u",
@@ -74,6 +75,7 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		{"LOG_LEVEL": "loud"},
 		{"DATABASE_URL": "postgres://x"},
 		{"KAFKA_BROKERS": "k:9092", "KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT", "AUTH_JWT_SECRET": strings.Repeat("s", 32)},
+		{"KAFKA_BROKERS": "k:9092", "AUTH_JWT_SECRET": strings.Repeat("s", 32)}, // Kafka without PostgreSQL
 	}
 	for _, kv := range cases {
 		_, err := config.Load(env(kv))

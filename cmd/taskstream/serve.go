@@ -120,6 +120,9 @@ func prepareEmbedded(cfg *config.Config, logger *slog.Logger) error {
 	}
 	if cfg.Broker == config.BrokerGoChannel {
 		logger.Warn("EMBEDDED MODE: events go through an in-process GoChannel; set KAFKA_BROKERS for Kafka")
+		if cfg.DatabaseURL != "" {
+			logger.Warn("a to-do answered 202 is held in memory until the worker stores it; a crash in between loses it. Use Kafka for durable accepts")
+		}
 	}
 	if cfg.Auth.JWTSecret != "" || cfg.Auth.JWKSURL != "" {
 		return nil
