@@ -3,8 +3,6 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"fmt"
 
 	"github.com/google/uuid"
 
@@ -54,7 +52,7 @@ func (r *TodoRepository) List(ctx context.Context, q todo.ListQuery) (todo.Page,
 	}
 	rows, err := r.q.ListTodos(ctx, params)
 	if err != nil {
-		return todo.Page{}, fmt.Errorf("postgres: list todos: %w", err)
+		return todo.Page{}, queryError("list todos", err)
 	}
 	page := todo.Page{Items: make([]*todo.Todo, 0, min(len(rows), q.Limit))}
 	for i, row := range rows {
@@ -78,7 +76,7 @@ func (r *TodoRepository) Update(ctx context.Context, userID shared.UserID, id st
 	}
 	tx, err := r.db.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: begin update todo: %w", err)
+		return nil, queryError("begin update todo", err)
 	}
 	defer func() { _ = tx.Rollback() }()
 
@@ -93,10 +91,10 @@ func (r *TodoRepository) Update(ctx context.Context, userID shared.UserID, id st
 	}
 	params := toDBUpdateParams(t)
 	if _, err := q.UpdateTodo(ctx, params); err != nil {
-		return nil, fmt.Errorf("postgres: update todo: %w", err)
+		return nil, queryError("update todo", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("postgres: commit update todo: %w", err)
+		return nil, queryError("commit update todo", err)
 	}
 	return toDomainUpdatedTodo(t, params), nil
 }
@@ -109,7 +107,7 @@ func (r *TodoRepository) Delete(ctx context.Context, userID shared.UserID, id st
 	}
 	n, err := r.q.SoftDeleteTodo(ctx, db.SoftDeleteTodoParams{UserID: string(userID), ID: uid})
 	if err != nil {
-		return fmt.Errorf("postgres: delete todo: %w", err)
+		return queryError("delete todo", err)
 	}
 	if n == 0 {
 		return shared.NotFound("todo")
@@ -121,12 +119,4 @@ func (r *TodoRepository) Delete(ctx context.Context, userID shared.UserID, id st
 func parseID(id string) (uuid.UUID, bool) {
 	u, err := uuid.Parse(id)
 	return u, err == nil && len(id) == 36
-}
-
-// queryError maps a missing row to the domain's not-found error and wraps anything else.
-func queryError(op string, err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return shared.NotFound("todo")
-	}
-	return fmt.Errorf("postgres: %s: %w", op, err)
 }
