@@ -75,6 +75,9 @@ func (a *JWKSAuthenticator) Authenticate(ctx context.Context, token string) (sha
 	})
 }
 
+// jwksFetchTimeout bounds a refetch made for an unknown kid.
+const jwksFetchTimeout = 10 * time.Second
+
 // key returns the key named kid, refetching the set once if kid is unknown and the last fetch
 // is older than the minimum gap, so a flood of forged kids cannot hammer the provider.
 func (a *JWKSAuthenticator) key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
@@ -89,7 +92,11 @@ func (a *JWKSAuthenticator) key(ctx context.Context, kid string) (*rsa.PublicKey
 	if time.Since(a.lastFetch) < a.opts.minRefreshGap {
 		return nil, errUnknownKeyID
 	}
-	if err := a.fetchLocked(ctx); err != nil {
+	// The fetch serves every request waiting for this kid, so one caller hanging up must not
+	// abort it (and then block refetches for the minimum gap).
+	fetchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), jwksFetchTimeout)
+	defer cancel()
+	if err := a.fetchLocked(fetchCtx); err != nil {
 		a.opts.logger.WarnContext(ctx, "fetching the JWKS failed", "url", a.url, "error", err)
 		return nil, errUnknownKeyID
 	}
