@@ -41,9 +41,16 @@ func ProducerConfig(c config.Kafka) (*sarama.Config, error) {
 	sc.Producer.RequiredAcks = sarama.WaitForAll
 	sc.Producer.Idempotent = true
 	sc.Net.MaxOpenRequests = 1
-	sc.Producer.Retry.Max = 5
-	sc.Producer.Retry.Backoff = 100 * time.Millisecond
-	sc.Producer.Timeout = 10 * time.Second
+	sc.Producer.Retry.Max = 3
+	sc.Producer.Retry.Backoff = 250 * time.Millisecond
+	sc.Producer.Timeout = 10 * time.Second // how long the leader waits for the in-sync replicas
+	// A request that waits on a publish must not hang on a broker that stopped answering:
+	// sarama's 30 s network defaults times four attempts kept a POST open for two minutes. The
+	// read timeout stays above Producer.Timeout so that a slow acks=all answer is not cut off.
+	// Worst case for a black-holed broker: 4 attempts x 15 s.
+	sc.Net.DialTimeout = 5 * time.Second
+	sc.Net.WriteTimeout = 10 * time.Second
+	sc.Net.ReadTimeout = sc.Producer.Timeout + 5*time.Second
 	sc.Producer.Return.Successes = true
 	sc.Producer.Return.Errors = true
 	sc.Producer.Partitioner = sarama.NewHashPartitioner

@@ -44,6 +44,15 @@ func TestProducerConfigIsDurable(t *testing.T) {
 	if sc.Version != kafka.ProtocolVersion || sc.ClientID != "ts" {
 		t.Errorf("Version %v, ClientID %q", sc.Version, sc.ClientID)
 	}
+	// A publish to a broker that stopped answering gives up in bounded time (the API then
+	// answers 503), and a slow acks=all answer is not cut off by the client.
+	attempts := time.Duration(sc.Producer.Retry.Max + 1)
+	if worst := attempts * (sc.Net.WriteTimeout + sc.Net.ReadTimeout); worst > 2*time.Minute {
+		t.Errorf("a black-holed broker holds a publish up to %s", worst)
+	}
+	if sc.Net.ReadTimeout <= sc.Producer.Timeout {
+		t.Errorf("Net.ReadTimeout %s must exceed Producer.Timeout %s", sc.Net.ReadTimeout, sc.Producer.Timeout)
+	}
 }
 
 func TestConsumerConfigCommitsOnlyWhenTold(t *testing.T) {
