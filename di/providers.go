@@ -119,14 +119,28 @@ func provideAuthenticator(ctx context.Context, cfg config.Config) (httpport.Auth
 	return multi, nil
 }
 
-func provideHTTP(app application.Application, auth httpport.Authenticator, logger *slog.Logger, reg *prometheus.Registry, b *broker.Broker, db *sql.DB) (http.Handler, error) {
+// handlers are the process's HTTP handlers: the whole API, and the operations endpoints alone
+// for processes that serve no API.
+type handlers struct {
+	API http.Handler
+	Ops http.Handler
+}
+
+func provideHTTP(app application.Application, auth httpport.Authenticator, logger *slog.Logger, reg *prometheus.Registry, b *broker.Broker, db *sql.DB) (handlers, error) {
 	checks := []httpport.ReadinessCheck{{Name: string(b.Kind()), Check: b.Check}}
 	if db != nil {
 		checks = append(checks, httpport.ReadinessCheck{Name: "postgres", Check: db.PingContext})
 	}
-	return httpport.NewHandler(app, httpport.Config{}, httpport.Deps{
-		Logger: logger, Authenticator: auth, Readiness: checks, Registry: reg, Gatherer: reg,
-	})
+	deps := httpport.Deps{Logger: logger, Authenticator: auth, Readiness: checks, Registry: reg, Gatherer: reg}
+	api, err := httpport.NewHandler(app, httpport.Config{}, deps)
+	if err != nil {
+		return handlers{}, err
+	}
+	ops, err := httpport.NewOpsHandler(httpport.Config{}, deps)
+	if err != nil {
+		return handlers{}, err
+	}
+	return handlers{API: api, Ops: ops}, nil
 }
 
 // provideWorkers builds the consumers: for now the to-do ingest worker (group todo).
@@ -153,6 +167,6 @@ func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, ap
 	}}, nil
 }
 
-func provideService(cfg config.Config, logger *slog.Logger, h http.Handler, workers []Worker, db *sql.DB) *Service {
-	return &Service{Config: cfg, Logger: logger, HTTP: h, Workers: workers, DB: db}
+func provideService(h handlers, workers []Worker, db *sql.DB) *Service {
+	return &Service{HTTP: h.API, Ops: h.Ops, Workers: workers, DB: db}
 }

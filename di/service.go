@@ -3,18 +3,16 @@ package di
 import (
 	"context"
 	"database/sql"
-	"log/slog"
 	"net/http"
-
-	"github.com/taskstream/taskstream/config"
 )
 
 // Service is the assembled process: the HTTP API and the workers. Which parts run is the
 // subcommand's choice.
 type Service struct {
-	Config  config.Config
-	Logger  *slog.Logger
-	HTTP    http.Handler
+	// HTTP is the whole API with the operations endpoints (`all`, `api`).
+	HTTP http.Handler
+	// Ops is /healthz, /readyz and /metrics alone (`worker`).
+	Ops     http.Handler
 	Workers []Worker
 	// DB is the PostgreSQL pool, nil on the in-memory repositories.
 	DB *sql.DB

@@ -48,7 +48,7 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		cleanup()
 		return nil, nil, err
 	}
-	handler, err := provideHTTP(application, authenticator, logger, registry, brokerBroker, db)
+	diHandlers, err := provideHTTP(application, authenticator, logger, registry, brokerBroker, db)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -60,7 +60,7 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		cleanup()
 		return nil, nil, err
 	}
-	service := provideService(cfg, logger, handler, v, db)
+	service := provideService(diHandlers, v, db)
 	return service, func() {
 		cleanup2()
 		cleanup()

@@ -57,12 +57,15 @@ func serve(ctx context.Context, part string, args []string) error {
 			})
 		}
 	}
-	var srv *http.Server
-	if part != "worker" {
-		if srv, err = startHTTP(cfg, svc.HTTP, logger, errs); err != nil {
-			stopWork()
-			return err
-		}
+	// A worker serves the operations endpoints alone (probes, /metrics) on the same address.
+	handler := svc.HTTP
+	if part == "worker" {
+		handler = svc.Ops
+	}
+	srv, err := startHTTP(cfg, handler, logger, errs)
+	if err != nil {
+		stopWork()
+		return err
 	}
 	logger.Info("taskstream started", "part", part, "broker", cfg.Broker, "postgres", cfg.DatabaseURL != "")
 

@@ -3,10 +3,14 @@ package httpport_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	httpport "github.com/taskstream/taskstream/ports/http"
 )
@@ -73,5 +77,43 @@ func TestReadyz(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The ops handler of a worker process answers the probes and the scrape, and nothing else.
+func TestOpsHandler(t *testing.T) {
+	t.Parallel()
+	reg := prometheus.NewRegistry()
+	probe := prometheus.NewCounter(prometheus.CounterOpts{Name: "taskstream_probe_total", Help: "a metric of the process"})
+	reg.MustRegister(probe)
+	probe.Inc()
+	h, err := httpport.NewOpsHandler(httpport.Config{}, httpport.Deps{
+		Logger: slog.New(slog.DiscardHandler), Gatherer: reg,
+		Readiness: []httpport.ReadinessCheck{{Name: "kafka", Check: func(context.Context) error { return errors.New("down") }}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(path string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		return rec
+	}
+	if rec := get("/healthz"); rec.Code != http.StatusOK {
+		t.Errorf("/healthz = %d", rec.Code)
+	}
+	if rec := get("/readyz"); rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), `"kafka":"fail"`) {
+		t.Errorf("/readyz = %d %s", rec.Code, rec.Body)
+	}
+	if rec := get("/metrics"); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "taskstream_probe_total 1") {
+		t.Errorf("/metrics = %d, without the process's metric", rec.Code)
+	}
+	for _, path := range []string{"/v1/todos", "/openapi.json"} {
+		if rec := get(path); rec.Code != http.StatusNotFound {
+			t.Errorf("%s = %d, want 404 on a worker", path, rec.Code)
+		}
+	}
+	if _, err := httpport.NewOpsHandler(httpport.Config{}, httpport.Deps{}); err == nil {
+		t.Error("NewOpsHandler without a logger and gatherer succeeded")
 	}
 }

@@ -151,3 +151,36 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 	newTodoRoutes(app, logger).register(v1)
 	return engine, nil
 }
+
+// NewOpsHandler returns the operations endpoints alone, /healthz, /readyz and /metrics, for a
+// process that serves no API (`taskstream worker`), so that probes and scrapes work the same on
+// every process. Nothing under /v1 is served. deps.Authenticator and deps.Registry are not used:
+// the handler authenticates nobody and records no HTTP metrics of its own.
+func NewOpsHandler(cfg Config, deps Deps) (http.Handler, error) {
+	cfg.setDefaults()
+	var errs []error
+	if deps.Logger == nil || deps.Gatherer == nil {
+		errs = append(errs, errors.New("httpport: the ops handler needs a Logger and a Gatherer"))
+	}
+	for i, rc := range deps.Readiness {
+		if rc.Name == "" || rc.Check == nil {
+			errs = append(errs, fmt.Errorf("httpport: readiness check %d needs a name and a func", i))
+		}
+	}
+	if err := errors.Join(append(errs, cfg.Validate())...); err != nil {
+		return nil, err
+	}
+	releaseMode.Do(func() { gin.SetMode(gin.ReleaseMode) })
+	logger := slog.New(NewLogHandler(deps.Logger.Handler()))
+	engine := gin.New()
+	engine.ContextWithFallback = true
+	if err := engine.SetTrustedProxies(nil); err != nil {
+		return nil, err
+	}
+	engine.Use(requestContext(), recovery(logger))
+	engine.NoRoute(func(c *gin.Context) { abortWithProblem(c, logger, errRouteNotFound) })
+	engine.GET("/healthz", healthz)
+	engine.GET("/readyz", readyz(deps.Readiness, cfg.ReadinessTimeout, logger))
+	engine.GET("/metrics", gin.WrapH(metricsHandler(deps.Gatherer)))
+	return engine, nil
+}

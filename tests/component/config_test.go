@@ -35,10 +35,12 @@ func TestBadConfigurationIsRefused(t *testing.T) {
 
 func TestSubcommandsNeedASharedBroker(t *testing.T) {
 	t.Parallel()
-	cmd := exec.Command(binary, "api")
-	cmd.Env = []string{} // no DATABASE_URL nor KAFKA_BROKERS: the embedded default
-	out, err := cmd.CombinedOutput()
-	if err == nil || !strings.Contains(string(out), "KAFKA_BROKERS") {
-		t.Errorf("api on GoChannel: err %v, output %s", err, out)
+	for _, part := range []string{"api", "worker"} {
+		cmd := exec.Command(binary, part)
+		cmd.Env = []string{} // no DATABASE_URL nor KAFKA_BROKERS: the embedded default
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "KAFKA_BROKERS") {
+			t.Errorf("%s on GoChannel: err %v, output %s", part, err, out)
+		}
 	}
 }

@@ -139,9 +139,9 @@ func TestAPIAndWorkerAsSeparateProcesses(t *testing.T) {
 	st := newStack(t)
 	st.env["MIGRATE_ON_START"] = "true"
 	worker, workerBase := st.start(t, "worker")
-	_ = workerBase
 	api, base := st.start(t, "api")
 	waitReady(t, api, base)
+	waitReady(t, worker, workerBase) // the worker answers the probes on its own HTTP_ADDR
 	alice := newClient(t, base, "alice")
 	ids := make([]string, 0, 20)
 	for i := range 20 {
@@ -159,6 +159,13 @@ func TestAPIAndWorkerAsSeparateProcesses(t *testing.T) {
 	first := alice.expect("GET", "/v1/todos?limit=1", "", http.StatusOK)
 	if got := first.body["items"].([]any)[0].(map[string]any)["id"]; got != ids[len(ids)-1] {
 		t.Errorf("first item %v, want the newest %s", got, ids[len(ids)-1])
+	}
+	// The worker's /metrics counts what it stored; it serves no API.
+	mustContain(t, get(t, workerBase+"/metrics"), `taskstream_messages_handled_total{handler="todo-ingest",outcome="processed"} 20`)
+	if resp, err := http.Get(workerBase + "/v1/todos"); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the worker answered GET /v1/todos with %v, %v; want 404", resp, err)
+	} else {
+		_ = resp.Body.Close()
 	}
 	api.stop()
 	worker.stop()

@@ -94,6 +94,7 @@ func TestWorkerKilledMidIngestStoresEveryTodoOnce(t *testing.T) {
 		"DATABASE_URL=" + dbURL,
 		"AUTH_JWT_SECRET=crash-test-secret-of-at-least-32-bytes",
 		"MIGRATE_ON_START=false",
+		"HTTP_ADDR=127.0.0.1:0", // the worker's probes and metrics, on any free port
 		"KAFKA_TOPIC_TODO_CREATE=" + topic,
 		"KAFKA_TOPIC_POISON=" + topic + "-poison",
 		"KAFKA_CONSUMER_GROUP_TODO=" + group,

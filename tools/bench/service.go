@@ -40,6 +40,7 @@ func (e benchEnv) serviceEnv(databaseURL, topic string) map[string]string {
 		"DATABASE_URL":            databaseURL,
 		"AUTH_JWT_SECRET":         e.secret,
 		"MIGRATE_ON_START":        "false",
+		"HTTP_ADDR":               "127.0.0.1:0", // the worker's ops endpoints; the API gets its own
 		"KAFKA_TOPIC_TODO_CREATE": topic,
 		"LOG_LEVEL":               e.opts.LogLevel,
 	}
