@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -64,7 +65,7 @@ func TestAccessLogLine(t *testing.T) {
 		t.Fatalf("no access log line in %s", f.logs)
 	}
 	want := map[string]any{"method": "GET", "route": "/v1/todos/:id", "status": float64(200),
-		"request_id": "log-me", "correlation_id": "corr-9", "user": "alice"}
+		"request_id": "log-me", "correlation_id": "corr-9", "user": "alice", "level": "DEBUG"}
 	for k, v := range want {
 		if line[k] != v {
 			t.Errorf("log %s = %v, want %v", k, line[k], v)
@@ -76,6 +77,52 @@ func TestAccessLogLine(t *testing.T) {
 	if strings.Contains(f.logs.String(), td.ID()) {
 		t.Error("the log carries the raw path")
 	}
+}
+
+// Answered requests are logged at debug, client errors at info and server errors at error, so
+// that LOG_LEVEL=info keeps the lines that need a look.
+func TestAccessLogLevelFollowsStatus(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		opts  fixtureOptions
+		req   request
+		level string
+	}{
+		{"202", fixtureOptions{}, request{method: http.MethodPost, path: "/v1/todos", user: "alice", body: `{"title":"t"}`}, "DEBUG"},
+		{"404", fixtureOptions{}, request{method: http.MethodGet, path: "/v1/todos/x", user: "alice"}, "INFO"},
+		{"503", fixtureOptions{failingBroker: true}, request{method: http.MethodPost, path: "/v1/todos", user: "alice", body: `{"title":"t"}`}, "ERROR"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, tc.opts)
+			f.do(tc.req)
+			sc := bufio.NewScanner(strings.NewReader(f.logs.String()))
+			found := false
+			for sc.Scan() {
+				var m map[string]any
+				if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == "http request" {
+					found = true
+					if m["level"] != tc.level || m["status"] != float64(mustAtoi(t, tc.name)) {
+						t.Errorf("access log level %v status %v, want %s for %s", m["level"], m["status"], tc.level, tc.name)
+					}
+				}
+			}
+			if !found {
+				t.Fatalf("no access log line in %s", f.logs)
+			}
+		})
+	}
+}
+
+func mustAtoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func TestUnknownRoutesAndMethodsAreProblems(t *testing.T) {
