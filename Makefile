@@ -42,7 +42,7 @@ services-down: ## stop PostgreSQL and Kafka
 
 .PHONY: test
 test: services ## every test: unit, integration and component, on real PostgreSQL and Kafka
-	go test -count=1 -timeout 15m ./...
+	go test -race -count=1 -timeout 15m ./...
 
 .PHONY: test-short
 test-short: ## unit tests only, no services
