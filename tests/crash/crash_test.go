@@ -163,14 +163,7 @@ func requireKafka(t *testing.T, k config.Kafka) {
 
 func createTopic(t *testing.T, k config.Kafka, topic, group string) {
 	t.Helper()
-	sc, err := kafka.ConsumerConfig(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin, err := sarama.NewClusterAdmin(k.Brokers, sc)
-	if err != nil {
-		t.Fatalf("kafka admin: %v", err)
-	}
+	admin := clusterAdmin(t, k)
 	if err := admin.CreateTopic(topic, &sarama.TopicDetail{NumPartitions: partitions, ReplicationFactor: 1}, false); err != nil {
 		_ = admin.Close()
 		t.Fatalf("create topic %s: %v", topic, err)
@@ -490,7 +483,8 @@ func checkAllCommitted(t *testing.T, k config.Kafka, topic, group string) {
 	}
 }
 
-func deleteGroup(t *testing.T, k config.Kafka, group string) {
+// clusterAdmin connects an admin client; the caller closes it.
+func clusterAdmin(t *testing.T, k config.Kafka) sarama.ClusterAdmin {
 	t.Helper()
 	sc, err := kafka.ConsumerConfig(k)
 	if err != nil {
@@ -500,6 +494,12 @@ func deleteGroup(t *testing.T, k config.Kafka, group string) {
 	if err != nil {
 		t.Fatalf("kafka admin: %v", err)
 	}
+	return admin
+}
+
+func deleteGroup(t *testing.T, k config.Kafka, group string) {
+	t.Helper()
+	admin := clusterAdmin(t, k)
 	defer func() { _ = admin.Close() }()
 	if err := admin.DeleteConsumerGroup(group); err != nil {
 		t.Fatalf("delete consumer group %s: %v", group, err)
