@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -100,15 +101,17 @@ func Decode(msg *message.Message, wantType string, v any) error {
 type decoder interface {
 	DisallowUnknownFields()
 	Decode(v any) error
-	More() bool
 }
 
+// strictDecode decodes one JSON value into v and requires the end of the input after it.
+// (Decoder.More would not do: it reports false before a stray '}' or ']'.)
 func strictDecode(dec decoder, v any) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return err
 	}
-	if dec.More() {
+	var rest any
+	if err := dec.Decode(&rest); !errors.Is(err, io.EOF) {
 		return errors.New("trailing data after the JSON value")
 	}
 	return nil
