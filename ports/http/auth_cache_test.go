@@ -44,10 +44,42 @@ func TestCachingAuthenticatorVerifiesATokenOnceUntilItExpires(t *testing.T) {
 	if n := next.calls.Load(); n != 2 {
 		t.Errorf("after the cache TTL: verified %d times, want 2", n)
 	}
-	now = now.Add(2 * time.Minute) // past the token's exp: the entry is not used
+}
+
+// A token that expires before the cache's bound is cached only until its exp, and a token
+// without exp is never cached.
+func TestCachingAuthenticatorStopsAtTheTokensExp(t *testing.T) {
+	t.Parallel()
+	secret := []byte("0123456789abcdef0123456789abcdef")
+	token, err := IssueHS256Token(secret, "alice", 30*time.Second) // exp well inside the cache TTL
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := &countingAuthenticator{}
+	start := time.Now()
+	now := start
+	c := newCachingAuthenticator(next, func() time.Time { return now })
+	for _, d := range []time.Duration{0, 28 * time.Second} {
+		now = start.Add(d)
+		_, _ = c.Authenticate(context.Background(), token)
+	}
+	if n := next.calls.Load(); n != 1 {
+		t.Fatalf("before exp: verified %d times, want 1", n)
+	}
+	now = start.Add(31 * time.Second) // past exp, still inside the cache TTL: verify again
 	_, _ = c.Authenticate(context.Background(), token)
-	if n := next.calls.Load(); n != 3 {
-		t.Errorf("after exp: verified %d times, want 3", n)
+	if n := next.calls.Load(); n != 2 {
+		t.Errorf("past exp: verified %d times, want 2 (the cache outlived the token)", n)
+	}
+
+	noExp := "eyJhbGciOiJIUzI1NiJ9.e30.c2ln" // payload {}: no exp claim
+	other := &countingAuthenticator{}
+	c = newCachingAuthenticator(other, time.Now)
+	for range 2 {
+		_, _ = c.Authenticate(context.Background(), noExp)
+	}
+	if n := other.calls.Load(); n != 2 {
+		t.Errorf("a token without exp: verified %d times, want 2 (never cached)", n)
 	}
 }
 
