@@ -2,6 +2,7 @@ package command_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,14 +22,16 @@ func TestUpdateTodoStoresNothingWhenAChangeIsInvalid(t *testing.T) {
 	}
 	later := fixedNow.Add(time.Hour)
 	update := command.NewUpdateTodoHandler(repo, func() time.Time { return later })
-	done, empty := true, ""
-	_, err := update.Handle(context.Background(), command.UpdateTodo{UserID: "alice", ID: id, Completed: &done, Title: &empty})
+	// The title is valid and applied first; the description then breaks a rule. Nothing of the
+	// change may reach the stored to-do.
+	done, renamed, tooLong := true, "renamed", strings.Repeat("x", 2001)
+	_, err := update.Handle(context.Background(), command.UpdateTodo{UserID: "alice", ID: id, Title: &renamed, Completed: &done, Description: &tooLong})
 	if shared.KindOf(err) != shared.KindInvalid {
 		t.Fatalf("error %v, want invalid", err)
 	}
 	got, _ := repo.Get(context.Background(), "alice", id)
-	if got.Completed() || got.Title() != "original" || !got.UpdatedAt().Equal(fixedNow) {
-		t.Errorf("a refused update changed the to-do: completed %v, title %q", got.Completed(), got.Title())
+	if got.Completed() || got.Title() != "original" || got.Description() != "" || !got.UpdatedAt().Equal(fixedNow) {
+		t.Errorf("a refused update changed the to-do: title %q, completed %v", got.Title(), got.Completed())
 	}
 	updated, err := update.Handle(context.Background(), command.UpdateTodo{UserID: "alice", ID: id, Completed: &done})
 	if err != nil || !updated.Completed() || !updated.UpdatedAt().Equal(later) {
