@@ -1,23 +1,38 @@
 package httpport
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 )
 
-// decodeJSON reads the request body into dst strictly: the content type must be JSON, the body
-// must hold exactly one JSON value, and fields dst does not declare are refused. Its errors
-// answer 400, 413 or 415.
-func decodeJSON(c *gin.Context, dst any) error {
-	if !isJSON(c.ContentType()) {
-		return errNotJSON
+// Media types a request body may have.
+const (
+	mediaJSON       = "application/json"
+	mediaMergePatch = "application/merge-patch+json" // RFC 7396, for PATCH
+)
+
+// decodeJSON reads the request body into dst strictly: the content type must be one of
+// mediaTypes (application/json when none are given), the body must hold exactly one JSON
+// object, and fields dst does not declare are refused. Its errors answer 400, 413 or 415.
+func decodeJSON(c *gin.Context, dst any, mediaTypes ...string) error {
+	if len(mediaTypes) == 0 {
+		mediaTypes = []string{mediaJSON}
 	}
-	dec := json.NewDecoder(c.Request.Body)
+	if !slices.Contains(mediaTypes, strings.ToLower(c.ContentType())) {
+		return unsupportedMediaType(mediaTypes)
+	}
+	body := bufio.NewReaderSize(c.Request.Body, 512)
+	if err := expectObject(body); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeError(err)
@@ -33,12 +48,23 @@ func decodeJSON(c *gin.Context, dst any) error {
 	return nil
 }
 
-// isJSON accepts application/json and the structured +json types (RFC 6839), such as
-// application/merge-patch+json.
-func isJSON(mediaType string) bool {
-	mediaType = strings.ToLower(mediaType)
-	return mediaType == "application/json" ||
-		(strings.HasPrefix(mediaType, "application/") && strings.HasSuffix(mediaType, "+json"))
+// expectObject skips leading white space and checks that a JSON object starts there: a body
+// of null, a string or an array is refused before it could decode into an empty request.
+func expectObject(r *bufio.Reader) error {
+	for {
+		b, err := r.Peek(1)
+		if err != nil {
+			return decodeError(err)
+		}
+		switch b[0] {
+		case ' ', '\t', '\n', '\r':
+			_, _ = r.ReadByte()
+		case '{':
+			return nil
+		default:
+			return malformed("", "the body must be a JSON object")
+		}
+	}
 }
 
 // decodeError explains a json.Decoder error in terms of the request.

@@ -2,6 +2,7 @@ package httpport
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/taskstream/taskstream/domain/shared"
 )
@@ -31,9 +32,13 @@ var (
 		err: &shared.Error{Kind: shared.KindInvalid, Message: "the resource does not support this method"}}
 	errBodyTooLarge = &httpError{status: http.StatusRequestEntityTooLarge, slug: "payload-too-large",
 		err: &shared.Error{Kind: shared.KindInvalid, Message: "the request body is too large"}}
-	errNotJSON = &httpError{status: http.StatusUnsupportedMediaType, slug: "unsupported-media-type",
-		err: &shared.Error{Kind: shared.KindInvalid, Message: "the request body must be application/json"}}
 	errPanic = &httpError{status: http.StatusInternalServerError, slug: "internal",
 		err: &shared.Error{Kind: shared.KindInternal, Message: "panic"}}
 	errNotFoundTodo = shared.NotFound("todo")
 )
+
+// unsupportedMediaType answers 415 for a body that is not one of the route's media types.
+func unsupportedMediaType(accepted []string) error {
+	return &httpError{status: http.StatusUnsupportedMediaType, slug: "unsupported-media-type",
+		err: &shared.Error{Kind: shared.KindInvalid, Message: "the request body must be " + strings.Join(accepted, " or ")}}
+}

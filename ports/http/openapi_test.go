@@ -3,6 +3,7 @@ package httpport_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,11 +11,15 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	httpport "github.com/taskstream/taskstream/ports/http"
 )
 
 // loadOpenAPI fetches /openapi.json from f and validates it.
@@ -84,7 +89,11 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 		{"create 400", "/v1/todos", request{method: http.MethodPost, path: "/v1/todos", user: "alice",
 			body: `{"title":"a","x":1}`}, http.StatusBadRequest, false},
 		{"create 422", "/v1/todos", request{method: http.MethodPost, path: "/v1/todos", user: "alice",
-			body: `{"title":""}`}, http.StatusUnprocessableEntity, true},
+			body: `{"title":"   "}`}, http.StatusUnprocessableEntity, true},
+		{"create 413", "/v1/todos", request{method: http.MethodPost, path: "/v1/todos", user: "alice",
+			body: `{"title":"a","description":"` + strings.Repeat("x", 1<<20) + `"}`}, http.StatusRequestEntityTooLarge, false},
+		{"create 415", "/v1/todos", request{method: http.MethodPost, path: "/v1/todos", user: "alice",
+			body: `title=a`, headers: map[string]string{"Content-Type": "text/plain"}}, http.StatusUnsupportedMediaType, false},
 		{"create 401", "/v1/todos", request{method: http.MethodPost, path: "/v1/todos", body: `{"title":"a"}`},
 			http.StatusUnauthorized, false},
 		{"list 200", "/v1/todos", request{method: http.MethodGet, path: "/v1/todos?limit=2", user: "alice"}, http.StatusOK, true},
@@ -92,7 +101,17 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 		{"get 200", "/v1/todos/{id}", request{method: http.MethodGet, path: "/v1/todos/" + td.ID(), user: "alice"}, http.StatusOK, true},
 		{"get 404", "/v1/todos/{id}", request{method: http.MethodGet, path: "/v1/todos/nope", user: "alice"}, http.StatusNotFound, true},
 		{"patch 200", "/v1/todos/{id}", request{method: http.MethodPatch, path: "/v1/todos/" + td.ID(), user: "alice",
-			body: `{"completed":true}`}, http.StatusOK, true},
+			body: `{"completed":true,"description":null}`}, http.StatusOK, true},
+		{"patch 400", "/v1/todos/{id}", request{method: http.MethodPatch, path: "/v1/todos/" + td.ID(), user: "alice",
+			body: `{"title":null}`}, http.StatusBadRequest, false},
+		{"patch 422", "/v1/todos/{id}", request{method: http.MethodPatch, path: "/v1/todos/" + td.ID(), user: "alice",
+			body: `{"title":" "}`}, http.StatusUnprocessableEntity, true},
+		{"patch 404", "/v1/todos/{id}", request{method: http.MethodPatch, path: "/v1/todos/" + uuid.NewString(), user: "alice",
+			body: `{"completed":true}`}, http.StatusNotFound, true},
+		{"delete 204", "/v1/todos/{id}", request{method: http.MethodDelete, path: "/v1/todos/" + f.seed("alice", 1, seedBase.Add(time.Hour))[0].ID(), user: "alice"},
+			http.StatusNoContent, true},
+		{"delete 404", "/v1/todos/{id}", request{method: http.MethodDelete, path: "/v1/todos/" + uuid.NewString(), user: "alice"},
+			http.StatusNotFound, true},
 		{"healthz", "/healthz", request{method: http.MethodGet, path: "/healthz"}, http.StatusOK, true},
 		{"readyz", "/readyz", request{method: http.MethodGet, path: "/readyz"}, http.StatusOK, true},
 	}
@@ -105,6 +124,17 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 			validateAgainst(t, doc, tc.route, tc.req, rec, tc.request)
 		})
 	}
+	t.Run("readyz 503", func(t *testing.T) {
+		down := newFixture(t, fixtureOptions{readiness: []httpport.ReadinessCheck{
+			{Name: "kafka", Check: func(context.Context) error { return errors.New("down") }},
+		}})
+		req := request{method: http.MethodGet, path: "/readyz"}
+		rec := down.do(req)
+		if rec.Code != http.StatusServiceUnavailable {
+			t.Fatalf("status = %d, want 503: %s", rec.Code, rec.Body)
+		}
+		validateAgainst(t, doc, "/readyz", req, rec, true)
+	})
 }
 
 func validateAgainst(t *testing.T, doc *openapi3.T, path string, r request, rec *httptest.ResponseRecorder, checkRequest bool) {

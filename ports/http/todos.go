@@ -39,15 +39,23 @@ func (r todoRoutes) register(g *gin.RouterGroup) {
 // shortly after, so a GET right after the 202 may still answer 404.
 func (r todoRoutes) create(c *gin.Context) {
 	var req createTodoRequest
-	if err := decodeJSON(c, &req); err != nil {
+	err := decodeJSON(c, &req)
+	switch {
+	case err != nil:
+	case req.Title.null:
+		err = malformed("title", "must not be null")
+	case req.Description.null:
+		err = malformed("description", "must not be null")
+	}
+	if err != nil {
 		abortWithProblem(c, r.logger, err)
 		return
 	}
 	ctx := c.Request.Context()
 	created, err := r.app.Commands.CreateTodo.Handle(ctx, command.CreateTodo{
 		UserID:      userOf(c),
-		Title:       req.Title,
-		Description: req.Description,
+		Title:       req.Title.value,
+		Description: req.Description.value,
 		Meta:        eventMetaFrom(ctx),
 	})
 	if err != nil {
@@ -138,20 +146,19 @@ func (r todoRoutes) update(c *gin.Context) {
 	c.JSON(http.StatusOK, toTodoResponse(t))
 }
 
-// updateCommandOf decodes a PATCH body: present fields change, null fields and an empty
-// object are a 400.
+// updateCommandOf decodes a PATCH body, a JSON merge patch (RFC 7396) under either media type:
+// present fields change, a null description clears it, a null title or completed is a 400 (a
+// to-do always has both), and so is an empty patch.
 func updateCommandOf(c *gin.Context, id string) (command.UpdateTodo, error) {
 	var req updateTodoRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := decodeJSON(c, &req, mediaJSON, mediaMergePatch); err != nil {
 		return command.UpdateTodo{}, err
 	}
 	switch {
 	case req.Title.null:
-		return command.UpdateTodo{}, malformed("title", "must not be null")
-	case req.Description.null:
-		return command.UpdateTodo{}, malformed("description", "must not be null")
+		return command.UpdateTodo{}, malformed("title", "cannot be removed: a to-do always has a title")
 	case req.Completed.null:
-		return command.UpdateTodo{}, malformed("completed", "must not be null")
+		return command.UpdateTodo{}, malformed("completed", "cannot be removed: set true or false")
 	case !req.Title.set && !req.Description.set && !req.Completed.set:
 		return command.UpdateTodo{}, malformed("", "nothing to change: set title, description or completed")
 	}
@@ -159,7 +166,7 @@ func updateCommandOf(c *gin.Context, id string) (command.UpdateTodo, error) {
 		UserID:      userOf(c),
 		ID:          id,
 		Title:       req.Title.ptr(),
-		Description: req.Description.ptr(),
+		Description: req.Description.ptr(), // null: the zero value, an empty description
 		Completed:   req.Completed.ptr(),
 	}, nil
 }

@@ -8,13 +8,15 @@ import (
 	"github.com/taskstream/taskstream/domain/todo"
 )
 
-// createTodoRequest is the body of POST /v1/todos.
+// createTodoRequest is the body of POST /v1/todos. Its fields are optional[string] only to tell
+// a null (refused: 400) from an absent field.
 type createTodoRequest struct {
-	Title       string `json:"title"`
-	Description string `json:"description"`
+	Title       optional[string] `json:"title"`
+	Description optional[string] `json:"description"`
 }
 
-// updateTodoRequest is the body of PATCH /v1/todos/{id}: every field is optional, none may be null.
+// updateTodoRequest is the body of PATCH /v1/todos/{id}, a JSON merge patch (RFC 7396): absent
+// fields stay, a null description clears it, a null title or completed is refused.
 type updateTodoRequest struct {
 	Title       optional[string] `json:"title"`
 	Description optional[string] `json:"description"`
