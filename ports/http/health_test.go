@@ -24,6 +24,19 @@ func TestHealthz(t *testing.T) {
 	if rec.Code != http.StatusOK || decodeJSON[map[string]string](t, rec)["status"] != "ok" {
 		t.Errorf("/healthz = %d %s", rec.Code, rec.Body)
 	}
+	// Load balancers probe with HEAD; a real server sends the status without a body.
+	srv := httptest.NewServer(f.handler)
+	defer srv.Close()
+	for _, path := range []string{"/healthz", "/openapi.json"} {
+		resp, err := http.Head(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("HEAD %s = %d, want 200", path, resp.StatusCode)
+		}
+	}
 }
 
 func TestReadyz(t *testing.T) {

@@ -57,12 +57,24 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	if !ok {
 		t.Fatalf("NewHandler returned a %T, want *gin.Engine", f.handler)
 	}
-	var routed []string
+	var routed, gets, heads []string
 	for _, r := range engine.Routes() {
+		switch r.Method {
+		case http.MethodGet:
+			gets = append(gets, r.Path)
+		case http.MethodHead: // HEAD mirrors every GET (checked below); OpenAPI leaves it implicit
+			heads = append(heads, r.Path)
+			continue
+		}
 		if r.Path == "/openapi.json" {
 			continue
 		}
 		routed = append(routed, r.Method+" "+ginParam.ReplaceAllString(r.Path, "{$1}"))
+	}
+	slices.Sort(gets)
+	slices.Sort(heads)
+	if !slices.Equal(gets, heads) {
+		t.Errorf("every GET route must answer HEAD too:\nGET:  %v\nHEAD: %v", gets, heads)
 	}
 	slices.Sort(documented)
 	slices.Sort(routed)

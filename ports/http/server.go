@@ -142,10 +142,10 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 	engine.NoRoute(func(c *gin.Context) { abortWithProblem(c, logger, errRouteNotFound) })
 	engine.NoMethod(func(c *gin.Context) { abortWithProblem(c, logger, errMethodNotAllowed) })
 
-	engine.GET("/healthz", healthz)
-	engine.GET("/readyz", readyz(deps.Readiness, cfg.ReadinessTimeout, logger))
-	engine.GET("/metrics", gin.WrapH(metricsHandler(deps.Gatherer)))
-	engine.GET("/openapi.json", serveOpenAPI(spec))
+	getAndHead(engine, "/healthz", healthz)
+	getAndHead(engine, "/readyz", readyz(deps.Readiness, cfg.ReadinessTimeout, logger))
+	getAndHead(engine, "/metrics", gin.WrapH(metricsHandler(deps.Gatherer)))
+	getAndHead(engine, "/openapi.json", serveOpenAPI(spec))
 
 	v1 := engine.Group("/v1", authenticate(newCachingAuthenticator(deps.Authenticator, time.Now), logger))
 	newTodoRoutes(app, logger).register(v1)
@@ -179,8 +179,15 @@ func NewOpsHandler(cfg Config, deps Deps) (http.Handler, error) {
 	}
 	engine.Use(requestContext(), recovery(logger))
 	engine.NoRoute(func(c *gin.Context) { abortWithProblem(c, logger, errRouteNotFound) })
-	engine.GET("/healthz", healthz)
-	engine.GET("/readyz", readyz(deps.Readiness, cfg.ReadinessTimeout, logger))
-	engine.GET("/metrics", gin.WrapH(metricsHandler(deps.Gatherer)))
+	getAndHead(engine, "/healthz", healthz)
+	getAndHead(engine, "/readyz", readyz(deps.Readiness, cfg.ReadinessTimeout, logger))
+	getAndHead(engine, "/metrics", gin.WrapH(metricsHandler(deps.Gatherer)))
 	return engine, nil
+}
+
+// getAndHead routes GET and HEAD on path to h: every GET resource answers HEAD too (RFC 9110,
+// section 9.3.2), which load balancers use as a probe. net/http sends no body for HEAD.
+func getAndHead(r gin.IRoutes, path string, h gin.HandlerFunc) {
+	r.GET(path, h)
+	r.HEAD(path, h)
 }

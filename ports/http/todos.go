@@ -29,8 +29,8 @@ func newTodoRoutes(app application.Application, logger *slog.Logger) todoRoutes 
 
 func (r todoRoutes) register(g *gin.RouterGroup) {
 	g.POST("/todos", r.create)
-	g.GET("/todos", r.list)
-	g.GET("/todos/:id", r.get)
+	getAndHead(g, "/todos", r.list)
+	getAndHead(g, "/todos/:id", r.get)
 	g.PATCH("/todos/:id", r.update)
 	g.DELETE("/todos/:id", r.delete)
 }
