@@ -40,12 +40,17 @@ func Open(ctx context.Context, url string) (*sql.DB, error) {
 	return db, nil
 }
 
-// redact hides the password of a URL so that it never reaches a log. A DSN that is not a URL is
-// not shown at all.
+// redact shows where a database URL points, scheme://user@host/database, and nothing that may
+// be secret: no password, and no query string (libpq takes password= and sslpassword= there).
+// A DSN that is not a URL is not shown at all.
 func redact(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return "not shown"
 	}
-	return u.Redacted()
+	shown := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
+	if u.User != nil {
+		shown.User = url.User(u.User.Username())
+	}
+	return shown.String()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"net"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -53,5 +54,28 @@ func assertKind(t *testing.T, op string, err error, want shared.Kind) {
 	t.Helper()
 	if got := shared.KindOf(err); got != want {
 		t.Errorf("%s: error %v has kind %s, want %s", op, err, got, want)
+	}
+}
+
+// The error of a failed Open says where it tried to connect and never a password, whether it
+// is in the user info or in the query string.
+func TestOpenErrorHidesPasswords(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	_, err = postgres.Open(context.Background(), "postgres://app:secret1@"+addr+"/tasks?password=secret2&sslpassword=secret3&connect_timeout=2")
+	if err == nil {
+		t.Fatal("Open succeeded on a closed port")
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "secret") {
+		t.Errorf("the error shows a password: %s", msg)
+	}
+	if !strings.Contains(msg, "postgres://app@"+addr+"/tasks") {
+		t.Errorf("the error does not say where it connected: %s", msg)
 	}
 }
