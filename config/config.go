@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -170,7 +172,8 @@ func (r *reader) kafka() Kafka {
 		TLSInsecureSkipVerify: r.boolean("KAFKA_TLS_INSECURE_SKIP_VERIFY", false),
 	}
 	for _, b := range k.Brokers {
-		if i := strings.LastIndexByte(b, ':'); i <= 0 || i == len(b)-1 {
+		host, port, err := net.SplitHostPort(b)
+		if n, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
 			r.fail("KAFKA_BROKERS", "%q is not host:port", b)
 		}
 	}
@@ -208,6 +211,24 @@ func (r *reader) check(c Config) {
 	if (k.TLSCertFile == "") != (k.TLSKeyFile == "") {
 		r.fail("KAFKA_TLS_CERT_FILE", "and KAFKA_TLS_KEY_FILE must be set together")
 	}
+	// Settings the chosen protocol would silently ignore are refused: an operator who set them
+	// expects them to take effect.
+	if !sasl && (k.SASLMechanism != "" || k.SASLUsername != "" || k.SASLPassword != "") {
+		r.fail("KAFKA_SASL_MECHANISM", "and KAFKA_SASL_USERNAME/PASSWORD need KAFKA_SECURITY_PROTOCOL SASL_PLAINTEXT or SASL_SSL, got %s", k.SecurityProtocol)
+	}
+	tls := k.SecurityProtocol == "SSL" || k.SecurityProtocol == "SASL_SSL"
+	if !tls && (k.TLSCAFile != "" || k.TLSCertFile != "" || k.TLSInsecureSkipVerify) {
+		r.fail("KAFKA_TLS_CA_FILE", "/CERT_FILE/KEY_FILE/INSECURE_SKIP_VERIFY need KAFKA_SECURITY_PROTOCOL SSL or SASL_SSL, got %s", k.SecurityProtocol)
+	}
+	if c.Topics.Poison == c.Topics.TodoCreate {
+		r.fail("KAFKA_TOPIC_POISON", "must differ from KAFKA_TOPIC_TODO_CREATE: the worker would read its own parked messages")
+	}
+	if c.Topics.ReplicationFactor == 0 {
+		r.fail("KAFKA_TOPIC_REPLICATION_FACTOR", "must be -1 (the broker's default) or 1 to 32, got 0")
+	}
+	if u := c.DatabaseURL; strings.Contains(u, "://") && !validDatabaseURL(u) {
+		r.fail("DATABASE_URL", "must be postgres://user:password@host[:port]/database[?options] or a key=value DSN")
+	}
 	if s := c.Auth.JWTSecret; s != "" && len(s) < 32 {
 		r.fail("AUTH_JWT_SECRET", "must be at least 32 bytes, got %d", len(s))
 	}
@@ -226,6 +247,14 @@ func (r *reader) check(c Config) {
 	if c.ShutdownTimeout <= 0 {
 		r.fail("SHUTDOWN_TIMEOUT", "must be positive")
 	}
+}
+
+// validDatabaseURL checks the URL form of DATABASE_URL: a postgres or postgresql scheme, a host
+// and a database. The key=value form is left to the driver.
+func validDatabaseURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") && u.Host != "" &&
+		strings.Trim(u.Path, "/") != ""
 }
 
 func splitList(s string) []string {

@@ -78,8 +78,8 @@ var namePattern = regexp.MustCompile(`^[a-zA-Z0-9._-]{1,249}$`)
 // name reads a topic or consumer-group name, as Kafka allows them.
 func (r *reader) name(name, def string) string {
 	v := r.str(name, def)
-	if !namePattern.MatchString(v) {
-		r.fail(name, "must be 1 to 249 of a-z, A-Z, 0-9, '.', '_', '-', got %q", v)
+	if !namePattern.MatchString(v) || v == "." || v == ".." {
+		r.fail(name, "must be 1 to 249 of a-z, A-Z, 0-9, '.', '_', '-' (not . or ..), got %q", v)
 	}
 	return v
 }
