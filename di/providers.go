@@ -155,6 +155,7 @@ func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, ap
 		Name:        messaging.TodoIngestHandlerName,
 		Poison:      b.Publisher(),
 		PoisonTopic: cfg.Topics.Poison,
+		TooLarge:    b.TooLarge,
 		Logger:      logger.With("worker", messaging.TodoIngestHandlerName),
 		Metrics:     m,
 	})

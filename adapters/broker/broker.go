@@ -39,6 +39,8 @@ func New(cfg config.Config, logger *slog.Logger) (*Broker, func(), error) {
 			if err != nil {
 				return nil, nil, err
 			}
+		} else if err := kafka.CheckTopics(cfg.Kafka, cfg.Topics.All()); err != nil {
+			return nil, nil, err
 		}
 		pub, err := kafka.NewPublisher(cfg.Kafka, logger)
 		if err != nil {
@@ -57,6 +59,12 @@ func New(cfg config.Config, logger *slog.Logger) (*Broker, func(), error) {
 		}
 	}
 	return b, cleanup, nil
+}
+
+// TooLarge reports whether a publish failed for good because the message is larger than the
+// broker takes (batch.Processor.TooLarge). GoChannel takes any size.
+func (b *Broker) TooLarge(err error) bool {
+	return b.kind == config.BrokerKafka && kafka.TooLarge(err)
 }
 
 // Kind names the broker.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/IBM/sarama"
@@ -172,6 +173,12 @@ func (g *groupHandler) collect(ctx context.Context, in <-chan *sarama.ConsumerMe
 	return records
 }
 
+// Metadata the batch subscriber adds to every message: the record's partition and offset.
+const (
+	MetadataPartition = "kafka_partition"
+	MetadataOffset    = "kafka_offset"
+)
+
 func (g *groupHandler) process(ctx context.Context, sess sarama.ConsumerGroupSession, records []*sarama.ConsumerMessage) error {
 	msgs := make([]*message.Message, len(records))
 	for i, r := range records {
@@ -179,6 +186,9 @@ func (g *groupHandler) process(ctx context.Context, sess sarama.ConsumerGroupSes
 		if err != nil {
 			return err
 		}
+		// Where the record came from, so that a parked copy points back at its original.
+		m.Metadata.Set(MetadataPartition, strconv.Itoa(int(r.Partition)))
+		m.Metadata.Set(MetadataOffset, strconv.FormatInt(r.Offset, 10))
 		m.SetContext(ctx)
 		msgs[i] = m
 	}

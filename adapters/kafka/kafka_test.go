@@ -1,6 +1,8 @@
 package kafka_test
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"net"
 	"os"
 	"strings"
@@ -23,7 +25,14 @@ func TestKafkaContract(t *testing.T) {
 	}
 	t.Parallel()
 	k := kafkaConfig(t)
-	b, cleanup, err := broker.New(config.Config{Broker: config.BrokerKafka, Kafka: k}, brokertest.Logger(t))
+	suffix := make([]byte, 6)
+	_, _ = rand.Read(suffix)
+	topics := config.Topics{ // the process's own topics; the subtests make theirs
+		TodoCreate: "contract-todo-create-" + hex.EncodeToString(suffix), Poison: "contract-poison-" + hex.EncodeToString(suffix),
+		Create: true, Partitions: 1, ReplicationFactor: -1,
+	}
+	t.Cleanup(func() { forget(k)(t, topics.All(), nil) })
+	b, cleanup, err := broker.New(config.Config{Broker: config.BrokerKafka, Kafka: k, Topics: topics}, brokertest.Logger(t))
 	if err != nil {
 		t.Fatalf("Kafka at %v: %v; start it with `make services` or set KAFKA_BROKERS", k.Brokers, err)
 	}

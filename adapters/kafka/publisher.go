@@ -1,7 +1,11 @@
 package kafka
 
 import (
+	"errors"
 	"log/slog"
+	"strings"
+
+	"github.com/IBM/sarama"
 
 	"github.com/ThreeDotsLabs/watermill"
 	wmkafka "github.com/ThreeDotsLabs/watermill-kafka/v3/pkg/kafka"
@@ -24,4 +28,13 @@ func NewPublisher(c config.Kafka, logger *slog.Logger) (message.Publisher, error
 		Marshaler:             wmkafka.NewWithPartitioningMarshaler(envelope.PartitionKey),
 		OverwriteSaramaConfig: sc,
 	}, watermill.NewSlogLogger(logger))
+}
+
+// TooLarge reports whether a publish failed because the record is larger than the producer's
+// Producer.MaxMessageBytes (sarama refuses it before sending) or the broker's max.message.bytes.
+// No retry can change that.
+func TooLarge(err error) bool {
+	var ce sarama.ConfigurationError
+	return errors.Is(err, sarama.ErrMessageSizeTooLarge) ||
+		(errors.As(err, &ce) && strings.Contains(string(ce), "MaxMessageBytes"))
 }

@@ -3,6 +3,7 @@ package kafka_test
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"strings"
 	"testing"
 
 	"github.com/IBM/sarama"
@@ -40,5 +41,29 @@ func TestEnsureTopicsCreatesMissingTopicsOnce(t *testing.T) {
 	partitions, err := client.Partitions(topic)
 	if err != nil || len(partitions) != 3 {
 		t.Errorf("topic %s has partitions %v (error %v), want 3", topic, partitions, err)
+	}
+}
+
+// With KAFKA_CREATE_TOPICS=false a missing topic stops the start with its name, instead of
+// surfacing when the first bad message cannot be parked.
+func TestCheckTopicsNamesTheMissingOnes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: needs Kafka (make services)")
+	}
+	t.Parallel()
+	k := kafkaConfig(t)
+	suffix := make([]byte, 6)
+	_, _ = rand.Read(suffix)
+	present, missing := "checktest-"+hex.EncodeToString(suffix), "checktest-missing-"+hex.EncodeToString(suffix)
+	t.Cleanup(func() { forget(k)(t, []string{present}, nil) })
+	if err := kafka.EnsureTopics(k, []string{present}, 1, -1); err != nil {
+		t.Fatal(err)
+	}
+	if err := kafka.CheckTopics(k, []string{present}); err != nil {
+		t.Errorf("CheckTopics of an existing topic: %v", err)
+	}
+	err := kafka.CheckTopics(k, []string{present, missing})
+	if err == nil || !strings.Contains(err.Error(), missing) || strings.Contains(err.Error(), present+" ") {
+		t.Errorf("CheckTopics = %v, want an error naming only %s", err, missing)
 	}
 }

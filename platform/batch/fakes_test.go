@@ -12,13 +12,15 @@ import (
 	"github.com/taskstream/taskstream/platform/batch"
 )
 
-// poisonBox is a poison publisher whose first failures calls fail.
+// poisonBox is a poison publisher whose first failures calls fail, and which refuses payloads
+// longer than maxPayload (when set) with errTooLarge, as a broker does.
 type poisonBox struct {
-	mu       sync.Mutex
-	failures int
-	calls    int
-	topics   []string
-	msgs     []*message.Message
+	mu         sync.Mutex
+	failures   int
+	maxPayload int
+	calls      int
+	topics     []string
+	msgs       []*message.Message
 }
 
 func (p *poisonBox) Publish(topic string, msgs ...*message.Message) error {
@@ -28,12 +30,19 @@ func (p *poisonBox) Publish(topic string, msgs ...*message.Message) error {
 	if p.calls <= p.failures {
 		return errors.New("poison topic unavailable")
 	}
+	for _, m := range msgs {
+		if p.maxPayload > 0 && len(m.Payload) > p.maxPayload {
+			return errTooLarge
+		}
+	}
 	p.topics = append(p.topics, topic)
 	p.msgs = append(p.msgs, msgs...)
 	return nil
 }
 
 func (p *poisonBox) Close() error { return nil }
+
+var errTooLarge = errors.New("message larger than the broker takes")
 
 func (p *poisonBox) parked() (calls int, msgs []*message.Message) {
 	p.mu.Lock()

@@ -3,6 +3,7 @@ package batch
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -32,7 +33,16 @@ type Processor struct {
 	FinishTimeout time.Duration
 	Logger        *slog.Logger
 	Metrics       Metrics
+	// TooLarge reports whether a poison publish failed because the message is larger than the
+	// broker takes, which no retry can change. Such a message is parked again without its
+	// payload, with its size and the error in the poison_payload_omitted header, so that its
+	// partition goes on; the original stays in its topic until retention (the subscriber's
+	// metadata says where). Nil: every failed publish is retried.
+	TooLarge func(error) bool
 }
+
+// PayloadOmittedKey is the metadata key of a parked message whose payload was too large to park.
+const PayloadOmittedKey = "poison_payload_omitted"
 
 // Validate reports a missing dependency and sets the default backoff.
 func (p *Processor) Validate() error {
@@ -78,36 +88,51 @@ func (p *Processor) Process(ctx context.Context, topic string, msgs []*message.M
 	}
 }
 
-// park publishes the rejected messages to the poison topic, retrying until it works.
+// park publishes the rejected messages to the poison topic one by one, in order, retrying each
+// until it is parked.
 func (p *Processor) park(ctx context.Context, topic string, rejected []Rejected) error {
-	if len(rejected) == 0 {
-		return nil
-	}
-	poisoned := make([]*message.Message, len(rejected))
-	for i, r := range rejected {
+	for _, r := range rejected {
 		m := r.Message.Copy()
 		m.Metadata.Set(middleware.ReasonForPoisonedKey, r.Reason.Error())
 		m.Metadata.Set(middleware.PoisonedTopicKey, topic)
 		m.Metadata.Set(middleware.PoisonedHandlerKey, p.Name)
 		m.Metadata.Set(middleware.PoisonedSubscriberKey, p.Group)
-		poisoned[i] = m
+		if err := p.parkOne(ctx, m); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+func (p *Processor) parkOne(ctx context.Context, m *message.Message) error {
 	backoff := p.InitialBackoff
 	for {
-		err := p.Poison.Publish(p.PoisonTopic, poisoned...)
+		err := p.Poison.Publish(p.PoisonTopic, m)
 		if err == nil {
-			for _, m := range poisoned {
-				p.Logger.WarnContext(ctx, "message parked in the poison topic", "handler", p.Name, "message_id", m.UUID,
-					"poison_topic", p.PoisonTopic, "reason", m.Metadata.Get(middleware.ReasonForPoisonedKey))
-			}
+			p.Logger.WarnContext(ctx, "message parked in the poison topic", "handler", p.Name, "message_id", m.UUID,
+				"poison_topic", p.PoisonTopic, "reason", m.Metadata.Get(middleware.ReasonForPoisonedKey))
 			return nil
 		}
-		p.Logger.ErrorContext(ctx, "cannot park messages, will retry", "handler", p.Name, "error", err)
+		if p.TooLarge != nil && p.TooLarge(err) && len(m.Payload) > 0 {
+			p.Logger.ErrorContext(ctx, "message too large to park; parking it without its payload", "handler", p.Name,
+				"message_id", m.UUID, "bytes", len(m.Payload), "error", err)
+			m = withoutPayload(m, err)
+			continue
+		}
+		p.Logger.ErrorContext(ctx, "cannot park a message, will retry", "handler", p.Name, "message_id", m.UUID, "error", err)
 		if err := sleep(ctx, backoff); err != nil {
 			return err
 		}
 		backoff = min(2*backoff, p.MaxBackoff)
 	}
+}
+
+// withoutPayload is m with an empty payload and a header saying what was dropped and why.
+func withoutPayload(m *message.Message, err error) *message.Message {
+	stub := m.Copy()
+	stub.Payload = nil
+	stub.Metadata.Set(PayloadOmittedKey, fmt.Sprintf("%d bytes could not be parked: %v", len(m.Payload), err))
+	return stub
 }
 
 // outlive returns a context that is cancelled grace after ctx is, so work started under ctx can

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -180,6 +181,36 @@ func TestProcessRetriesParkingUntilThePoisonTopicTakesIt(t *testing.T) {
 	}
 	if handled != 1 {
 		t.Errorf("handler ran %d times: a parking failure must not run the batch again", handled)
+	}
+}
+
+// A rejected message too large for the poison topic is parked without its payload instead of
+// stopping its partition for good; the others are parked whole, in order.
+func TestProcessParksATooLargeMessageWithoutItsPayload(t *testing.T) {
+	t.Parallel()
+	poison := &poisonBox{maxPayload: 64}
+	msgs := messages(3)
+	msgs[1].Payload = make([]byte, 100)
+	p, _, _ := newProcessor(func(_ context.Context, msgs []*message.Message) ([]batch.Rejected, error) {
+		return []batch.Rejected{{Message: msgs[0], Reason: errors.New("bad")}, {Message: msgs[1], Reason: errors.New("huge")},
+			{Message: msgs[2], Reason: errors.New("bad")}}, nil
+	}, poison)
+	p.TooLarge = func(err error) bool { return errors.Is(err, errTooLarge) }
+
+	if err := process(t, t.Context(), p, msgs); err != nil {
+		t.Fatalf("Process: %v", err)
+	}
+	_, parked := poison.parked()
+	if len(parked) != 3 || parked[0].UUID != "a" || parked[1].UUID != "b" || parked[2].UUID != "c" {
+		t.Fatalf("parked %v, want a, b, c in order", parked)
+	}
+	stub := parked[1]
+	if len(stub.Payload) != 0 || !strings.Contains(stub.Metadata.Get(batch.PayloadOmittedKey), "100 bytes") ||
+		stub.Metadata.Get(middleware.ReasonForPoisonedKey) != "huge" {
+		t.Errorf("the too-large message was parked as %d bytes with %v", len(stub.Payload), stub.Metadata)
+	}
+	if string(parked[0].Payload) != "{}" || parked[0].Metadata.Get(batch.PayloadOmittedKey) != "" {
+		t.Errorf("a message that fits lost its payload: %v", parked[0])
 	}
 }
 
