@@ -1,6 +1,7 @@
 # Taskstream: one static binary (subcommands all, api, worker, migrate, token).
 #   docker build -t taskstream .     or     docker compose up --build
-FROM golang:1.26 AS build
+# Pinned to the go directive of go.mod.
+FROM golang:1.26.8 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
