@@ -156,8 +156,11 @@ func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, ap
 		Poison:      b.Publisher(),
 		PoisonTopic: cfg.Topics.Poison,
 		TooLarge:    b.TooLarge,
-		Logger:      logger.With("worker", messaging.TodoIngestHandlerName),
-		Metrics:     m,
+		// The batch in hand may finish within the shutdown budget, leaving a quarter of it for
+		// the rest of the shutdown (the producer's flush, the pool).
+		FinishTimeout: cfg.ShutdownTimeout * 3 / 4,
+		Logger:        logger.With("worker", messaging.TodoIngestHandlerName),
+		Metrics:       m,
 	})
 	if err != nil {
 		return nil, err

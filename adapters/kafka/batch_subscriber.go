@@ -126,8 +126,8 @@ func (g *groupHandler) ConsumeClaim(sess sarama.ConsumerGroupSession, claim sara
 		case <-ctx.Done():
 			return nil
 		case r, ok := <-claim.Messages():
-			if !ok {
-				return nil
+			if !ok || ctx.Err() != nil {
+				return nil // stopping: start no new batch; this record is replayed later
 			}
 			records = append(records, r)
 		}
