@@ -2,12 +2,9 @@ package broker
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
-	"github.com/IBM/sarama"
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
@@ -24,6 +21,7 @@ type Broker struct {
 	kafka     config.Kafka
 	publisher message.Publisher
 	channel   *gochannel.GoChannel
+	probe     *kafkaProbe // Kafka's readiness check
 	logger    *slog.Logger
 }
 
@@ -47,6 +45,7 @@ func New(cfg config.Config, logger *slog.Logger) (*Broker, func(), error) {
 			return nil, nil, fmt.Errorf("connect to Kafka at %v: %w", cfg.Kafka.Brokers, err)
 		}
 		b.publisher = pub
+		b.probe = &kafkaProbe{cfg: cfg.Kafka, topic: cfg.Topics.TodoCreate}
 	case config.BrokerGoChannel:
 		b.channel = gochannel.NewGoChannel(gochannel.Config{OutputChannelBuffer: 1024}, watermill.NewSlogLogger(logger))
 		b.publisher = b.channel
@@ -54,6 +53,9 @@ func New(cfg config.Config, logger *slog.Logger) (*Broker, func(), error) {
 		return nil, nil, fmt.Errorf("unknown broker %q", cfg.Broker)
 	}
 	cleanup := func() {
+		if b.probe != nil {
+			b.probe.close()
+		}
 		if err := b.publisher.Close(); err != nil {
 			logger.Warn("closing the publisher", "error", err)
 		}
@@ -83,29 +85,11 @@ func (b *Broker) BatchSubscriber(ctx context.Context, topic string, bc kafka.Bat
 	return NewPerMessageSubscriber(ctx, b.channel, topic, p)
 }
 
-// Check reports whether the broker answers: for Kafka, a metadata request to the cluster.
+// Check reports whether the broker answers: for Kafka, a metadata refresh of the to-do topic
+// on a long-lived client (kafkaProbe).
 func (b *Broker) Check(ctx context.Context) error {
 	if b.kind != config.BrokerKafka {
 		return nil
 	}
-	sc, err := kafka.ConsumerConfig(b.kafka)
-	if err != nil {
-		return err
-	}
-	sc.Net.DialTimeout = 2 * time.Second
-	sc.Metadata.Retry.Max = 0
-	done := make(chan error, 1)
-	go func() {
-		client, err := sarama.NewClient(b.kafka.Brokers, sc)
-		if err == nil {
-			err = client.Close()
-		}
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-		return errors.New("kafka did not answer in time")
-	}
+	return b.probe.check(ctx)
 }

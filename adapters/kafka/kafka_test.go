@@ -91,3 +91,37 @@ func forget(k config.Kafka) func(t *testing.T, topics, groups []string) {
 		}
 	}
 }
+
+// The readiness check answers from one long-lived client: concurrent checks all pass on a live
+// broker, and the check fails once the broker is closed.
+func TestKafkaReadiness(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: needs Kafka (make services)")
+	}
+	t.Parallel()
+	k := kafkaConfig(t)
+	suffix := make([]byte, 6)
+	_, _ = rand.Read(suffix)
+	topics := config.Topics{
+		TodoCreate: "ready-todo-create-" + hex.EncodeToString(suffix), Poison: "ready-poison-" + hex.EncodeToString(suffix),
+		Create: true, Partitions: 1, ReplicationFactor: -1,
+	}
+	t.Cleanup(func() { forget(k)(t, topics.All(), nil) })
+	b, cleanup, err := broker.New(config.Config{Broker: config.BrokerKafka, Kafka: k, Topics: topics}, brokertest.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range cap(errs) {
+		go func() { errs <- b.Check(t.Context()) }()
+	}
+	for range cap(errs) {
+		if err := <-errs; err != nil {
+			t.Errorf("Check on a live broker: %v", err)
+		}
+	}
+	cleanup()
+	if err := b.Check(t.Context()); err == nil {
+		t.Error("Check passed after the broker was closed")
+	}
+}
