@@ -20,7 +20,8 @@ type Metrics interface {
 	ObserveHandler(name string, took time.Duration, err error)
 }
 
-// Apply wraps h so that every call is logged at debug level (warn on error) and measured.
+// Apply wraps h so that every call is measured and logged: at warn when the service itself
+// failed (internal or unavailable), at debug otherwise, refused requests included.
 func Apply[In, Out any](name string, h Handler[In, Out], logger *slog.Logger, metrics Metrics) Handler[In, Out] {
 	if h == nil || logger == nil || metrics == nil {
 		panic("decorator: nil handler, logger or metrics")

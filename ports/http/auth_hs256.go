@@ -32,6 +32,9 @@ func NewHS256Authenticator(secret []byte, opts ...AuthOption) (*HS256Authenticat
 		return nil, fmt.Errorf("httpport: the HS256 secret must be at least %d bytes", MinHS256SecretLength)
 	}
 	o := newAuthOptions(opts)
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
 	return &HS256Authenticator{secret: append([]byte(nil), secret...), parser: o.parser(jwt.SigningMethodHS256.Alg())}, nil
 }
 

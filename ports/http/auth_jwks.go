@@ -53,6 +53,9 @@ func NewJWKSAuthenticator(ctx context.Context, jwksURL string, client *http.Clie
 		client = &http.Client{Timeout: 10 * time.Second}
 	}
 	o := newAuthOptions(opts)
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
 	a := &JWKSAuthenticator{url: jwksURL, client: client, opts: o, parser: o.parser(jwt.SigningMethodRS256.Alg())}
 	a.fetchMu.Lock()
 	err = a.fetchLocked(ctx)
@@ -120,9 +123,12 @@ func (a *JWKSAuthenticator) refreshLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-ticker.C:
+			// Bounded like a refetch: requests with a new kid wait for fetchMu meanwhile.
+			fetchCtx, cancel := context.WithTimeout(ctx, jwksFetchTimeout)
 			a.fetchMu.Lock()
-			err := a.fetchLocked(ctx)
+			err := a.fetchLocked(fetchCtx)
 			a.fetchMu.Unlock()
+			cancel()
 			if err != nil && ctx.Err() == nil {
 				a.opts.logger.WarnContext(ctx, "refreshing the JWKS failed; keeping the last key set", "url", a.url, "error", err)
 			}

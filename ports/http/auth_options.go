@@ -42,6 +42,19 @@ func newAuthOptions(opts []AuthOption) authOptions {
 	return o
 }
 
+// validate refuses settings that cannot work: a negative leeway, and refresh periods that are
+// not positive (time.NewTicker panics on them).
+func (o authOptions) validate() error {
+	var errs []error
+	if o.leeway < 0 {
+		errs = append(errs, errors.New("httpport: the leeway must not be negative"))
+	}
+	if o.refreshEvery <= 0 || o.minRefreshGap < 0 {
+		errs = append(errs, errors.New("httpport: the JWKS refresh period must be positive and its minimum gap not negative"))
+	}
+	return errors.Join(errs...)
+}
+
 // WithIssuer requires the iss claim to equal issuer. Without it iss is not checked.
 func WithIssuer(issuer string) AuthOption { return func(o *authOptions) { o.issuer = issuer } }
 

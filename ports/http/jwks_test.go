@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -137,6 +138,25 @@ func TestJWKSAuthenticatorFailsWithoutKeys(t *testing.T) {
 	}
 	if _, err := httpport.NewJWKSAuthenticator(context.Background(), "not a url", nil); err == nil {
 		t.Error("accepted a bad URL")
+	}
+}
+
+// Settings that cannot work are refused at construction, not by a panic in the refresh loop.
+func TestAuthenticatorsRefuseUnworkableOptions(t *testing.T) {
+	t.Parallel()
+	srv := newJWKSServer(t, &testRSAKey().PublicKey, "k1")
+	for name, opt := range map[string]httpport.AuthOption{
+		"zero refresh":     httpport.WithJWKSRefresh(0, time.Minute),
+		"negative refresh": httpport.WithJWKSRefresh(-time.Second, time.Minute),
+		"negative gap":     httpport.WithJWKSRefresh(time.Hour, -time.Second),
+		"negative leeway":  httpport.WithLeeway(-time.Second),
+	} {
+		if _, err := httpport.NewJWKSAuthenticator(t.Context(), srv.URL, srv.Client(), opt); err == nil {
+			t.Errorf("JWKS: %s accepted", name)
+		}
+	}
+	if _, err := httpport.NewHS256Authenticator([]byte(strings.Repeat("s", 32)), httpport.WithLeeway(-time.Second)); err == nil {
+		t.Error("HS256: a negative leeway accepted")
 	}
 }
 

@@ -4,9 +4,14 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/taskstream/taskstream/domain/todo"
 )
 
 var seedBase = time.Date(2026, 1, 2, 3, 4, 5, 123456789, time.UTC)
@@ -110,6 +115,47 @@ func TestListTodosPagesNewestFirst(t *testing.T) {
 		if want := seeded[len(seeded)-1-i].ID(); id != want {
 			t.Errorf("item %d = %s, want %s (newest first)", i, id, want)
 		}
+	}
+}
+
+// To-dos created in the same instant are ordered by id, and the cursor resumes after the last
+// one shown: paging one by one through a tie lists each exactly once.
+func TestListTodosPagesThroughTies(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fixtureOptions{})
+	var tied []*todo.Todo
+	for range 5 {
+		td, err := todo.New(uuid.NewString(), "alice", "same instant", "", seedBase)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tied = append(tied, td)
+	}
+	if _, err := f.repo.AddBatch(t.Context(), tied); err != nil {
+		t.Fatal(err)
+	}
+	older := f.seed("alice", 1, seedBase.Add(-time.Hour))[0]
+	var got []string
+	path := "/v1/todos?limit=1"
+	for range 10 {
+		page := decodeJSON[listBody](t, f.do(request{method: http.MethodGet, path: path, user: "alice"}))
+		for _, it := range page.Items {
+			got = append(got, it.ID)
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		path = "/v1/todos?limit=1&cursor=" + url.QueryEscape(page.NextCursor)
+	}
+	want := make([]string, 0, len(tied)+1)
+	for _, td := range tied {
+		want = append(want, td.ID())
+	}
+	slices.Sort(want)
+	slices.Reverse(want) // newest first, then the larger id first
+	want = append(want, older.ID())
+	if !slices.Equal(got, want) {
+		t.Errorf("listed %v,\nwant     %v", got, want)
 	}
 }
 
