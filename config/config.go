@@ -200,6 +200,32 @@ func (r *reader) broker(brokers []string) Broker {
 
 // check validates the rules that span several variables.
 func (r *reader) check(c Config) {
+	r.checkKafka(c)
+	if u := c.DatabaseURL; strings.Contains(u, "://") && !validDatabaseURL(u) {
+		r.fail("DATABASE_URL", "must be postgres://user:password@host[:port]/database[?options] or a key=value DSN")
+	}
+	if s := c.Auth.JWTSecret; s != "" && len(s) < 32 {
+		r.fail("AUTH_JWT_SECRET", "must be at least 32 bytes, got %d", len(s))
+	}
+	if c.Auth.JWTSecret == "" && c.Auth.JWKSURL == "" && !c.Embedded() {
+		r.fail("AUTH_JWT_SECRET", "or AUTH_JWKS_URL must be set when DATABASE_URL or Kafka is configured")
+	}
+	if c.Broker == BrokerKafka && c.DatabaseURL == "" {
+		r.fail("DATABASE_URL", "must be set when KAFKA_BROKERS is: the worker would commit Kafka offsets for to-dos kept only in memory")
+	}
+	if c.Ingest.Linger <= 0 || c.Ingest.MaxWait <= 0 || c.Ingest.Linger > c.Ingest.MaxWait {
+		r.fail("TODO_BATCH_LINGER", "must be positive and at most TODO_BATCH_MAX_WAIT")
+	}
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		r.fail("HTTP_ADDR", "must be host:port or :port, got %q", c.HTTPAddr)
+	}
+	if c.ShutdownTimeout <= 0 {
+		r.fail("SHUTDOWN_TIMEOUT", "must be positive")
+	}
+}
+
+// checkKafka validates the Kafka settings that depend on each other.
+func (r *reader) checkKafka(c Config) {
 	k := c.Kafka
 	sasl := strings.HasPrefix(k.SecurityProtocol, "SASL_")
 	if sasl && k.SASLMechanism == "" {
@@ -225,27 +251,6 @@ func (r *reader) check(c Config) {
 	}
 	if c.Topics.ReplicationFactor == 0 {
 		r.fail("KAFKA_TOPIC_REPLICATION_FACTOR", "must be -1 (the broker's default) or 1 to 32, got 0")
-	}
-	if u := c.DatabaseURL; strings.Contains(u, "://") && !validDatabaseURL(u) {
-		r.fail("DATABASE_URL", "must be postgres://user:password@host[:port]/database[?options] or a key=value DSN")
-	}
-	if s := c.Auth.JWTSecret; s != "" && len(s) < 32 {
-		r.fail("AUTH_JWT_SECRET", "must be at least 32 bytes, got %d", len(s))
-	}
-	if c.Auth.JWTSecret == "" && c.Auth.JWKSURL == "" && !c.Embedded() {
-		r.fail("AUTH_JWT_SECRET", "or AUTH_JWKS_URL must be set when DATABASE_URL or Kafka is configured")
-	}
-	if c.Broker == BrokerKafka && c.DatabaseURL == "" {
-		r.fail("DATABASE_URL", "must be set when KAFKA_BROKERS is: the worker would commit Kafka offsets for to-dos kept only in memory")
-	}
-	if c.Ingest.Linger <= 0 || c.Ingest.MaxWait <= 0 || c.Ingest.Linger > c.Ingest.MaxWait {
-		r.fail("TODO_BATCH_LINGER", "must be positive and at most TODO_BATCH_MAX_WAIT")
-	}
-	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
-		r.fail("HTTP_ADDR", "must be host:port or :port, got %q", c.HTTPAddr)
-	}
-	if c.ShutdownTimeout <= 0 {
-		r.fail("SHUTDOWN_TIMEOUT", "must be positive")
 	}
 }
 
