@@ -12,6 +12,7 @@ import (
 
 	"github.com/taskstream/taskstream/adapters/broker"
 	"github.com/taskstream/taskstream/adapters/broker/brokertest"
+	"github.com/taskstream/taskstream/adapters/kafka"
 	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/config"
 	"github.com/taskstream/taskstream/domain/todo"
@@ -116,3 +117,51 @@ func TestNewTodoEventsRequiresPublisherAndTopic(t *testing.T) {
 		t.Error("NewTodoEvents(empty topic): nil error")
 	}
 }
+
+// A stopped worker on GoChannel first handles what was already published (accepted to-dos
+// that GoChannel would otherwise drop), then returns.
+func TestPerMessageSubscriberDrainsWhenStopped(t *testing.T) {
+	t.Parallel()
+	b := newGoChannel(t)
+	const n = 50
+	ctx, stop := context.WithCancel(t.Context())
+	sub, err := b.BatchSubscriber(ctx, "drain", kafka.BatchConfig{Group: "drain"}, batch.Processor{
+		Name: "drain", Poison: b.Publisher(), PoisonTopic: "drain-poison",
+		Logger: brokertest.Logger(t), Metrics: batchMetrics{},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	handled := make(chan string, n)
+	done := make(chan error, 1)
+	go func() {
+		done <- sub.Run(ctx, "drain", func(_ context.Context, msgs []*message.Message) ([]batch.Rejected, error) {
+			time.Sleep(2 * time.Millisecond) // slower than publishing: messages queue up
+			for _, m := range msgs {
+				handled <- m.UUID
+			}
+			return nil, nil
+		})
+	}()
+	for i := range n {
+		if err := b.Publisher().Publish("drain", message.NewMessage(uuid.NewString(), []byte{byte(i)})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stop() // as at shutdown: the API has stopped publishing, the worker is told to stop
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after the stop")
+	}
+	if got := len(handled); got != n {
+		t.Errorf("handled %d of %d published messages before returning", got, n)
+	}
+}
+
+type batchMetrics struct{}
+
+func (batchMetrics) ObserveBatch(string, int, int, error, float64) {}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 
@@ -15,26 +17,42 @@ import (
 // batch holds one message, acknowledged after it was processed.
 //
 // It subscribes when it is made, not when it runs, so that with GoChannel (which keeps nothing
-// for absent subscribers) no message published in between is missed.
+// for absent subscribers) no message published in between is missed. For the same reason a
+// stopped Run drains what is still on its way before it unsubscribes: GoChannel would drop it.
 type PerMessageSubscriber struct {
-	topic     string
-	messages  <-chan *message.Message
-	processor batch.Processor
+	topic       string
+	messages    <-chan *message.Message
+	unsubscribe context.CancelFunc
+	started     atomic.Bool
+	processor   batch.Processor
 }
+
+// drainIdle is how long a stopping Run waits for one more message before it unsubscribes. The
+// API has stopped publishing by then (the HTTP server drains first), so what still arrives was
+// already accepted.
+const drainIdle = 100 * time.Millisecond
 
 var _ batch.Subscriber = (*PerMessageSubscriber)(nil)
 
-// NewPerMessageSubscriber subscribes to topic on sub until ctx ends. p must be complete except
-// for its Handler, which Run sets.
+// NewPerMessageSubscriber subscribes to topic on sub until Run has stopped and drained, or ctx
+// ends without Run. p must be complete except for its Handler, which Run sets.
 func NewPerMessageSubscriber(ctx context.Context, sub message.Subscriber, topic string, p batch.Processor) (*PerMessageSubscriber, error) {
 	if sub == nil {
 		return nil, errors.New("per-message subscriber: nil subscriber")
 	}
-	msgs, err := sub.Subscribe(ctx, topic)
+	subCtx, unsubscribe := context.WithCancel(context.WithoutCancel(ctx))
+	msgs, err := sub.Subscribe(subCtx, topic)
 	if err != nil {
+		unsubscribe()
 		return nil, fmt.Errorf("subscribe to %s: %w", topic, err)
 	}
-	return &PerMessageSubscriber{topic: topic, messages: msgs, processor: p}, nil
+	s := &PerMessageSubscriber{topic: topic, messages: msgs, unsubscribe: unsubscribe, processor: p}
+	context.AfterFunc(ctx, func() { // Run unsubscribes when it ends; without Run, do not leak
+		if !s.started.Load() {
+			unsubscribe()
+		}
+	})
+	return s, nil
 }
 
 // Run handles the messages of the subscribed topic until ctx is cancelled.
@@ -42,24 +60,57 @@ func (s *PerMessageSubscriber) Run(ctx context.Context, topic string, h batch.Ha
 	if topic != s.topic {
 		return fmt.Errorf("per-message subscriber: subscribed to %s, asked to run %s", s.topic, topic)
 	}
+	s.started.Store(true)
 	p := s.processor
 	p.Handler = h
 	if err := p.Validate(); err != nil {
 		return err
 	}
+	defer s.unsubscribe()
 	for {
 		select {
 		case <-ctx.Done():
+			s.drain(ctx, &p)
 			return nil
 		case msg, ok := <-s.messages:
 			if !ok {
 				return nil
 			}
-			if err := p.Process(ctx, topic, []*message.Message{msg}); err != nil {
-				msg.Nack()
+			if !s.handle(ctx, &p, msg) {
 				return nil
 			}
-			msg.Ack()
+		}
+	}
+}
+
+// handle processes one message and acknowledges it; false when it could not be (stopped first).
+func (s *PerMessageSubscriber) handle(ctx context.Context, p *batch.Processor, msg *message.Message) bool {
+	if err := p.Process(ctx, s.topic, []*message.Message{msg}); err != nil {
+		msg.Nack()
+		return false
+	}
+	msg.Ack()
+	return true
+}
+
+// drain processes the messages still arriving after a stop, until none came for drainIdle or
+// the processor's FinishTimeout has passed.
+func (s *PerMessageSubscriber) drain(ctx context.Context, p *batch.Processor) {
+	work, stop := context.WithTimeout(context.WithoutCancel(ctx), p.FinishTimeout)
+	defer stop()
+	idle := time.NewTimer(drainIdle)
+	defer idle.Stop()
+	for {
+		select {
+		case msg, ok := <-s.messages:
+			if !ok || !s.handle(work, p, msg) {
+				return
+			}
+			idle.Reset(drainIdle)
+		case <-idle.C:
+			return
+		case <-work.Done():
+			return
 		}
 	}
 }
