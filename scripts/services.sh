@@ -114,8 +114,16 @@ as_pg() {
   if is_root; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
+# pid_runs PID WORD: whether process PID's command line holds WORD (not just any process that
+# inherited a stale pid).
+pid_runs() {
+  [[ -r /proc/$1/cmdline ]] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -q -- "$2"
+}
+
 pg_ours_running() {
-  [[ -n $PG_DATA && -f $PG_DATA/postmaster.pid ]] && as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1
+  [[ -n $PG_DATA && -f $PG_DATA/postmaster.pid ]] || return 1
+  pid_runs "$(head -n 1 "$PG_DATA/postmaster.pid")" postgres \
+    && as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1
 }
 
 pg_write_conf() {
@@ -162,10 +170,14 @@ EOF
 )"
   if [[ $1 == ours ]]; then
     as_pg "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_HOME" -p "$PGPORT" -U postgres -d postgres <<<"$sql" >/dev/null
-  elif PGPASSWORD=$DB_PASSWORD "$PG_BIN/psql" -X -q -h "$HOST" -p "$PGPORT" -U "$DB_USER" -d "$DB_NAME" -c 'select 1' >/dev/null 2>&1; then
+    return
+  fi
+  local psql="${PG_BIN:+$PG_BIN/}psql"
+  command -v "$psql" >/dev/null || die "a PostgreSQL server answers on port $PGPORT, but there is no psql to check it; install a PostgreSQL client"
+  if PGPASSWORD=$DB_PASSWORD "$psql" -X -q -h "$HOST" -p "$PGPORT" -U "$DB_USER" -d "$DB_NAME" -c 'select 1' >/dev/null 2>&1; then
     return 0
   elif is_root && id postgres >/dev/null 2>&1 \
-       && as_pg "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -p "$PGPORT" -U postgres -d postgres <<<"$sql" >/dev/null 2>&1; then
+       && as_pg "$psql" -X -q -v ON_ERROR_STOP=1 -p "$PGPORT" -U postgres -d postgres <<<"$sql" >/dev/null 2>&1; then
     log "created role/database $DB_USER in the PostgreSQL server already on port $PGPORT"
   else
     die "a PostgreSQL server not started by this script answers on port $PGPORT, and $DB_USER cannot log in to it; stop it or set PGPORT"
@@ -174,18 +186,27 @@ EOF
 
 pg_up() {
   pg_setup_paths
-  pg_find_bin
-  if pg_ours_running; then
-    log "PostgreSQL: already running (data $PG_DATA, port $PGPORT)"
-    pg_ensure_role_db ours
-    return
+  if [[ -f $PG_DATA/postmaster.pid ]] && pid_runs "$(head -n 1 "$PG_DATA/postmaster.pid")" postgres; then
+    pg_find_bin
+    if pg_ours_running; then
+      log "PostgreSQL: already running (data $PG_DATA, port $PGPORT)"
+      pg_ensure_role_db ours
+      return
+    fi
   fi
   if port_open "$PGPORT"; then
+    # Someone else's server (docker compose's, say): use it through any psql, install nothing.
     log "PostgreSQL: a server already answers on $HOST:$PGPORT; reusing it"
     pg_ensure_role_db foreign
     return
   fi
+  pg_find_bin
   [[ -f $PG_DATA/PG_VERSION ]] || pg_init
+  if [[ -f $PG_DATA/postmaster.pid ]]; then
+    # Left by a machine that went down; PostgreSQL would take a live pid in it for a rival.
+    log "PostgreSQL: removing the stale postmaster.pid of a server that is gone"
+    rm -f "$PG_DATA/postmaster.pid"
+  fi
   pg_write_conf
   log "PostgreSQL: starting on $HOST:$PGPORT"
   as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_HOME/postgres.log" -w -t 60 start >/dev/null 9>&- \
@@ -196,7 +217,7 @@ pg_up() {
 
 pg_down() {
   pg_setup_paths
-  if [[ ! -f $PG_DATA/postmaster.pid ]]; then
+  if [[ ! -f $PG_DATA/postmaster.pid ]] || ! pid_runs "$(head -n 1 "$PG_DATA/postmaster.pid")" postgres; then
     log "PostgreSQL: not running (ours)"
     return
   fi
@@ -335,11 +356,13 @@ kafka_format() {
     || { tail -n 40 "$KAFKA_LOG_DIR/storage-tool.log" >&2; die "Kafka storage format failed"; }
 }
 
+# kafka_pid prints the pid of our broker when it runs. A pid file left by a machine that went
+# down may name another process by now: only a kafka.Kafka process counts.
 kafka_pid() {
   local pid
   [[ -f $KAFKA_PID_FILE ]] || return 1
   pid="$(cat "$KAFKA_PID_FILE")"
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && pid_runs "$pid" kafka.Kafka && echo "$pid"
 }
 
 kafka_fail() {
