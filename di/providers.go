@@ -22,6 +22,7 @@ import (
 	"github.com/taskstream/taskstream/application/decorator"
 	"github.com/taskstream/taskstream/application/query"
 	"github.com/taskstream/taskstream/config"
+	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/todo"
 	"github.com/taskstream/taskstream/platform/batch"
 	httpport "github.com/taskstream/taskstream/ports/http"
@@ -71,12 +72,22 @@ func provideTodoEvents(b *broker.Broker, cfg config.Config) (command.TodoEvents,
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
+// idempotencyNamespace is the UUID namespace of the ids derived from idempotency keys. Changing
+// it would give retries of requests already accepted a new id.
+var idempotencyNamespace = uuid.MustParse("6f1d3c1e-8a4b-4c55-9a5e-3b7f0e2d9c41")
+
+// keyedID is a name-based UUID (version 5) of the user and the key; user ids hold no NUL, so the
+// separator keeps ("a", "b\x00c") and ("a\x00b", "c") apart.
+func keyedID(user shared.UserID, key string) string {
+	return uuid.NewSHA1(idempotencyNamespace, []byte(string(user)+"\x00"+key)).String()
+}
+
 func provideApplication(repo todo.Repository, events command.TodoEvents, logger *slog.Logger, m *metrics.Prometheus) application.Application {
 	// PostgreSQL keeps microseconds; so does the clock, so the 202 answer shows what GET will.
 	now := func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 	return application.Application{
 		Commands: application.Commands{
-			CreateTodo:  decorator.Apply("CreateTodo", command.NewCreateTodoHandler(events, newID, now), logger, m),
+			CreateTodo:  decorator.Apply("CreateTodo", command.NewCreateTodoHandler(events, newID, keyedID, now), logger, m),
 			IngestTodos: decorator.Apply("IngestTodos", command.NewIngestTodosHandler(repo), logger, m),
 			UpdateTodo:  decorator.Apply("UpdateTodo", command.NewUpdateTodoHandler(repo, now), logger, m),
 			DeleteTodo:  decorator.Apply("DeleteTodo", command.NewDeleteTodoHandler(repo), logger, m),

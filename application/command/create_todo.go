@@ -14,7 +14,10 @@ type CreateTodo struct {
 	UserID      shared.UserID
 	Title       string
 	Description string
-	Meta        EventMeta
+	// IdempotencyKey, when set, names the to-do: a retry with the same key (after a timeout or
+	// a 503) gets the same id, and the worker stores the to-do once.
+	IdempotencyKey string
+	Meta           EventMeta
 }
 
 // CreatedTodo is what the caller learns about an accepted to-do.
@@ -29,19 +32,24 @@ type CreateTodoHandler decorator.Handler[CreateTodo, CreatedTodo]
 type createTodoHandler struct {
 	events TodoEvents
 	ids    IDs
+	keyed  KeyedIDs
 	now    Clock
 }
 
 // NewCreateTodoHandler returns the CreateTodo use case. It panics on a nil dependency.
-func NewCreateTodoHandler(events TodoEvents, ids IDs, now Clock) decorator.Handler[CreateTodo, CreatedTodo] {
-	if events == nil || ids == nil || now == nil {
+func NewCreateTodoHandler(events TodoEvents, ids IDs, keyed KeyedIDs, now Clock) decorator.Handler[CreateTodo, CreatedTodo] {
+	if events == nil || ids == nil || keyed == nil || now == nil {
 		panic("command: nil dependency for CreateTodo")
 	}
-	return createTodoHandler{events: events, ids: ids, now: now}
+	return createTodoHandler{events: events, ids: ids, keyed: keyed, now: now}
 }
 
 func (h createTodoHandler) Handle(ctx context.Context, cmd CreateTodo) (CreatedTodo, error) {
-	t, err := todo.New(h.ids(), cmd.UserID, cmd.Title, cmd.Description, h.now())
+	id := h.ids()
+	if cmd.IdempotencyKey != "" {
+		id = h.keyed(cmd.UserID, cmd.IdempotencyKey)
+	}
+	t, err := todo.New(id, cmd.UserID, cmd.Title, cmd.Description, h.now())
 	if err != nil {
 		return CreatedTodo{}, err
 	}

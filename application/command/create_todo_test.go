@@ -32,7 +32,33 @@ var fixedNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 func newCreate(events command.TodoEvents) command.CreateTodoHandler {
 	return command.NewCreateTodoHandler(events,
 		func() string { return "01934b6e-0000-7000-8000-000000000001" },
+		func(user shared.UserID, key string) string { // a stand-in for a name-based UUID
+			if user == "alice" && key == "k-1" {
+				return "01934b6e-0000-7000-8000-00000000a11c"
+			}
+			return "01934b6e-0000-7000-8000-0000000000ff"
+		},
 		func() time.Time { return fixedNow })
+}
+
+// An idempotency key names the to-do: the id comes from the user and the key, not from a new id.
+func TestCreateTodoWithAnIdempotencyKeyUsesTheKeyedID(t *testing.T) {
+	t.Parallel()
+	events := &recordingEvents{}
+	create := newCreate(events)
+	for range 2 {
+		out, err := create.Handle(context.Background(), command.CreateTodo{UserID: "alice", Title: "t", IdempotencyKey: "k-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.ID != "01934b6e-0000-7000-8000-00000000a11c" {
+			t.Errorf("id %q, want the keyed id", out.ID)
+		}
+	}
+	out, err := create.Handle(context.Background(), command.CreateTodo{UserID: "alice", Title: "t"})
+	if err != nil || out.ID != "01934b6e-0000-7000-8000-000000000001" {
+		t.Errorf("without a key: id %q, %v; want a new id", out.ID, err)
+	}
 }
 
 func TestCreateTodoPublishesTheEvent(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/todo"
 )
 
@@ -25,3 +26,8 @@ type Clock func() time.Time
 
 // IDs makes new entity ids (UUIDv7, so ids sort by creation time).
 type IDs func() string
+
+// KeyedIDs derives the id of the entity a client's idempotency key names: the same user and key
+// always give the same id, different users never share one. A retried request thereby names the
+// entity of its first attempt, and consumers that store by id apply it once.
+type KeyedIDs func(user shared.UserID, key string) string

@@ -112,9 +112,12 @@ func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 // buildApp wires the real use cases on repo and events.
 func buildApp(repo *memory.TodoRepository, events command.TodoEvents, logger *slog.Logger) application.Application {
 	ids := func() string { return uuid.Must(uuid.NewV7()).String() }
+	keyed := func(user shared.UserID, key string) string {
+		return uuid.NewSHA1(uuid.NameSpaceURL, []byte(string(user)+"\x00"+key)).String()
+	}
 	return application.Application{
 		Commands: application.Commands{
-			CreateTodo:  decorator.Apply("CreateTodo", command.NewCreateTodoHandler(events, ids, time.Now), logger, decorator.NopMetrics{}),
+			CreateTodo:  decorator.Apply("CreateTodo", command.NewCreateTodoHandler(events, ids, keyed, time.Now), logger, decorator.NopMetrics{}),
 			IngestTodos: command.NewIngestTodosHandler(repo),
 			UpdateTodo:  command.NewUpdateTodoHandler(repo, time.Now),
 			DeleteTodo:  command.NewDeleteTodoHandler(repo),

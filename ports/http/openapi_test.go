@@ -98,6 +98,8 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 	}{
 		{"create 202", "/v1/todos", request{method: http.MethodPost, path: "/v1/todos", user: "alice",
 			body: `{"title":"a","description":"b"}`}, http.StatusAccepted, true},
+		{"create 202 with a key", "/v1/todos", request{method: http.MethodPost, path: "/v1/todos", user: "alice",
+			body: `{"title":"a"}`, headers: map[string]string{"Idempotency-Key": "k-1"}}, http.StatusAccepted, true},
 		{"create 400", "/v1/todos", request{method: http.MethodPost, path: "/v1/todos", user: "alice",
 			body: `{"title":"a","x":1}`}, http.StatusBadRequest, false},
 		{"create 422", "/v1/todos", request{method: http.MethodPost, path: "/v1/todos", user: "alice",
@@ -159,6 +161,9 @@ func validateAgainst(t *testing.T, doc *openapi3.T, path string, r request, rec 
 	req := httptest.NewRequest(r.method, r.path, strings.NewReader(r.body))
 	if r.body != "" {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range r.headers {
+		req.Header.Set(k, v)
 	}
 	in := &openapi3filter.RequestValidationInput{
 		Request: req,

@@ -36,7 +36,8 @@ func (r todoRoutes) register(g *gin.RouterGroup) {
 }
 
 // create accepts a to-do: 202 once the create event is durably published. The worker stores it
-// shortly after, so a GET right after the 202 may still answer 404.
+// shortly after, so a GET right after the 202 may still answer 404. With an Idempotency-Key a
+// retry answers with the same id, and the worker stores the to-do of the first attempt once.
 func (r todoRoutes) create(c *gin.Context) {
 	var req createTodoRequest
 	err := decodeJSON(c, &req)
@@ -47,16 +48,21 @@ func (r todoRoutes) create(c *gin.Context) {
 	case req.Description.null:
 		err = malformed("description", "must not be null")
 	}
+	key := ""
+	if err == nil {
+		key, err = idempotencyKeyOf(c)
+	}
 	if err != nil {
 		abortWithProblem(c, r.logger, err)
 		return
 	}
 	ctx := c.Request.Context()
 	created, err := r.app.Commands.CreateTodo.Handle(ctx, command.CreateTodo{
-		UserID:      userOf(c),
-		Title:       req.Title.value,
-		Description: req.Description.value,
-		Meta:        eventMetaFrom(ctx),
+		UserID:         userOf(c),
+		Title:          req.Title.value,
+		Description:    req.Description.value,
+		IdempotencyKey: key,
+		Meta:           eventMetaFrom(ctx),
 	})
 	if err != nil {
 		abortWithProblem(c, r.logger, err)

@@ -22,7 +22,11 @@ func TestCreateTodoRefusesBadRequests(t *testing.T) {
 		contentType string
 		status      int
 		field       string // the field the errors array must name, when set
+		key         string // Idempotency-Key, when set
 	}{
+		{name: "empty idempotency key", body: `{"title":"a"}`, key: `""`, status: 400, field: "Idempotency-Key"},
+		{name: "idempotency key too long", body: `{"title":"a"}`, key: strings.Repeat("k", 256), status: 400, field: "Idempotency-Key"},
+		{name: "idempotency key not ASCII", body: `{"title":"a"}`, key: "clé", status: 400, field: "Idempotency-Key"},
 		{name: "unknown field", body: `{"title":"a","priority":1}`, status: 400, field: "priority"},
 		{name: "empty title", body: `{"title":"   "}`, status: 422, field: "title"},
 		{name: "missing title", body: `{"description":"d"}`, status: 422, field: "title"},
@@ -53,8 +57,11 @@ func TestCreateTodoRefusesBadRequests(t *testing.T) {
 			if ct == "" {
 				ct = "application/json"
 			}
-			rec := f.do(request{method: http.MethodPost, path: "/v1/todos", user: "alice", body: tc.body,
-				headers: map[string]string{"Content-Type": ct}})
+			headers := map[string]string{"Content-Type": ct}
+			if tc.key != "" {
+				headers["Idempotency-Key"] = tc.key
+			}
+			rec := f.do(request{method: http.MethodPost, path: "/v1/todos", user: "alice", body: tc.body, headers: headers})
 			p := decodeProblem(t, rec, tc.status)
 			if p.Instance != "/v1/todos" || p.RequestID == "" {
 				t.Errorf("problem instance/request_id = %q/%q", p.Instance, p.RequestID)
@@ -114,6 +121,38 @@ func TestCreateTodoAccepts(t *testing.T) {
 	}
 	if e.meta != (command.EventMeta{CorrelationID: "corr-1", TraceParent: traceParent}) {
 		t.Errorf("event meta = %+v", e.meta)
+	}
+}
+
+// A retry with the same Idempotency-Key names the same to-do (quoted as the IETF draft writes
+// it, or bare); another key, another user or no key name another.
+func TestCreateTodoIdempotencyKeyNamesTheTodo(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fixtureOptions{})
+	post := func(user, key string) string {
+		t.Helper()
+		headers := map[string]string{}
+		if key != "" {
+			headers["Idempotency-Key"] = key
+		}
+		rec := f.do(request{method: http.MethodPost, path: "/v1/todos", user: user, body: `{"title":"pay rent"}`, headers: headers})
+		if rec.Code != http.StatusAccepted {
+			t.Fatalf("status = %d: %s", rec.Code, rec.Body)
+		}
+		return decodeJSON[todoBody](t, rec).ID
+	}
+	first := post("alice", `"rent-2026-11"`)
+	if again := post("alice", "rent-2026-11"); again != first {
+		t.Errorf("the retry got id %s, the first attempt %s", again, first)
+	}
+	for name, id := range map[string]string{
+		"another key":  post("alice", "rent-2026-12"),
+		"another user": post("bob", "rent-2026-11"),
+		"no key":       post("alice", ""),
+	} {
+		if id == first {
+			t.Errorf("%s got the same id %s", name, id)
+		}
 	}
 }
 

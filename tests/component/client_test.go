@@ -13,9 +13,10 @@ import (
 
 // client calls the API as one user.
 type client struct {
-	t     *testing.T
-	base  string
-	token string
+	t       *testing.T
+	base    string
+	token   string
+	headers map[string]string // sent with every request
 }
 
 func newClient(t *testing.T, base, user string) *client {
@@ -34,6 +35,15 @@ type response struct {
 	raw    string
 }
 
+// with returns a client of the same user that also sends header k: v.
+func (c *client) with(k, v string) *client {
+	headers := map[string]string{k: v}
+	for hk, hv := range c.headers {
+		headers[hk] = hv
+	}
+	return &client{t: c.t, base: c.base, token: c.token, headers: headers}
+}
+
 func (c *client) do(method, path, body string) response {
 	c.t.Helper()
 	var r io.Reader
@@ -47,6 +57,9 @@ func (c *client) do(method, path, body string) response {
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range c.headers {
+		req.Header.Set(k, v)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

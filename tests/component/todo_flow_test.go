@@ -148,6 +148,14 @@ func TestAPIAndWorkerAsSeparateProcesses(t *testing.T) {
 		r := alice.expect("POST", "/v1/todos", fmt.Sprintf(`{"title":"to-do %d"}`, i), http.StatusAccepted)
 		ids = append(ids, r.body["id"].(string))
 	}
+	// A client that retries with its Idempotency-Key (as after a timeout) names one to-do,
+	// which goes through Kafka twice and is stored once.
+	retrying := alice.with("Idempotency-Key", "retry-"+randomSuffix(t))
+	retried := retrying.expect("POST", "/v1/todos", `{"title":"retried"}`, http.StatusAccepted).body["id"]
+	if again := retrying.expect("POST", "/v1/todos", `{"title":"retried"}`, http.StatusAccepted).body["id"]; again != retried {
+		t.Fatalf("the retry got id %v, the first attempt %v", again, retried)
+	}
+	ids = append(ids, retried.(string))
 	eventually(t, 20*time.Second, func() error {
 		items := alice.expect("GET", "/v1/todos?limit=50", "", http.StatusOK).body["items"].([]any)
 		if len(items) != len(ids) {
@@ -161,7 +169,17 @@ func TestAPIAndWorkerAsSeparateProcesses(t *testing.T) {
 		t.Errorf("first item %v, want the newest %s", got, ids[len(ids)-1])
 	}
 	// The worker's /metrics counts what it stored; it serves no API.
-	mustContain(t, get(t, workerBase+"/metrics"), `taskstream_messages_handled_total{handler="todo-ingest",outcome="processed"} 20`)
+	// Both events of the retried to-do were handled, and it is still stored once.
+	eventually(t, 10*time.Second, func() error {
+		const want = `taskstream_messages_handled_total{handler="todo-ingest",outcome="processed"} 22`
+		if !strings.Contains(get(t, workerBase+"/metrics"), want) {
+			return fmt.Errorf("the worker's /metrics lacks %s", want)
+		}
+		return nil
+	})
+	if items := alice.expect("GET", "/v1/todos?limit=50", "", http.StatusOK).body["items"].([]any); len(items) != len(ids) {
+		t.Errorf("%d to-dos stored for %d distinct ids", len(items), len(ids))
+	}
 	if resp, err := http.Get(workerBase + "/v1/todos"); err != nil || resp.StatusCode != http.StatusNotFound {
 		t.Errorf("the worker answered GET /v1/todos with %v, %v; want 404", resp, err)
 	} else {
