@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -23,7 +22,6 @@ type PerMessageSubscriber struct {
 	topic       string
 	messages    <-chan *message.Message
 	unsubscribe context.CancelFunc
-	started     atomic.Bool
 	processor   batch.Processor
 }
 
@@ -34,8 +32,9 @@ const drainIdle = 100 * time.Millisecond
 
 var _ batch.Subscriber = (*PerMessageSubscriber)(nil)
 
-// NewPerMessageSubscriber subscribes to topic on sub until Run has stopped and drained, or ctx
-// ends without Run. p must be complete except for its Handler, which Run sets.
+// NewPerMessageSubscriber subscribes to topic on sub until Run has stopped and drained (or sub
+// is closed, for a subscriber that never ran). p must be complete except for its Handler, which
+// Run sets.
 func NewPerMessageSubscriber(ctx context.Context, sub message.Subscriber, topic string, p batch.Processor) (*PerMessageSubscriber, error) {
 	if sub == nil {
 		return nil, errors.New("per-message subscriber: nil subscriber")
@@ -46,27 +45,20 @@ func NewPerMessageSubscriber(ctx context.Context, sub message.Subscriber, topic 
 		unsubscribe()
 		return nil, fmt.Errorf("subscribe to %s: %w", topic, err)
 	}
-	s := &PerMessageSubscriber{topic: topic, messages: msgs, unsubscribe: unsubscribe, processor: p}
-	context.AfterFunc(ctx, func() { // Run unsubscribes when it ends; without Run, do not leak
-		if !s.started.Load() {
-			unsubscribe()
-		}
-	})
-	return s, nil
+	return &PerMessageSubscriber{topic: topic, messages: msgs, unsubscribe: unsubscribe, processor: p}, nil
 }
 
 // Run handles the messages of the subscribed topic until ctx is cancelled.
 func (s *PerMessageSubscriber) Run(ctx context.Context, topic string, h batch.Handler) error {
+	defer s.unsubscribe()
 	if topic != s.topic {
 		return fmt.Errorf("per-message subscriber: subscribed to %s, asked to run %s", s.topic, topic)
 	}
-	s.started.Store(true)
 	p := s.processor
 	p.Handler = h
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	defer s.unsubscribe()
 	for {
 		select {
 		case <-ctx.Done():
