@@ -20,38 +20,42 @@ type kafkaProbe struct {
 	cfg   config.Kafka
 	topic string
 
-	mu       sync.Mutex
-	client   sarama.Client
-	inflight chan struct{}
-	err      error
-	closed   bool
+	mu      sync.Mutex
+	client  sarama.Client
+	running *probeRun // the check under way, shared by the callers that arrive meanwhile
+	closed  bool
+}
+
+// probeRun is one check: done is closed once err is set.
+type probeRun struct {
+	done chan struct{}
+	err  error
 }
 
 // check waits for the running probe (or starts one) until ctx ends.
 func (p *kafkaProbe) check(ctx context.Context) error {
 	p.mu.Lock()
-	if p.inflight == nil {
-		p.inflight = make(chan struct{})
-		go p.run(p.inflight)
+	run := p.running
+	if run == nil {
+		run = &probeRun{done: make(chan struct{})}
+		p.running = run
+		go p.run(run)
 	}
-	done := p.inflight
 	p.mu.Unlock()
 	select {
-	case <-done:
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		return p.err
+	case <-run.done:
+		return run.err
 	case <-ctx.Done():
 		return errors.New("kafka did not answer in time")
 	}
 }
 
-func (p *kafkaProbe) run(done chan struct{}) {
-	err := p.probe()
+func (p *kafkaProbe) run(run *probeRun) {
+	run.err = p.probe()
 	p.mu.Lock()
-	p.err, p.inflight = err, nil
+	p.running = nil
 	p.mu.Unlock()
-	close(done)
+	close(run.done)
 }
 
 func (p *kafkaProbe) probe() error {
@@ -72,6 +76,11 @@ func (p *kafkaProbe) probe() error {
 			return err
 		}
 		p.mu.Lock()
+		if p.closed { // closed while connecting: nobody else will close this client
+			p.mu.Unlock()
+			_ = client.Close()
+			return errors.New("the broker is closed")
+		}
 		p.client = client
 		p.mu.Unlock()
 	}
