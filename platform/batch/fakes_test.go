@@ -12,12 +12,13 @@ import (
 	"github.com/taskstream/taskstream/platform/batch"
 )
 
-// poisonBox is a poison publisher whose first failures calls fail, and which refuses payloads
-// longer than maxPayload (when set) with errTooLarge, as a broker does.
+// poisonBox is a poison publisher whose first failures calls fail, and which refuses messages
+// whose payload and metadata values together exceed maxSize (when set) with errTooLarge, as a
+// broker does.
 type poisonBox struct {
 	mu         sync.Mutex
 	failures   int
-	maxPayload int
+	maxSize    int
 	calls      int
 	topics     []string
 	msgs       []*message.Message
@@ -31,7 +32,11 @@ func (p *poisonBox) Publish(topic string, msgs ...*message.Message) error {
 		return errors.New("poison topic unavailable")
 	}
 	for _, m := range msgs {
-		if p.maxPayload > 0 && len(m.Payload) > p.maxPayload {
+		size := len(m.Payload)
+		for _, v := range m.Metadata {
+			size += len(v)
+		}
+		if p.maxSize > 0 && size > p.maxSize {
 			return errTooLarge
 		}
 	}

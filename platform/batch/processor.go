@@ -33,10 +33,11 @@ type Processor struct {
 	FinishTimeout time.Duration
 	Logger        *slog.Logger
 	Metrics       Metrics
-	// TooLarge reports whether a poison publish failed because the message is larger than the
-	// broker takes, which no retry can change. Such a message is parked again without its
-	// payload, with its size and the error in the poison_payload_omitted header, so that its
-	// partition goes on; the original stays in its topic until retention (the subscriber's
+	// TooLarge reports whether a poison publish failed because a message is larger than the
+	// broker takes, which no retry can change. The batch is then parked message by message, and
+	// the one too large goes without its payload (its size and the error are in the
+	// poison_payload_omitted header) and, if need be, without its long metadata values, so that
+	// its partition goes on; the original stays in its topic until retention (the subscriber's
 	// metadata says where). Nil: every failed publish is retried.
 	TooLarge func(error) bool
 }
@@ -88,38 +89,33 @@ func (p *Processor) Process(ctx context.Context, topic string, msgs []*message.M
 	}
 }
 
-// park publishes the rejected messages to the poison topic one by one, in order, retrying each
-// until it is parked.
+// park publishes the rejected messages to the poison topic in one call, retrying until it
+// works. When the broker refuses one as too large (TooLarge), they go one by one instead, and
+// that one is parked without its payload.
 func (p *Processor) park(ctx context.Context, topic string, rejected []Rejected) error {
-	for _, r := range rejected {
+	if len(rejected) == 0 {
+		return nil
+	}
+	poisoned := make([]*message.Message, len(rejected))
+	for i, r := range rejected {
 		m := r.Message.Copy()
 		m.Metadata.Set(middleware.ReasonForPoisonedKey, r.Reason.Error())
 		m.Metadata.Set(middleware.PoisonedTopicKey, topic)
 		m.Metadata.Set(middleware.PoisonedHandlerKey, p.Name)
 		m.Metadata.Set(middleware.PoisonedSubscriberKey, p.Group)
-		if err := p.parkOne(ctx, m); err != nil {
-			return err
-		}
+		poisoned[i] = m
 	}
-	return nil
-}
-
-func (p *Processor) parkOne(ctx context.Context, m *message.Message) error {
 	backoff := p.InitialBackoff
 	for {
-		err := p.Poison.Publish(p.PoisonTopic, m)
+		err := p.Poison.Publish(p.PoisonTopic, poisoned...)
 		if err == nil {
-			p.Logger.WarnContext(ctx, "message parked in the poison topic", "handler", p.Name, "message_id", m.UUID,
-				"poison_topic", p.PoisonTopic, "reason", m.Metadata.Get(middleware.ReasonForPoisonedKey))
+			p.logParked(ctx, poisoned...)
 			return nil
 		}
-		if p.TooLarge != nil && p.TooLarge(err) && len(m.Payload) > 0 {
-			p.Logger.ErrorContext(ctx, "message too large to park; parking it without its payload", "handler", p.Name,
-				"message_id", m.UUID, "bytes", len(m.Payload), "error", err)
-			m = withoutPayload(m, err)
-			continue
+		if p.tooLarge(err) {
+			return p.parkOneByOne(ctx, poisoned)
 		}
-		p.Logger.ErrorContext(ctx, "cannot park a message, will retry", "handler", p.Name, "message_id", m.UUID, "error", err)
+		p.Logger.ErrorContext(ctx, "cannot park messages, will retry", "handler", p.Name, "error", err)
 		if err := sleep(ctx, backoff); err != nil {
 			return err
 		}
@@ -127,11 +123,61 @@ func (p *Processor) parkOne(ctx context.Context, m *message.Message) error {
 	}
 }
 
-// withoutPayload is m with an empty payload and a header saying what was dropped and why.
-func withoutPayload(m *message.Message, err error) *message.Message {
+// parkOneByOne parks each message on its own, so that only the one too large is trimmed: first
+// its payload goes, then any metadata value longer than a short line.
+func (p *Processor) parkOneByOne(ctx context.Context, poisoned []*message.Message) error {
+	for _, m := range poisoned {
+		backoff := p.InitialBackoff
+		for trims := 0; ; {
+			err := p.Poison.Publish(p.PoisonTopic, m)
+			if err == nil {
+				p.logParked(ctx, m)
+				break
+			}
+			if p.tooLarge(err) && trims < 2 {
+				trims++
+				p.Logger.ErrorContext(ctx, "message too large to park; parking it trimmed", "handler", p.Name,
+					"message_id", m.UUID, "bytes", len(m.Payload), "trim", trims, "error", err)
+				m = trimmed(m, err, trims)
+				continue
+			}
+			p.Logger.ErrorContext(ctx, "cannot park a message, will retry", "handler", p.Name, "message_id", m.UUID, "error", err)
+			if err := sleep(ctx, backoff); err != nil {
+				return err
+			}
+			backoff = min(2*backoff, p.MaxBackoff)
+		}
+	}
+	return nil
+}
+
+func (p *Processor) tooLarge(err error) bool { return p.TooLarge != nil && p.TooLarge(err) }
+
+func (p *Processor) logParked(ctx context.Context, msgs ...*message.Message) {
+	for _, m := range msgs {
+		p.Logger.WarnContext(ctx, "message parked in the poison topic", "handler", p.Name, "message_id", m.UUID,
+			"poison_topic", p.PoisonTopic, "reason", m.Metadata.Get(middleware.ReasonForPoisonedKey))
+	}
+}
+
+// maxTrimmedValue bounds the metadata values a twice-trimmed message keeps.
+const maxTrimmedValue = 1024
+
+// trimmed is m made smaller for the poison topic: trim 1 drops the payload and says so in
+// PayloadOmittedKey; trim 2 also drops metadata values longer than maxTrimmedValue (the poison
+// headers and ids are short and stay).
+func trimmed(m *message.Message, err error, trim int) *message.Message {
 	stub := m.Copy()
-	stub.Payload = nil
-	stub.Metadata.Set(PayloadOmittedKey, fmt.Sprintf("%d bytes could not be parked: %v", len(m.Payload), err))
+	if trim == 1 {
+		stub.Metadata.Set(PayloadOmittedKey, fmt.Sprintf("%d bytes could not be parked: %v", len(m.Payload), err))
+		stub.Payload = nil
+		return stub
+	}
+	for k, v := range stub.Metadata {
+		if len(v) > maxTrimmedValue {
+			stub.Metadata[k] = fmt.Sprintf("(%d bytes omitted)", len(v))
+		}
+	}
 	return stub
 }
 

@@ -188,9 +188,9 @@ func TestProcessRetriesParkingUntilThePoisonTopicTakesIt(t *testing.T) {
 // stopping its partition for good; the others are parked whole, in order.
 func TestProcessParksATooLargeMessageWithoutItsPayload(t *testing.T) {
 	t.Parallel()
-	poison := &poisonBox{maxPayload: 64}
+	poison := &poisonBox{maxSize: 256}
 	msgs := messages(3)
-	msgs[1].Payload = make([]byte, 100)
+	msgs[1].Payload = make([]byte, 300)
 	p, _, _ := newProcessor(func(_ context.Context, msgs []*message.Message) ([]batch.Rejected, error) {
 		return []batch.Rejected{{Message: msgs[0], Reason: errors.New("bad")}, {Message: msgs[1], Reason: errors.New("huge")},
 			{Message: msgs[2], Reason: errors.New("bad")}}, nil
@@ -205,12 +205,39 @@ func TestProcessParksATooLargeMessageWithoutItsPayload(t *testing.T) {
 		t.Fatalf("parked %v, want a, b, c in order", parked)
 	}
 	stub := parked[1]
-	if len(stub.Payload) != 0 || !strings.Contains(stub.Metadata.Get(batch.PayloadOmittedKey), "100 bytes") ||
+	if len(stub.Payload) != 0 || !strings.Contains(stub.Metadata.Get(batch.PayloadOmittedKey), "300 bytes") ||
 		stub.Metadata.Get(middleware.ReasonForPoisonedKey) != "huge" {
 		t.Errorf("the too-large message was parked as %d bytes with %v", len(stub.Payload), stub.Metadata)
 	}
 	if string(parked[0].Payload) != "{}" || parked[0].Metadata.Get(batch.PayloadOmittedKey) != "" {
 		t.Errorf("a message that fits lost its payload: %v", parked[0])
+	}
+}
+
+// A message whose metadata alone is too large loses its long metadata values too; the poison
+// headers stay.
+func TestProcessTrimsLongMetadataWhenThePayloadWasNotEnough(t *testing.T) {
+	t.Parallel()
+	poison := &poisonBox{maxSize: 2048}
+	msgs := messages(1)
+	msgs[0].Payload = make([]byte, 3000)
+	msgs[0].Metadata.Set("huge", strings.Repeat("h", 3000))
+	p, _, _ := newProcessor(func(_ context.Context, msgs []*message.Message) ([]batch.Rejected, error) {
+		return []batch.Rejected{{Message: msgs[0], Reason: errors.New("bad")}}, nil
+	}, poison)
+	p.TooLarge = func(err error) bool { return errors.Is(err, errTooLarge) }
+
+	if err := process(t, t.Context(), p, msgs); err != nil {
+		t.Fatalf("Process: %v", err)
+	}
+	_, parked := poison.parked()
+	if len(parked) != 1 {
+		t.Fatalf("parked %d messages, want 1", len(parked))
+	}
+	m := parked[0]
+	if len(m.Payload) != 0 || m.Metadata.Get("huge") != "(3000 bytes omitted)" ||
+		m.Metadata.Get(middleware.ReasonForPoisonedKey) != "bad" || m.Metadata.Get("ce_type") != "test" {
+		t.Errorf("parked %d bytes with %v", len(m.Payload), m.Metadata)
 	}
 }
 
