@@ -167,8 +167,10 @@ func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, ap
 		Poison:      b.Publisher(),
 		PoisonTopic: cfg.Topics.Poison,
 		TooLarge:    b.TooLarge,
-		// The batch in hand may finish within the shutdown budget, leaving a quarter of it for
-		// the rest of the shutdown (the producer's flush, the pool).
+		// The HTTP drain and then the batch in hand share SHUTDOWN_TIMEOUT; the batch gets three
+		// quarters of it once the workers are told to stop. Should the two overrun the timeout,
+		// the process stops waiting and closes the pool and the producer under the worker: its
+		// uncommitted records are delivered again, nothing is lost.
 		FinishTimeout: cfg.ShutdownTimeout * 3 / 4,
 		Logger:        logger.With("worker", messaging.TodoIngestHandlerName),
 		Metrics:       m,
