@@ -75,14 +75,21 @@ type Deps struct {
 
 func (d Deps) validate() error {
 	var errs []error
-	if d.Logger == nil {
-		errs = append(errs, errors.New("httpport: nil Logger"))
-	}
 	if d.Authenticator == nil {
 		errs = append(errs, errors.New("httpport: nil Authenticator"))
 	}
 	if d.Registry == nil {
 		errs = append(errs, errors.New("httpport: nil Registry"))
+	}
+	return errors.Join(append(errs, d.validateOps())...)
+}
+
+// validateOps checks what the operations endpoints need: the logger, the gatherer and the
+// readiness checks.
+func (d Deps) validateOps() error {
+	var errs []error
+	if d.Logger == nil {
+		errs = append(errs, errors.New("httpport: nil Logger"))
 	}
 	if d.Gatherer == nil {
 		errs = append(errs, errors.New("httpport: nil Gatherer"))
@@ -121,15 +128,8 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 	if err != nil {
 		return nil, err
 	}
-	releaseMode.Do(func() { gin.SetMode(gin.ReleaseMode) })
-
-	logger := slog.New(NewLogHandler(deps.Logger.Handler()))
-	engine := gin.New()
-	engine.HandleMethodNotAllowed = true
-	engine.RedirectTrailingSlash = false
-	engine.RedirectFixedPath = false
-	engine.ContextWithFallback = true
-	if err := engine.SetTrustedProxies(nil); err != nil {
+	engine, logger, err := newEngine(deps.Logger)
+	if err != nil {
 		return nil, err
 	}
 	engine.Use(
@@ -139,12 +139,7 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 		recovery(logger),
 		limitBody(cfg.MaxBodyBytes, logger),
 	)
-	engine.NoRoute(func(c *gin.Context) { abortWithProblem(c, logger, errRouteNotFound) })
-	engine.NoMethod(func(c *gin.Context) { abortWithProblem(c, logger, errMethodNotAllowed) })
-
-	getAndHead(engine, "/healthz", healthz)
-	getAndHead(engine, "/readyz", readyz(deps.Readiness, cfg.ReadinessTimeout, logger))
-	getAndHead(engine, "/metrics", gin.WrapH(metricsHandler(deps.Gatherer)))
+	registerOps(engine, cfg, deps, logger)
 	getAndHead(engine, "/openapi.json", serveOpenAPI(spec))
 
 	v1 := engine.Group("/v1", authenticate(newCachingAuthenticator(deps.Authenticator, time.Now), logger))
@@ -158,31 +153,41 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 // the handler authenticates nobody and records no HTTP metrics of its own.
 func NewOpsHandler(cfg Config, deps Deps) (http.Handler, error) {
 	cfg.setDefaults()
-	var errs []error
-	if deps.Logger == nil || deps.Gatherer == nil {
-		errs = append(errs, errors.New("httpport: the ops handler needs a Logger and a Gatherer"))
-	}
-	for i, rc := range deps.Readiness {
-		if rc.Name == "" || rc.Check == nil {
-			errs = append(errs, fmt.Errorf("httpport: readiness check %d needs a name and a func", i))
-		}
-	}
-	if err := errors.Join(append(errs, cfg.Validate())...); err != nil {
+	if err := errors.Join(cfg.Validate(), deps.validateOps()); err != nil {
 		return nil, err
 	}
-	releaseMode.Do(func() { gin.SetMode(gin.ReleaseMode) })
-	logger := slog.New(NewLogHandler(deps.Logger.Handler()))
-	engine := gin.New()
-	engine.ContextWithFallback = true
-	if err := engine.SetTrustedProxies(nil); err != nil {
+	engine, logger, err := newEngine(deps.Logger)
+	if err != nil {
 		return nil, err
 	}
 	engine.Use(requestContext(), recovery(logger))
+	registerOps(engine, cfg, deps, logger)
+	return engine, nil
+}
+
+// newEngine is a gin engine as both handlers use it: release mode, no redirects, no trusted
+// proxies, problem details for unknown paths and methods, and the request-aware log handler.
+func newEngine(base *slog.Logger) (*gin.Engine, *slog.Logger, error) {
+	releaseMode.Do(func() { gin.SetMode(gin.ReleaseMode) })
+	logger := slog.New(NewLogHandler(base.Handler()))
+	engine := gin.New()
+	engine.HandleMethodNotAllowed = true
+	engine.RedirectTrailingSlash = false
+	engine.RedirectFixedPath = false
+	engine.ContextWithFallback = true
+	if err := engine.SetTrustedProxies(nil); err != nil {
+		return nil, nil, err
+	}
 	engine.NoRoute(func(c *gin.Context) { abortWithProblem(c, logger, errRouteNotFound) })
+	engine.NoMethod(func(c *gin.Context) { abortWithProblem(c, logger, errMethodNotAllowed) })
+	return engine, logger, nil
+}
+
+// registerOps routes the operations endpoints: liveness, readiness and the Prometheus scrape.
+func registerOps(engine *gin.Engine, cfg Config, deps Deps, logger *slog.Logger) {
 	getAndHead(engine, "/healthz", healthz)
 	getAndHead(engine, "/readyz", readyz(deps.Readiness, cfg.ReadinessTimeout, logger))
 	getAndHead(engine, "/metrics", gin.WrapH(metricsHandler(deps.Gatherer)))
-	return engine, nil
 }
 
 // getAndHead routes GET and HEAD on path to h: every GET resource answers HEAD too (RFC 9110,
