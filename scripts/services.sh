@@ -114,15 +114,16 @@ as_pg() {
   if is_root; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
-# pid_runs PID WORD: whether process PID's command line holds WORD (not just any process that
-# inherited a stale pid).
+# pid_runs PID TEXT: whether process PID's command line holds TEXT, a fixed string (not just any
+# process that inherited a stale pid).
 pid_runs() {
-  [[ -r /proc/$1/cmdline ]] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -q -- "$2"
+  local cmdline
+  cmdline="$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null)" && [[ $cmdline == *"$2"* ]]
 }
 
 pg_ours_running() {
   [[ -n $PG_DATA && -f $PG_DATA/postmaster.pid ]] || return 1
-  pid_runs "$(head -n 1 "$PG_DATA/postmaster.pid")" postgres \
+  pid_runs "$(head -n 1 "$PG_DATA/postmaster.pid")" "$PG_DATA" \
     && as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1
 }
 
@@ -186,7 +187,7 @@ EOF
 
 pg_up() {
   pg_setup_paths
-  if [[ -f $PG_DATA/postmaster.pid ]] && pid_runs "$(head -n 1 "$PG_DATA/postmaster.pid")" postgres; then
+  if [[ -f $PG_DATA/postmaster.pid ]] && pid_runs "$(head -n 1 "$PG_DATA/postmaster.pid")" "$PG_DATA"; then
     pg_find_bin
     if pg_ours_running; then
       log "PostgreSQL: already running (data $PG_DATA, port $PGPORT)"
@@ -217,7 +218,7 @@ pg_up() {
 
 pg_down() {
   pg_setup_paths
-  if [[ ! -f $PG_DATA/postmaster.pid ]] || ! pid_runs "$(head -n 1 "$PG_DATA/postmaster.pid")" postgres; then
+  if [[ ! -f $PG_DATA/postmaster.pid ]] || ! pid_runs "$(head -n 1 "$PG_DATA/postmaster.pid")" "$PG_DATA"; then
     log "PostgreSQL: not running (ours)"
     return
   fi
@@ -362,7 +363,7 @@ kafka_pid() {
   local pid
   [[ -f $KAFKA_PID_FILE ]] || return 1
   pid="$(cat "$KAFKA_PID_FILE")"
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && pid_runs "$pid" kafka.Kafka && echo "$pid"
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && pid_runs "$pid" "kafka.Kafka $KAFKA_DIR/server.properties" && echo "$pid"
 }
 
 kafka_fail() {
