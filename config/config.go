@@ -202,7 +202,7 @@ func (r *reader) broker(brokers []string) Broker {
 func (r *reader) check(c Config) {
 	r.checkKafka(c)
 	if u := c.DatabaseURL; strings.Contains(u, "://") && !validDatabaseURL(u) {
-		r.fail("DATABASE_URL", "must be postgres://user:password@host[:port]/database[?options] or a key=value DSN")
+		r.fail("DATABASE_URL", "must be a postgres:// or postgresql:// URL, or a key=value DSN")
 	}
 	if s := c.Auth.JWTSecret; s != "" && len(s) < 32 {
 		r.fail("AUTH_JWT_SECRET", "must be at least 32 bytes, got %d", len(s))
@@ -254,12 +254,12 @@ func (r *reader) checkKafka(c Config) {
 	}
 }
 
-// validDatabaseURL checks the URL form of DATABASE_URL: a postgres or postgresql scheme, a host
-// and a database. The key=value form is left to the driver.
+// validDatabaseURL checks the URL form of DATABASE_URL for what is surely wrong: a URL that does
+// not parse or names another scheme. The rest (an empty host for a Unix socket, a database that
+// defaults to the user) is the driver's to judge when it connects.
 func validDatabaseURL(raw string) bool {
 	u, err := url.Parse(raw)
-	return err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") && u.Host != "" &&
-		strings.Trim(u.Path, "/") != ""
+	return err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql")
 }
 
 func splitList(s string) []string {

@@ -74,6 +74,14 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 	if _, err := config.Load(env(validEnv())); err != nil {
 		t.Fatalf("the valid environment is refused: %v", err)
 	}
+	// Forms the driver takes are not refused here.
+	for _, u := range []string{"postgres:///taskstream?host=/var/run/postgresql", "postgresql://app@db", "host=db user=app dbname=taskstream"} {
+		kv := validEnv()
+		kv["DATABASE_URL"] = u
+		if _, err := config.Load(env(kv)); err != nil {
+			t.Errorf("DATABASE_URL %q refused: %v", u, err)
+		}
+	}
 	cases := []struct {
 		set  map[string]string
 		want string // the variable the error must name
@@ -102,7 +110,7 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		{map[string]string{"AUTH_JWT_SECRET": ""}, "AUTH_JWT_SECRET"}, // required outside the embedded mode
 		{map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
 		{map[string]string{"SHUTDOWN_TIMEOUT": "0s"}, "SHUTDOWN_TIMEOUT"},
-		{map[string]string{"DATABASE_URL": "postgres://x"}, "DATABASE_URL"},
+		{map[string]string{"DATABASE_URL": "postgres://%zz"}, "DATABASE_URL"},
 		{map[string]string{"DATABASE_URL": "mysql://u@h/db"}, "DATABASE_URL"},
 		{map[string]string{"DATABASE_URL": ""}, "DATABASE_URL"}, // Kafka without PostgreSQL
 		{map[string]string{"BROKER": "rabbitmq"}, "BROKER"},

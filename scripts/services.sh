@@ -358,7 +358,7 @@ kafka_format() {
 }
 
 # kafka_pid prints the pid of our broker when it runs. A pid file left by a machine that went
-# down may name another process by now: only a kafka.Kafka process counts.
+# down may name another process by now: only our own kafka.Kafka (with our server.properties) counts.
 kafka_pid() {
   local pid
   [[ -f $KAFKA_PID_FILE ]] || return 1
