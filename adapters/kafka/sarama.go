@@ -45,9 +45,10 @@ func ProducerConfig(c config.Kafka) (*sarama.Config, error) {
 	sc.Producer.Retry.Backoff = 250 * time.Millisecond
 	sc.Producer.Timeout = 10 * time.Second // how long the leader waits for the in-sync replicas
 	// A request that waits on a publish must not hang on a broker that stopped answering:
-	// sarama's 30 s network defaults times four attempts kept a POST open for two minutes. The
-	// read timeout stays above Producer.Timeout so that a slow acks=all answer is not cut off.
-	// Worst case for a black-holed broker: 4 attempts x 15 s.
+	// sarama's 30 s network defaults, on every attempt, could hold a POST for minutes. The read
+	// timeout stays above Producer.Timeout so that a slow acks=all answer is not cut off. Worst
+	// case for a black-holed broker, by arithmetic (not measured): 4 attempts x (10 s write +
+	// 15 s read) + backoff, under two minutes, which sarama_test.go holds the settings to.
 	sc.Net.DialTimeout = 5 * time.Second
 	sc.Net.WriteTimeout = 10 * time.Second
 	sc.Net.ReadTimeout = sc.Producer.Timeout + 5*time.Second
