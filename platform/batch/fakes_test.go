@@ -16,12 +16,12 @@ import (
 // whose payload and metadata values together exceed maxSize (when set) with errTooLarge, as a
 // broker does.
 type poisonBox struct {
-	mu         sync.Mutex
-	failures   int
-	maxSize    int
-	calls      int
-	topics     []string
-	msgs       []*message.Message
+	mu       sync.Mutex
+	failures int
+	maxSize  int
+	calls    int
+	topics   []string
+	msgs     []*message.Message
 }
 
 func (p *poisonBox) Publish(topic string, msgs ...*message.Message) error {
