@@ -20,11 +20,13 @@ import (
 	"github.com/taskstream/taskstream/domain/todo"
 )
 
-// acceptResult holds the accept figures: the API and the produce-loop baseline.
+// acceptResult holds the accept figures: the API, the produce-loop baseline, and the minimal
+// HTTP server as a second, informational reference (minimal.go).
 type acceptResult struct {
 	Clients int
 	API     loadResult
 	Produce loadResult
+	Minimal loadResult
 	// Stored is how many records the API's topic holds after the run (at least every 202).
 	Stored int64
 }
@@ -51,11 +53,17 @@ func newTexts(n int) texts {
 func measureAccept(ctx context.Context, e benchEnv) (acceptResult, error) {
 	res := acceptResult{Clients: e.opts.Clients}
 	pool := newTexts(1024)
-	var err error
-	if res.API, res.Stored, err = e.loadAPI(ctx, pool); err != nil {
+	tokens, err := e.tokens(ctx, e.opts.Clients)
+	if err != nil {
+		return res, err
+	}
+	if res.API, res.Stored, err = e.loadAPI(ctx, pool, tokens); err != nil {
 		return res, err
 	}
 	if res.Produce, err = e.loadProduce(ctx, pool); err != nil {
+		return res, err
+	}
+	if res.Minimal, err = e.loadMinimal(ctx, pool, tokens); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -64,12 +72,8 @@ func measureAccept(ctx context.Context, e benchEnv) (acceptResult, error) {
 func clientUser(c int) string { return fmt.Sprintf("bench-api-%02d", c) }
 
 // loadAPI starts `taskstream api` on a fresh topic and drives POST /v1/todos, one user per client.
-func (e benchEnv) loadAPI(ctx context.Context, pool texts) (loadResult, int64, error) {
+func (e benchEnv) loadAPI(ctx context.Context, pool texts, tokens []string) (loadResult, int64, error) {
 	o := e.opts
-	tokens, err := e.tokens(ctx, o.Clients)
-	if err != nil {
-		return loadResult{}, 0, err
-	}
 	topic := "bench-api-todo-create-" + randomHex(4)
 	cleanup, err := e.createTopic(topic)
 	if err != nil {
@@ -95,23 +99,9 @@ func (e benchEnv) loadAPI(ctx context.Context, pool texts) (loadResult, int64, e
 		return loadResult{}, 0, err
 	}
 	logf("accept: %d clients POST %s/v1/todos for %s after a %s warm-up", o.Clients, base, o.Duration, o.Warmup)
-	clients := make([]*rawClient, o.Clients)
-	requests := make([][][]byte, o.Clients)
-	for c := range clients {
-		clients[c] = newRawClient(addr)
-		defer clients[c].close()
-		requests[c] = make([][]byte, 64)
-		for i := range requests[c] {
-			requests[c][i] = postRequest(addr, tokens[c], pool.body[(c*64+i)&1023])
-		}
-	}
-	res := runLoad(ctx, o.Clients, o.Warmup, o.Duration, api.pid(), func(c int) error {
-		status, body, err := clients[c].do(requests[c][int(time.Now().UnixNano())&63])
-		if err == nil && status != http.StatusAccepted {
-			err = fmt.Errorf("POST /v1/todos: %d %s", status, bytes.TrimSpace(body))
-		}
-		return err
-	})
+	do, closeClients := requestLoop(addr, pool, tokens)
+	res := runLoad(ctx, o.Clients, o.Warmup, o.Duration, api.pid(), do)
+	closeClients()
 	logf("accept: API %d accepted in %s (%.0f/s), %d errors", res.OK, res.Window, res.Rate(), res.Errors)
 	res.CPUGroup = api.cpuGroup()
 	if err := api.stop(); err != nil {
@@ -119,6 +109,33 @@ func (e benchEnv) loadAPI(ctx context.Context, pool texts) (loadResult, int64, e
 	}
 	stored, err := e.topicRecords(topic)
 	return res, stored, err
+}
+
+// requestLoop returns the clients' work: client c sends POST /v1/todos to addr as user c, with
+// one of 64 prepared requests, on a keep-alive connection of its own, and expects 202. The
+// second function closes the connections.
+func requestLoop(addr string, pool texts, tokens []string) (func(c int) error, func()) {
+	clients := make([]*rawClient, len(tokens))
+	requests := make([][][]byte, len(tokens))
+	for c := range clients {
+		clients[c] = newRawClient(addr)
+		requests[c] = make([][]byte, 64)
+		for i := range requests[c] {
+			requests[c][i] = postRequest(addr, tokens[c], pool.body[(c*64+i)&1023])
+		}
+	}
+	do := func(c int) error {
+		status, body, err := clients[c].do(requests[c][int(time.Now().UnixNano())&63])
+		if err == nil && status != http.StatusAccepted {
+			err = fmt.Errorf("POST /v1/todos: %d %s", status, bytes.TrimSpace(body))
+		}
+		return err
+	}
+	return do, func() {
+		for _, c := range clients {
+			c.close()
+		}
+	}
 }
 
 // tokens gets one bearer token per client from `taskstream token --user`.

@@ -45,6 +45,10 @@ type options struct {
 	LogLevel      string
 	Keep          bool
 	Binary        string
+	// ServeMinimal and MinimalTopic run the bench as the accept figure's minimal server
+	// (minimal.go) instead of measuring: the bench starts itself that way.
+	ServeMinimal string
+	MinimalTopic string
 }
 
 func parseFlags() options {
@@ -65,6 +69,8 @@ func parseFlags() options {
 	flag.StringVar(&o.LogLevel, "log-level", "info", "LOG_LEVEL of the processes under test")
 	flag.StringVar(&o.Binary, "binary", "", "use this taskstream binary instead of building ./cmd/taskstream (to compare builds)")
 	flag.BoolVar(&o.Keep, "keep", false, "keep the scratch directory with the logs of the processes under test")
+	flag.StringVar(&o.ServeMinimal, "serve-minimal", "", "internal: run the accept figure's minimal HTTP server on this address")
+	flag.StringVar(&o.MinimalTopic, "minimal-topic", "", "internal: the minimal server's topic")
 	flag.Parse()
 	o.Runs = max(o.Runs, 1)
 	o.Brokers = strings.Split(brokers, ",")
@@ -77,6 +83,12 @@ func main() {
 
 func run() int {
 	o := parseFlags()
+	if o.ServeMinimal != "" {
+		if err := serveMinimal(o.ServeMinimal, o.MinimalTopic, o.Brokers); err != nil {
+			return fail(err)
+		}
+		return 0
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 

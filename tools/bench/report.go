@@ -51,6 +51,7 @@ func (r report) print(w io.Writer, took time.Duration) {
 	if ac := r.accept; ac != nil {
 		fmt.Fprintf(w, "  accept, API (%s): %s\n", ac.API.Window, cpuLine(ac.API.CPU, ac.API.CPUGroup, "api"))
 		fmt.Fprintf(w, "  accept, produce loop (%s): %s\n", ac.Produce.Window, cpuLine(ac.Produce.CPU, ac.Produce.CPUGroup, "produce loop"))
+		fmt.Fprintf(w, "  accept, minimal server (%s): %s\n", ac.Minimal.Window, cpuLine(ac.Minimal.CPU, ac.Minimal.CPUGroup, "minimal server"))
 	}
 	fmt.Fprintln(w)
 	for _, v := range verdicts {
@@ -86,8 +87,13 @@ func (ac *acceptResult) rows(tw io.Writer) []verdict {
 	fmt.Fprintf(tw, "  latency p50 / p99\t%s / %s\t%s / %s\t\t\n", ms(a.Percentile(50)), ms(a.Percentile(99)), ms(p.Percentile(50)), ms(p.Percentile(99)))
 	fmt.Fprintf(tw, "  errors (whole run)\t%d\t%d\t\t\n", a.Errors, p.Errors)
 	fmt.Fprintf(tw, "  records in the API's topic\t%s for %s 202s\t\t\t\n", num(float64(ac.Stored)), num(float64(a.AllOK)))
+	m := ac.Minimal
+	fmt.Fprintf(tw, "  reference: minimal net/http + produce\t\t%s/s, p99 %s, %d errors\t%.2f\t\n", num(m.Rate()), ms(m.Percentile(99)), m.Errors, a.Rate()/m.Rate())
 	for _, s := range a.Samples {
 		fmt.Fprintf(tw, "  API error\t%s\t\t\t\n", s)
+	}
+	for _, s := range m.Samples {
+		fmt.Fprintf(tw, "  minimal server error\t\t%s\t\t\n", s)
 	}
 	for _, s := range p.Samples {
 		fmt.Fprintf(tw, "  produce error\t\t%s\t\t\n", s)
