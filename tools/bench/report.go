@@ -100,8 +100,8 @@ func (ac *acceptResult) rows(tw io.Writer) []verdict {
 	}
 	return []verdict{{
 		ratio >= targetAcceptRatio && a.Errors == 0 && ac.Stored >= int64(a.AllOK),
-		fmt.Sprintf("accept >= %.1f x produce loop: %.2f x (%s vs %s/s), API p99 %s, %d errors",
-			targetAcceptRatio, ratio, num(a.Rate()), num(p.Rate()), ms(a.Percentile(99)), a.Errors),
+		fmt.Sprintf("accept >= %.1f x produce loop: %.2f x (%s vs %s/s), API p99 %s, %d errors; the minimal server reached %.2f x",
+			targetAcceptRatio, ratio, num(a.Rate()), num(p.Rate()), ms(a.Percentile(99)), a.Errors, m.Rate()/p.Rate()),
 	}}
 }
 
