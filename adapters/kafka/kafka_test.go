@@ -20,15 +20,9 @@ import (
 // TestKafkaContract runs the broker contract against a real Kafka: the one `make services`
 // starts, or KAFKA_BROKERS. An unreachable Kafka fails the test; only -short skips it.
 func TestKafkaContract(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration test: needs Kafka (make services)")
-	}
-	t.Parallel()
-	k := kafkaConfig(t)
-	suffix := make([]byte, 6)
-	_, _ = rand.Read(suffix)
+	k := integration(t)
 	topics := config.Topics{ // the process's own topics; the subtests make theirs
-		TodoCreate: "contract-todo-create-" + hex.EncodeToString(suffix), Poison: "contract-poison-" + hex.EncodeToString(suffix),
+		TodoCreate: unique("contract-todo-create-"), Poison: unique("contract-poison-"),
 		Create: true, Partitions: 1, ReplicationFactor: -1,
 	}
 	t.Cleanup(func() { forget(k)(t, topics.All(), nil) })
@@ -67,6 +61,24 @@ func kafkaConfig(t *testing.T) config.Kafka {
 	return config.Kafka{}
 }
 
+// integration skips t under -short, runs it in parallel and returns the settings of the Kafka it
+// needs (kafkaConfig).
+func integration(t *testing.T) config.Kafka {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("integration test: needs Kafka (make services)")
+	}
+	t.Parallel()
+	return kafkaConfig(t)
+}
+
+// unique returns prefix with a random suffix, for a test's own topic or group.
+func unique(prefix string) string {
+	suffix := make([]byte, 6)
+	_, _ = rand.Read(suffix)
+	return prefix + hex.EncodeToString(suffix)
+}
+
 // forget deletes a subtest's topics and consumer groups, so runs do not pile them up.
 func forget(k config.Kafka) func(t *testing.T, topics, groups []string) {
 	return func(t *testing.T, topics, groups []string) {
@@ -95,15 +107,9 @@ func forget(k config.Kafka) func(t *testing.T, topics, groups []string) {
 // The readiness check answers from one long-lived client: concurrent checks all pass on a live
 // broker, and the check fails once the broker is closed.
 func TestKafkaReadiness(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration test: needs Kafka (make services)")
-	}
-	t.Parallel()
-	k := kafkaConfig(t)
-	suffix := make([]byte, 6)
-	_, _ = rand.Read(suffix)
+	k := integration(t)
 	topics := config.Topics{
-		TodoCreate: "ready-todo-create-" + hex.EncodeToString(suffix), Poison: "ready-poison-" + hex.EncodeToString(suffix),
+		TodoCreate: unique("ready-todo-create-"), Poison: unique("ready-poison-"),
 		Create: true, Partitions: 1, ReplicationFactor: -1,
 	}
 	t.Cleanup(func() { forget(k)(t, topics.All(), nil) })

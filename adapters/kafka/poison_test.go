@@ -2,8 +2,6 @@ package kafka_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"testing"
 	"time"
@@ -22,14 +20,8 @@ import (
 // headers) is over the producer's limit is parked without its payload, with the size, the
 // reason and where the original is, and the partition goes on: its offsets are committed.
 func TestATooLargeRejectedRecordIsParkedWithoutItsPayload(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration test: needs Kafka (make services)")
-	}
-	t.Parallel()
-	k := kafkaConfig(t)
-	suffix := make([]byte, 6)
-	_, _ = rand.Read(suffix)
-	topic, poisonTopic, group := "bigtest-"+hex.EncodeToString(suffix), "bigtest-poison-"+hex.EncodeToString(suffix), "bigtest-"+hex.EncodeToString(suffix)
+	k := integration(t)
+	topic, poisonTopic, group := unique("bigtest-"), unique("bigtest-poison-"), unique("bigtest-group-")
 	t.Cleanup(func() { forget(k)(t, []string{topic, poisonTopic}, []string{group}) })
 	if err := kafka.EnsureTopics(k, []string{topic, poisonTopic}, 1, -1); err != nil {
 		t.Fatal(err)

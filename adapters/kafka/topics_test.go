@@ -1,8 +1,6 @@
 package kafka_test
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"strings"
 	"testing"
 
@@ -14,14 +12,8 @@ import (
 // TestEnsureTopicsCreatesMissingTopicsOnce: a missing topic is made with the partitions asked
 // for, and a second call leaves it as it is instead of failing.
 func TestEnsureTopicsCreatesMissingTopicsOnce(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration test: needs Kafka (make services)")
-	}
-	t.Parallel()
-	k := kafkaConfig(t)
-	suffix := make([]byte, 6)
-	_, _ = rand.Read(suffix)
-	topic := "ensuretest-" + hex.EncodeToString(suffix)
+	k := integration(t)
+	topic := unique("ensuretest-")
 	t.Cleanup(func() { forget(k)(t, []string{topic}, nil) })
 
 	for range 2 {
@@ -47,14 +39,8 @@ func TestEnsureTopicsCreatesMissingTopicsOnce(t *testing.T) {
 // With KAFKA_CREATE_TOPICS=false a missing topic stops the start with its name, instead of
 // surfacing when the first bad message cannot be parked.
 func TestCheckTopicsNamesTheMissingOnes(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration test: needs Kafka (make services)")
-	}
-	t.Parallel()
-	k := kafkaConfig(t)
-	suffix := make([]byte, 6)
-	_, _ = rand.Read(suffix)
-	present, missing := "checktest-"+hex.EncodeToString(suffix), "checktest-missing-"+hex.EncodeToString(suffix)
+	k := integration(t)
+	present, missing := unique("checktest-"), unique("checktest-missing-")
 	t.Cleanup(func() { forget(k)(t, []string{present}, nil) })
 	if err := kafka.EnsureTopics(k, []string{present}, 1, -1); err != nil {
 		t.Fatal(err)
