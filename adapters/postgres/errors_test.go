@@ -18,12 +18,7 @@ import (
 // an internal error; a missing row stays not found.
 func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close() // nothing listens there any more: connections are refused
+	addr := closedAddr(t)
 	conn, err := sql.Open("pgx", "postgres://u:p@"+addr+"/db?sslmode=disable&connect_timeout=2")
 	if err != nil {
 		t.Fatal(err)
@@ -61,13 +56,8 @@ func assertKind(t *testing.T, op string, err error, want shared.Kind) {
 // is in the user info or in the query string.
 func TestOpenErrorHidesPasswords(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	_, err = postgres.Open(context.Background(), "postgres://app:secret1@"+addr+"/tasks?password=secret2&sslpassword=secret3&connect_timeout=2")
+	addr := closedAddr(t)
+	_, err := postgres.Open(context.Background(), "postgres://app:secret1@"+addr+"/tasks?password=secret2&sslpassword=secret3&connect_timeout=2")
 	if err == nil {
 		t.Fatal("Open succeeded on a closed port")
 	}
@@ -78,4 +68,16 @@ func TestOpenErrorHidesPasswords(t *testing.T) {
 	if !strings.Contains(msg, "postgres://app@"+addr+"/tasks") {
 		t.Errorf("the error does not say where it connected: %s", msg)
 	}
+}
+
+// closedAddr returns a loopback address nothing listens on: connections to it are refused.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	return addr
 }
