@@ -19,10 +19,21 @@ type Commands struct {
 	IngestTodos command.IngestTodosHandler
 	UpdateTodo  command.UpdateTodoHandler
 	DeleteTodo  command.DeleteTodoHandler
+
+	CreateTask      command.CreateTaskHandler
+	UpdateTask      command.UpdateTaskHandler
+	CompleteTask    command.CompleteTaskHandler
+	ReopenTask      command.ReopenTaskHandler
+	DeleteTask      command.DeleteTaskHandler
+	RecordTaskEvent command.RecordTaskEventHandler
 }
 
 // Queries read state.
 type Queries struct {
 	GetTodo   query.GetTodoHandler
 	ListTodos query.ListTodosHandler
+
+	GetTask     query.GetTaskHandler
+	ListTasks   query.ListTasksHandler
+	TaskHistory query.TaskHistoryHandler
 }

@@ -31,6 +31,8 @@ type Config struct {
 	Topics Topics
 	Groups Groups
 	Ingest Ingest
+	Relay  Relay
+	Retry  Retry
 	Auth   Auth
 }
 
@@ -41,6 +43,10 @@ type Broker string
 const (
 	BrokerKafka     Broker = "kafka"
 	BrokerGoChannel Broker = "gochannel"
+	// BrokerPostgres is watermill-sql's pub/sub on DATABASE_URL: for deployments that have
+	// only PostgreSQL. Events are written straight to their topic tables in the writer's
+	// transaction, so no relay runs.
+	BrokerPostgres Broker = "postgres"
 )
 
 // Kafka holds the connection settings of the Kafka client, shared by producers and consumers.
@@ -68,6 +74,12 @@ type Kafka struct {
 type Topics struct {
 	// TodoCreate is KAFKA_TOPIC_TODO_CREATE (default "todo-create").
 	TodoCreate string
+	// TaskEvents is KAFKA_TOPIC_TASK_EVENTS (default "task-events"): every task change with
+	// a snapshot and the action, for the audit trail.
+	TaskEvents string
+	// TaskUpdates is KAFKA_TOPIC_TASK_UPDATES (default "task-updates"): the changed fields of
+	// every task change, for live updates.
+	TaskUpdates string
 	// Poison is KAFKA_TOPIC_POISON (default "taskstream.poison"): messages no consumer could
 	// process, with the reason in the reason_poisoned header.
 	Poison string
@@ -80,12 +92,42 @@ type Topics struct {
 }
 
 // All lists every topic name.
-func (t Topics) All() []string { return []string{t.TodoCreate, t.Poison} }
+func (t Topics) All() []string { return []string{t.TodoCreate, t.TaskEvents, t.TaskUpdates, t.Poison} }
 
 // Groups are the consumer-group names (KAFKA_CONSUMER_GROUP_*).
 type Groups struct {
 	// Todo is KAFKA_CONSUMER_GROUP_TODO (default "todo").
 	Todo string
+	// Audit is KAFKA_CONSUMER_GROUP_AUDIT (default "audit-service").
+	Audit string
+	// WebSocket is KAFKA_CONSUMER_GROUP_WEBSOCKET (default "websocket-service"). Every API
+	// instance must see every task update, so each one joins its own group: this name, a dash
+	// and an id of the process.
+	WebSocket string
+}
+
+// Relay tunes the outbox relay, which forwards committed events from the outbox table to the
+// broker.
+type Relay struct {
+	// BatchSize is OUTBOX_RELAY_BATCH_SIZE (default 1000): rows read and published per round.
+	BatchSize int
+	// PollInterval is OUTBOX_RELAY_POLL_INTERVAL (default 20ms): the wait after a round that
+	// found the outbox empty. A full round is followed by the next one at once.
+	PollInterval time.Duration
+	// Retention is OUTBOX_RETENTION (default 0: delete on publish): how long published rows are
+	// kept for inspection before the relay deletes them.
+	Retention time.Duration
+}
+
+// Retry tunes how a consumer retries a message that failed before parking it in the poison
+// topic.
+type Retry struct {
+	// MaxRetries is CONSUMER_MAX_RETRIES (default 5): attempts after the first.
+	MaxRetries int
+	// InitialInterval is CONSUMER_RETRY_INITIAL_INTERVAL (default 100ms); each retry doubles
+	// the wait up to MaxInterval (CONSUMER_RETRY_MAX_INTERVAL, default 5s).
+	InitialInterval time.Duration
+	MaxInterval     time.Duration
 }
 
 // Ingest tunes the to-do worker's batches. A batch is handed to the database when it holds
@@ -128,12 +170,28 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		Kafka:           r.kafka(),
 		Topics: Topics{
 			TodoCreate:        r.name("KAFKA_TOPIC_TODO_CREATE", "todo-create"),
+			TaskEvents:        r.name("KAFKA_TOPIC_TASK_EVENTS", "task-events"),
+			TaskUpdates:       r.name("KAFKA_TOPIC_TASK_UPDATES", "task-updates"),
 			Poison:            r.name("KAFKA_TOPIC_POISON", "taskstream.poison"),
 			Create:            r.boolean("KAFKA_CREATE_TOPICS", true),
 			Partitions:        r.integer("KAFKA_TOPIC_PARTITIONS", 12, 1, 10000),
 			ReplicationFactor: r.integer("KAFKA_TOPIC_REPLICATION_FACTOR", -1, -1, 32),
 		},
-		Groups: Groups{Todo: r.name("KAFKA_CONSUMER_GROUP_TODO", "todo")},
+		Groups: Groups{
+			Todo:      r.name("KAFKA_CONSUMER_GROUP_TODO", "todo"),
+			Audit:     r.name("KAFKA_CONSUMER_GROUP_AUDIT", "audit-service"),
+			WebSocket: r.name("KAFKA_CONSUMER_GROUP_WEBSOCKET", "websocket-service"),
+		},
+		Relay: Relay{
+			BatchSize:    r.integer("OUTBOX_RELAY_BATCH_SIZE", 1000, 1, 100000),
+			PollInterval: r.duration("OUTBOX_RELAY_POLL_INTERVAL", 20*time.Millisecond),
+			Retention:    r.durationOrZero("OUTBOX_RETENTION", 0),
+		},
+		Retry: Retry{
+			MaxRetries:      r.integer("CONSUMER_MAX_RETRIES", 5, 0, 100),
+			InitialInterval: r.duration("CONSUMER_RETRY_INITIAL_INTERVAL", 100*time.Millisecond),
+			MaxInterval:     r.duration("CONSUMER_RETRY_MAX_INTERVAL", 5*time.Second),
+		},
 		Ingest: Ingest{
 			MaxRecords: r.integer("TODO_BATCH_MAX_RECORDS", 5000, 1, 100000),
 			MaxWait:    r.duration("TODO_BATCH_MAX_WAIT", 10*time.Second),
@@ -188,7 +246,7 @@ func (r *reader) broker(brokers []string) Broker {
 	if enabled && len(brokers) > 0 {
 		def = string(BrokerKafka)
 	}
-	b := Broker(r.oneOf("BROKER", def, string(BrokerKafka), string(BrokerGoChannel)))
+	b := Broker(r.oneOf("BROKER", def, string(BrokerKafka), string(BrokerPostgres), string(BrokerGoChannel)))
 	if b == BrokerKafka && !enabled {
 		r.fail("BROKER", "is kafka but KAFKA_ENABLED is false")
 	}
@@ -212,6 +270,12 @@ func (r *reader) check(c Config) {
 	}
 	if c.Broker == BrokerKafka && c.DatabaseURL == "" {
 		r.fail("DATABASE_URL", "must be set when KAFKA_BROKERS is: the worker would commit Kafka offsets for to-dos kept only in memory")
+	}
+	if c.Broker == BrokerPostgres && c.DatabaseURL == "" {
+		r.fail("DATABASE_URL", "must be set when BROKER is postgres")
+	}
+	if c.Retry.InitialInterval > c.Retry.MaxInterval {
+		r.fail("CONSUMER_RETRY_INITIAL_INTERVAL", "must be at most CONSUMER_RETRY_MAX_INTERVAL")
 	}
 	if c.Ingest.Linger <= 0 || c.Ingest.MaxWait <= 0 || c.Ingest.Linger > c.Ingest.MaxWait {
 		r.fail("TODO_BATCH_LINGER", "must be positive and at most TODO_BATCH_MAX_WAIT")
@@ -246,8 +310,15 @@ func (r *reader) checkKafka(c Config) {
 	if !tls && (k.TLSCAFile != "" || k.TLSCertFile != "" || k.TLSInsecureSkipVerify) {
 		r.fail("KAFKA_TLS_CA_FILE", "/CERT_FILE/KEY_FILE/INSECURE_SKIP_VERIFY need KAFKA_SECURITY_PROTOCOL SSL or SASL_SSL, got %s", k.SecurityProtocol)
 	}
-	if c.Topics.Poison == c.Topics.TodoCreate {
-		r.fail("KAFKA_TOPIC_POISON", "must differ from KAFKA_TOPIC_TODO_CREATE: the worker would read its own parked messages")
+	seen := map[string]string{}
+	for _, t := range []struct{ env, name string }{
+		{"KAFKA_TOPIC_TODO_CREATE", c.Topics.TodoCreate}, {"KAFKA_TOPIC_TASK_EVENTS", c.Topics.TaskEvents},
+		{"KAFKA_TOPIC_TASK_UPDATES", c.Topics.TaskUpdates}, {"KAFKA_TOPIC_POISON", c.Topics.Poison},
+	} {
+		if other, dup := seen[t.name]; dup {
+			r.fail(t.env, "must differ from %s (both %q): consumers would read each other's messages", other, t.name)
+		}
+		seen[t.name] = t.env
 	}
 	if c.Topics.ReplicationFactor == 0 {
 		r.fail("KAFKA_TOPIC_REPLICATION_FACTOR", "must be -1 (the broker's default) or 1 to 32, got 0")

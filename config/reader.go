@@ -62,6 +62,19 @@ func (r *reader) duration(name string, def time.Duration) time.Duration {
 	return d
 }
 
+// durationOrZero reads a duration that may be 0 (off).
+func (r *reader) durationOrZero(name string, def time.Duration) time.Duration {
+	v := r.str(name, "")
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		r.fail(name, "must be 0 or a positive duration such as 1h, got %q", v)
+	}
+	return d
+}
+
 func (r *reader) oneOf(name, def string, allowed ...string) string {
 	v := r.str(name, def)
 	for _, a := range allowed {

@@ -16,6 +16,7 @@ import (
 	"github.com/taskstream/taskstream/adapters/kafka"
 	"github.com/taskstream/taskstream/adapters/memory"
 	"github.com/taskstream/taskstream/adapters/metrics"
+	"github.com/taskstream/taskstream/adapters/outbox"
 	"github.com/taskstream/taskstream/adapters/postgres"
 	"github.com/taskstream/taskstream/application"
 	"github.com/taskstream/taskstream/application/command"
@@ -66,6 +67,24 @@ func provideTodoRepository(db *sql.DB) todo.Repository {
 	return postgres.NewTodoRepository(db)
 }
 
+// taskStores are the task context's storage: the store the commands write through (task and
+// events in one transaction), the reader of the queries, and the audit log its consumer writes.
+type taskStores struct {
+	Store  command.TaskStore
+	Reader query.TaskReader
+	Audit  command.AuditLog
+}
+
+func provideTaskStores(b *broker.Broker, cfg config.Config) (taskStores, error) {
+	topics := outbox.TaskTopics{Events: cfg.Topics.TaskEvents, Updates: cfg.Topics.TaskUpdates}
+	audit := memory.NewAuditLog()
+	store, err := memory.NewTaskStore(b.Publisher(), topics, audit)
+	if err != nil {
+		return taskStores{}, err
+	}
+	return taskStores{Store: store, Reader: store, Audit: audit}, nil
+}
+
 func provideTodoEvents(b *broker.Broker, cfg config.Config) (command.TodoEvents, error) {
 	return broker.NewTodoEvents(b.Publisher(), cfg.Topics.TodoCreate)
 }
@@ -82,7 +101,7 @@ func keyedID(user shared.UserID, key string) string {
 	return uuid.NewSHA1(idempotencyNamespace, []byte(string(user)+"\x00"+key)).String()
 }
 
-func provideApplication(repo todo.Repository, events command.TodoEvents, logger *slog.Logger, m *metrics.Prometheus) application.Application {
+func provideApplication(repo todo.Repository, events command.TodoEvents, tasks taskStores, logger *slog.Logger, m *metrics.Prometheus) application.Application {
 	// PostgreSQL keeps microseconds; so does the clock, so the 202 answer shows what GET will.
 	now := func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 	return application.Application{
@@ -91,10 +110,21 @@ func provideApplication(repo todo.Repository, events command.TodoEvents, logger 
 			IngestTodos: decorator.Apply("IngestTodos", command.NewIngestTodosHandler(repo), logger, m),
 			UpdateTodo:  decorator.Apply("UpdateTodo", command.NewUpdateTodoHandler(repo, now), logger, m),
 			DeleteTodo:  decorator.Apply("DeleteTodo", command.NewDeleteTodoHandler(repo), logger, m),
+
+			CreateTask:      decorator.Apply("CreateTask", command.NewCreateTaskHandler(tasks.Store, newID, keyedID, now), logger, m),
+			UpdateTask:      decorator.Apply("UpdateTask", command.NewUpdateTaskHandler(tasks.Store, now), logger, m),
+			CompleteTask:    decorator.Apply("CompleteTask", command.NewCompleteTaskHandler(tasks.Store, now), logger, m),
+			ReopenTask:      decorator.Apply("ReopenTask", command.NewReopenTaskHandler(tasks.Store, now), logger, m),
+			DeleteTask:      decorator.Apply("DeleteTask", command.NewDeleteTaskHandler(tasks.Store, now), logger, m),
+			RecordTaskEvent: decorator.Apply("RecordTaskEvent", command.NewRecordTaskEventHandler(tasks.Audit), logger, m),
 		},
 		Queries: application.Queries{
 			GetTodo:   decorator.Apply("GetTodo", query.NewGetTodoHandler(repo), logger, m),
 			ListTodos: decorator.Apply("ListTodos", query.NewListTodosHandler(repo), logger, m),
+
+			GetTask:     decorator.Apply("GetTask", query.NewGetTaskHandler(tasks.Reader), logger, m),
+			ListTasks:   decorator.Apply("ListTasks", query.NewListTasksHandler(tasks.Reader), logger, m),
+			TaskHistory: decorator.Apply("TaskHistory", query.NewTaskHistoryHandler(tasks.Reader), logger, m),
 		},
 	}
 }

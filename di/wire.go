@@ -22,6 +22,7 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		provideTodoRepository,
 		broker.New,
 		provideTodoEvents,
+		provideTaskStores,
 		provideApplication,
 		provideAuthenticator,
 		provideHTTP,

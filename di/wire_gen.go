@@ -34,6 +34,12 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		cleanup()
 		return nil, nil, err
 	}
+	diTaskStores, err := provideTaskStores(brokerBroker, cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
 	registry := provideRegistry()
 	prometheus, err := provideMetrics(registry)
 	if err != nil {
@@ -41,7 +47,7 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		cleanup()
 		return nil, nil, err
 	}
-	application := provideApplication(repository, todoEvents, logger, prometheus)
+	application := provideApplication(repository, todoEvents, diTaskStores, logger, prometheus)
 	authenticator, err := provideAuthenticator(ctx, cfg)
 	if err != nil {
 		cleanup2()

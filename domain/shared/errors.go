@@ -90,3 +90,13 @@ func KindOf(err error) Kind {
 	}
 	return KindInternal
 }
+
+// Conflict reports that the request conflicts with the entity's current state.
+func Conflict(format string, args ...any) error {
+	return &Error{Kind: KindConflict, Message: fmt.Sprintf(format, args...)}
+}
+
+// PreconditionFailed reports that an optimistic-concurrency check failed.
+func PreconditionFailed(format string, args ...any) error {
+	return &Error{Kind: KindPreconditionFailed, Message: fmt.Sprintf(format, args...)}
+}

@@ -3,8 +3,6 @@ package todo
 import (
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/taskstream/taskstream/domain/shared"
 )
@@ -81,7 +79,7 @@ func (t *Todo) UpdatedAt() time.Time { return t.updatedAt }
 // Rename sets the title: 1 to MaxTitleLength characters after trimming, no control characters.
 func (t *Todo) Rename(title string) error {
 	title = strings.TrimSpace(title)
-	if err := checkText("title", title, MaxTitleLength, false); err != nil {
+	if err := shared.CheckText("title", title, MaxTitleLength, false); err != nil {
 		return err
 	}
 	if title == "" {
@@ -94,7 +92,7 @@ func (t *Todo) Rename(title string) error {
 // Describe sets the description: at most MaxDescriptionLength characters; new lines and tabs are allowed.
 func (t *Todo) Describe(description string) error {
 	description = strings.TrimSpace(description)
-	if err := checkText("description", description, MaxDescriptionLength, true); err != nil {
+	if err := shared.CheckText("description", description, MaxDescriptionLength, true); err != nil {
 		return err
 	}
 	t.description = description
@@ -106,21 +104,3 @@ func (t *Todo) SetCompleted(completed bool) { t.completed = completed }
 
 // Touch records that the to-do changed at now.
 func (t *Todo) Touch(now time.Time) { t.updatedAt = now.UTC() }
-
-func checkText(field, s string, maxRunes int, multiline bool) error {
-	if !utf8.ValidString(s) {
-		return shared.Invalid(field, "must be valid UTF-8")
-	}
-	if n := utf8.RuneCountInString(s); n > maxRunes {
-		return shared.Invalid(field, "must be at most %d characters, got %d", maxRunes, n)
-	}
-	for _, r := range s {
-		if multiline && (r == '\n' || r == '\t' || r == '\r') {
-			continue
-		}
-		if unicode.IsControl(r) {
-			return shared.Invalid(field, "must not contain control characters")
-		}
-	}
-	return nil
-}
