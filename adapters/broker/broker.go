@@ -85,6 +85,30 @@ func (b *Broker) BatchSubscriber(ctx context.Context, topic string, bc kafka.Bat
 	return NewPerMessageSubscriber(ctx, b.channel, topic, p)
 }
 
+// Subscriber returns a subscriber for consumer group on this broker: each group gets every
+// message once, members of one group share the partitions (Kafka). A new group starts at the
+// oldest message, or at the newest when fromNewest. The caller closes it (a Watermill router
+// closes its handlers' subscribers).
+//
+// GoChannel has no groups: every subscriber gets every message, and only those published while
+// it is subscribed; closing the returned subscriber leaves the shared channel open.
+func (b *Broker) Subscriber(group string, fromNewest bool) (message.Subscriber, error) {
+	switch b.kind {
+	case config.BrokerKafka:
+		return kafka.NewSubscriber(b.kafka, group, fromNewest, b.logger)
+	case config.BrokerGoChannel:
+		return sharedChannel{b.channel}, nil
+	default:
+		return nil, fmt.Errorf("broker %q has no subscriber", b.kind)
+	}
+}
+
+// sharedChannel is the process's GoChannel as one consumer's subscriber: closing it must not
+// close the channel the publisher and the other consumers use.
+type sharedChannel struct{ *gochannel.GoChannel }
+
+func (sharedChannel) Close() error { return nil }
+
 // Check reports whether the broker answers: for Kafka, a metadata refresh of the to-do topic
 // on a long-lived client (kafkaProbe).
 func (b *Broker) Check(ctx context.Context) error {
