@@ -184,8 +184,35 @@ func provideHTTP(app application.Application, auth httpport.Authenticator, logge
 	return handlers{API: api, Ops: ops}, nil
 }
 
-// provideWorkers builds the consumers: for now the to-do ingest worker (group todo).
-func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, app application.Application, logger *slog.Logger, m *metrics.Prometheus) ([]Worker, error) {
+// provideWorkers builds the long-running parts besides the HTTP API: the consumers (to-do ingest
+// in group todo, the audit trail in group audit-service) and, with an outbox to forward, the
+// relay.
+func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, app application.Application, db *sql.DB,
+	reg *prometheus.Registry, logger *slog.Logger, m *metrics.Prometheus,
+) ([]Worker, func(), error) {
+	ingest, err := provideIngestWorker(ctx, cfg, b, app, logger, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	audit, err := provideConsumer(cfg, b, logger, cfg.Groups.Audit, false, messaging.Consumer{
+		Name: messaging.TaskAuditHandlerName, Topic: cfg.Topics.TaskEvents, Handle: messaging.NewTaskAudit(app.Commands.RecordTaskEvent).Handle,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	workers := []Worker{ingest, audit}
+	if db == nil || cfg.Broker == config.BrokerPostgres {
+		return workers, func() {}, nil
+	}
+	relay, cleanup, err := provideRelay(cfg, b, db, reg, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	return append(workers, relay), cleanup, nil
+}
+
+// provideIngestWorker is the to-do worker: batches from todo-create, bulk insert (group todo).
+func provideIngestWorker(ctx context.Context, cfg config.Config, b *broker.Broker, app application.Application, logger *slog.Logger, m *metrics.Prometheus) (Worker, error) {
 	ingest := messaging.NewTodoIngest(app.Commands.IngestTodos)
 	sub, err := b.BatchSubscriber(ctx, cfg.Topics.TodoCreate, kafka.BatchConfig{
 		Group:      cfg.Groups.Todo,
@@ -206,12 +233,71 @@ func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, ap
 		Metrics:       m,
 	})
 	if err != nil {
-		return nil, err
+		return Worker{}, err
 	}
-	return []Worker{{
+	return Worker{
 		Name: messaging.TodoIngestHandlerName,
+		Part: PartWorker,
 		Run:  func(ctx context.Context) error { return sub.Run(ctx, cfg.Topics.TodoCreate, ingest.Handle) },
+	}, nil
+}
+
+// provideConsumer runs c for group on a Watermill router with retries and the poison topic.
+func provideConsumer(cfg config.Config, b *broker.Broker, logger *slog.Logger, group string, fromNewest bool, c messaging.Consumer) (Worker, error) {
+	cc := messaging.ConsumerConfig{
+		Poison: b.Publisher(), PoisonTopic: cfg.Topics.Poison, Group: group,
+		MaxRetries: cfg.Retry.MaxRetries, InitialInterval: cfg.Retry.InitialInterval, MaxInterval: cfg.Retry.MaxInterval,
+		CloseTimeout: cfg.ShutdownTimeout * 3 / 4,
+		Logger:       logger,
+	}
+	if err := cc.Validate(); err != nil {
+		return Worker{}, err
+	}
+	part := PartWorker
+	if fromNewest {
+		part = PartAPI
+	}
+	return Worker{Name: c.Name, Part: part, Run: func(ctx context.Context) error {
+		// The subscriber is made when the worker runs: `api` and `relay` never join the group.
+		sub, err := b.Subscriber(group, fromNewest)
+		if err != nil {
+			return err
+		}
+		c.Subscriber = sub
+		return messaging.Run(ctx, c, cc)
 	}}, nil
+}
+
+// provideRelay forwards the outbox to the broker and exposes the backlog on /metrics.
+func provideRelay(cfg config.Config, b *broker.Broker, db *sql.DB, reg *prometheus.Registry, logger *slog.Logger) (Worker, func(), error) {
+	err := metrics.RegisterOutbox(reg, func(ctx context.Context) (int64, time.Duration, error) {
+		return postgres.OutboxBacklog(ctx, db)
+	}, 2*time.Second, logger)
+	if err != nil {
+		return Worker{}, nil, err
+	}
+	rm, err := metrics.NewRelay(reg)
+	if err != nil {
+		return Worker{}, nil, err
+	}
+	pub, cleanup, err := b.RelayPublisher()
+	if err != nil {
+		return Worker{}, nil, err
+	}
+	relay, err := postgres.NewRelay(db, postgres.RelayConfig{
+		Publisher:    pub,
+		PoisonTopic:  cfg.Topics.Poison,
+		BatchSize:    cfg.Relay.BatchSize,
+		PollInterval: cfg.Relay.PollInterval,
+		Retention:    cfg.Relay.Retention,
+		Logger:       logger.With("worker", "outbox-relay"),
+		Observe:      rm.Observe,
+	})
+	if err != nil {
+		cleanup()
+		return Worker{}, nil, err
+	}
+	return Worker{Name: "outbox-relay", Part: PartRelay, Run: relay.Run}, cleanup, nil
 }
 
 func provideService(h handlers, workers []Worker, db *sql.DB) *Service {

@@ -21,5 +21,18 @@ type Service struct {
 // Worker is a long-running consumer. Run returns when ctx is cancelled, after the batch in hand.
 type Worker struct {
 	Name string
+	// Part is the subcommand that runs it besides `all`: PartWorker, PartRelay or PartAPI.
+	Part string
 	Run  func(ctx context.Context) error
 }
+
+// The parts a worker belongs to.
+const (
+	// PartWorker is a consumer that applies events (`taskstream worker`).
+	PartWorker = "worker"
+	// PartRelay is the outbox relay (`taskstream relay`, the sidecar).
+	PartRelay = "relay"
+	// PartAPI runs beside the API in every API instance (live updates: each instance must see
+	// every update for its own WebSocket clients).
+	PartAPI = "api"
+)

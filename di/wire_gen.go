@@ -60,7 +60,7 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		cleanup()
 		return nil, nil, err
 	}
-	v, err := provideWorkers(ctx, cfg, brokerBroker, application, logger, prometheus)
+	v, cleanup3, err := provideWorkers(ctx, cfg, brokerBroker, application, db, registry, logger, prometheus)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -68,6 +68,7 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 	}
 	service := provideService(diHandlers, v, db)
 	return service, func() {
+		cleanup3()
 		cleanup2()
 		cleanup()
 	}, nil

@@ -33,9 +33,9 @@ func (l *AuditLog) Record(_ context.Context, e task.AuditEntry) (bool, error) {
 		return false, nil
 	}
 	l.seen[e.EventID] = true
-	entries := append(l.byTask[e.Task.ID], e)
+	l.byTask[e.Task.ID] = append(l.byTask[e.Task.ID], e)
+	entries := l.byTask[e.Task.ID]
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].Task.Version < entries[j].Task.Version })
-	l.byTask[e.Task.ID] = entries
 	return true, nil
 }
 

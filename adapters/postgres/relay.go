@@ -115,14 +115,15 @@ func NewRelay(db *sql.DB, cfg RelayConfig) (*Relay, error) {
 }
 
 // Run forwards until ctx is done. A failing round (database or broker down) is retried with
-// backoff; Run returns only ctx's error.
+// backoff; Run returns nil once ctx is done (the round in hand is abandoned and its rows are
+// forwarded again by the next relay).
 func (r *Relay) Run(ctx context.Context) error {
 	wait := time.Duration(0)
 	backoff := r.cfg.PollInterval
 	for {
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return nil
 		case <-time.After(wait):
 		}
 		n, err := r.Round(ctx)

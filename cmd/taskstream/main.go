@@ -3,6 +3,7 @@
 //	taskstream [all]          API and workers in one process (the default)
 //	taskstream api            the HTTP API only
 //	taskstream worker         the consumers only
+//	taskstream relay          the outbox relay only (the sidecar)
 //	taskstream migrate        apply the database migrations and exit
 //	taskstream token --user ID [--ttl 24h]   print a bearer token signed with AUTH_JWT_SECRET
 //
@@ -38,7 +39,7 @@ func run(ctx context.Context, args []string) error {
 		name, args = args[0], args[1:]
 	}
 	switch name {
-	case "all", "api", "worker":
+	case "all", "api", "worker", "relay":
 		return serve(ctx, name, args)
 	case "migrate":
 		return migrate(ctx, args)
@@ -57,7 +58,8 @@ const usage = `usage: taskstream [subcommand]
 subcommands:
   all       run the API and the workers in one process (default)
   api       run the HTTP API
-  worker    run the consumers (to-do ingest)
+  worker    run the consumers (to-do ingest, task audit trail)
+  relay     run the outbox relay: forward committed events to the broker (the sidecar)
   migrate   apply the database migrations to DATABASE_URL and exit
   token     print a bearer token: token --user ID [--ttl 24h]
 

@@ -32,6 +32,9 @@ func serve(ctx context.Context, part string, args []string) error {
 	if cfg.Broker == config.BrokerGoChannel && part != "all" {
 		return fmt.Errorf("%s alone needs a broker shared between processes: set KAFKA_BROKERS, or run `taskstream all`", part)
 	}
+	if part == "relay" && (cfg.DatabaseURL == "" || cfg.Broker == config.BrokerPostgres) {
+		return fmt.Errorf("relay forwards the PostgreSQL outbox to Kafka: it needs DATABASE_URL and KAFKA_BROKERS (with BROKER=postgres no relay runs)")
+	}
 	logger := newLogger(cfg)
 	tuneGC(logger)
 	if err := prepareEmbedded(&cfg, logger); err != nil {
@@ -49,8 +52,8 @@ func serve(ctx context.Context, part string, args []string) error {
 
 	var wg sync.WaitGroup
 	errs := make(chan error, 1+len(svc.Workers))
-	if part != "api" {
-		for _, w := range svc.Workers {
+	for _, w := range svc.Workers {
+		if part == "all" || part == w.Part {
 			wg.Go(func() {
 				logger.Info("worker started", "worker", w.Name)
 				if err := w.Run(workCtx); err != nil {
@@ -59,9 +62,10 @@ func serve(ctx context.Context, part string, args []string) error {
 			})
 		}
 	}
-	// A worker serves the operations endpoints alone (probes, /metrics) on the same address.
+	// A worker or a relay serves the operations endpoints alone (probes, /metrics) on the same
+	// address.
 	handler := svc.HTTP
-	if part == "worker" {
+	if part == "worker" || part == "relay" {
 		handler = svc.Ops
 	}
 	srv, err := startHTTP(cfg, handler, logger, errs)

@@ -6,10 +6,47 @@ package db
 
 import (
 	"database/sql"
+	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/sqlc-dev/pqtype"
 )
+
+type Inbox struct {
+	ConsumerGroup string
+	MessageID     string
+	ProcessedAt   time.Time
+}
+
+type Task struct {
+	ID          uuid.UUID
+	UserID      string
+	Title       string
+	Description string
+	Status      string
+	Priority    string
+	DueAt       sql.NullTime
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Version     int64
+}
+
+type TaskAudit struct {
+	EventID    uuid.UUID
+	TaskID     uuid.UUID
+	UserID     string
+	Action     string
+	Version    int64
+	Snapshot   json.RawMessage
+	At         time.Time
+	RecordedAt time.Time
+}
+
+type TaskTombstone struct {
+	ID        uuid.UUID
+	DeletedAt time.Time
+}
 
 type Todo struct {
 	ID          uuid.UUID
@@ -20,4 +57,19 @@ type Todo struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	DeletedAt   sql.NullTime
+}
+
+type WatermillOffsetsOutbox struct {
+	ConsumerGroup              string
+	OffsetAcked                sql.NullInt64
+	LastProcessedTransactionID interface{}
+}
+
+type WatermillOutbox struct {
+	Offset        int64
+	Uuid          string
+	CreatedAt     time.Time
+	Payload       pqtype.NullRawMessage
+	Metadata      pqtype.NullRawMessage
+	TransactionID interface{}
 }

@@ -1,0 +1,97 @@
+package messaging
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+
+	"github.com/taskstream/taskstream/domain/shared"
+)
+
+// Consumer is one handler of one topic in one consumer group, run on a Watermill router with
+// retries and a poison topic (Run). The handler's name and the topic are a public contract:
+// renaming either re-consumes or skips messages.
+type Consumer struct {
+	// Name names the handler in logs, metrics and the handler_poisoned header.
+	Name string
+	// Topic is the topic it consumes.
+	Topic string
+	// Subscriber delivers the topic's messages for the consumer's group.
+	Subscriber message.Subscriber
+	// Handle applies one message. It returns nil when the message is applied (or was applied
+	// before); an error of kind invalid when the message can never be applied (parked at once);
+	// an error of kind unavailable when a dependency is down (retried until it is back, never
+	// parked); any other error is retried with backoff, then parked.
+	Handle message.NoPublishHandlerFunc
+}
+
+// ConsumerConfig holds what every consumer shares.
+type ConsumerConfig struct {
+	// Poison receives the messages that are parked, on PoisonTopic, with Watermill's poison
+	// headers (reason_poisoned, topic_poisoned, handler_poisoned, subscriber_poisoned).
+	Poison      message.Publisher
+	PoisonTopic string
+	// Group is the consumer group, for the subscriber_poisoned header and logs.
+	Group string
+	// MaxRetries, InitialInterval and MaxInterval shape the backoff (doubling) before a failing
+	// message is parked.
+	MaxRetries      int
+	InitialInterval time.Duration
+	MaxInterval     time.Duration
+	// CloseTimeout bounds how long a stopping consumer waits for the message in hand.
+	CloseTimeout time.Duration
+	Logger       *slog.Logger
+}
+
+// Validate reports a missing dependency.
+func (c ConsumerConfig) Validate() error {
+	if c.Poison == nil || c.PoisonTopic == "" || c.Logger == nil || c.InitialInterval <= 0 || c.MaxInterval < c.InitialInterval || c.MaxRetries < 0 {
+		return errors.New("messaging: consumer config needs a poison publisher and topic, a logger and a valid backoff")
+	}
+	return nil
+}
+
+// Run consumes until ctx is done, then lets the message in hand finish (up to CloseTimeout).
+// A message is acknowledged only after its handler returned nil or it was parked, so a crash
+// redelivers it: handlers must be idempotent.
+func Run(ctx context.Context, c Consumer, cfg ConsumerConfig) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	if c.Name == "" || c.Topic == "" || c.Subscriber == nil || c.Handle == nil {
+		return errors.New("messaging: consumer needs a name, a topic, a subscriber and a handler")
+	}
+	logger := watermill.NewSlogLogger(cfg.Logger.With("consumer", c.Name, "group", cfg.Group))
+	router, err := message.NewRouter(message.RouterConfig{CloseTimeout: cfg.CloseTimeout}, logger)
+	if err != nil {
+		return err
+	}
+	poison, err := middleware.PoisonQueueWithFilter(cfg.Poison, cfg.PoisonTopic, func(err error) bool {
+		return shared.KindOf(err) != shared.KindUnavailable
+	})
+	if err != nil {
+		return err
+	}
+	// The first middleware is the outermost: park what still fails after the retries, retry
+	// inside, and turn a handler's panic into an error that is retried and parked like any other.
+	router.AddMiddleware(poison, middleware.Retry{
+		MaxRetries:          cfg.MaxRetries,
+		InitialInterval:     cfg.InitialInterval,
+		MaxInterval:         cfg.MaxInterval,
+		Multiplier:          2,
+		RandomizationFactor: 0.2,
+		ShouldRetry:         func(p middleware.RetryParams) bool { return shared.KindOf(p.Err) != shared.KindInvalid },
+		Logger:              logger,
+	}.Middleware, middleware.Recoverer)
+	router.AddConsumerHandler(c.Name, c.Topic, c.Subscriber, c.Handle)
+	if err := router.Run(ctx); err != nil {
+		return fmt.Errorf("consumer %s: %w", c.Name, err)
+	}
+	return nil
+}
