@@ -4,7 +4,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -102,25 +101,19 @@ func listQueryOf(c *gin.Context) (todo.ListQuery, error) {
 		completed := v == "true"
 		q.Completed = &completed
 	}
-	if params.Has("limit") {
-		n, err := strconv.Atoi(params.Get("limit"))
-		if err != nil || n < 1 || n > todo.MaxPageSize {
-			return q, malformed("limit", "must be an integer from 1 to %d", todo.MaxPageSize)
-		}
-		q.Limit = n
+	limit, after, err := pageOf(params, todo.DefaultPageSize, todo.MaxPageSize)
+	if err != nil {
+		return q, err
 	}
-	if params.Has("cursor") {
-		cursor, err := decodeCursor(params.Get("cursor"))
-		if err != nil {
-			return q, err
-		}
-		q.After = &cursor
+	q.Limit = limit
+	if after != nil {
+		q.After = &todo.Cursor{CreatedAt: after.createdAt, ID: after.id}
 	}
 	return q, nil
 }
 
 func (r todoRoutes) get(c *gin.Context) {
-	id, ok := todoID(c)
+	id, ok := pathID(c)
 	if !ok {
 		abortWithProblem(c, r.logger, errNotFoundTodo)
 		return
@@ -134,7 +127,7 @@ func (r todoRoutes) get(c *gin.Context) {
 }
 
 func (r todoRoutes) update(c *gin.Context) {
-	id, ok := todoID(c)
+	id, ok := pathID(c)
 	if !ok {
 		abortWithProblem(c, r.logger, errNotFoundTodo)
 		return
@@ -178,7 +171,7 @@ func updateCommandOf(c *gin.Context, id string) (command.UpdateTodo, error) {
 }
 
 func (r todoRoutes) delete(c *gin.Context) {
-	id, ok := todoID(c)
+	id, ok := pathID(c)
 	if !ok {
 		abortWithProblem(c, r.logger, errNotFoundTodo)
 		return
@@ -190,9 +183,10 @@ func (r todoRoutes) delete(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-// todoID returns the :id path parameter in canonical (lower-case) form. A value that is not a
-// UUID names no to-do: it is answered with 404 like any other unknown id, so ids cannot be probed.
-func todoID(c *gin.Context) (string, bool) {
+// pathID returns the :id path parameter in canonical (lower-case) form. A value that is not a
+// UUID names no to-do or task: it is answered with 404 like any other unknown id, so ids cannot
+// be probed.
+func pathID(c *gin.Context) (string, bool) {
 	id := c.Param("id")
 	if !shared.IsUUID(id) {
 		return "", false

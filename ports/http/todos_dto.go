@@ -91,7 +91,7 @@ func toTodoListResponse(page todo.Page) todoListResponse {
 		res.Items = append(res.Items, toTodoResponse(t))
 	}
 	if page.Next != nil {
-		res.NextCursor = encodeCursor(*page.Next)
+		res.NextCursor = encodeCursor(position{createdAt: page.Next.CreatedAt, id: page.Next.ID})
 	}
 	return res
 }
