@@ -14,4 +14,10 @@
 // type invalid answer 400 when the request cannot be read (malformed JSON, unknown or null
 // fields, wrong types, bad query parameters) and 422 when it was read but breaks a domain rule
 // (an empty or too long title). Internal errors are logged and never described to the caller.
+//
+// # Conditional requests
+//
+// A task's ETag is its version as a strong entity tag ("3"). GET answers 304 when If-None-Match
+// names it; the changes take an optional If-Match (etag.go), and the use case refuses a stale
+// one, which answers 412.
 package httpport

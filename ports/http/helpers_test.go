@@ -60,7 +60,8 @@ func (r *recordingEvents) published() []recordedEvent {
 	return append([]recordedEvent(nil), r.events...)
 }
 
-// fixture is a real handler on real use cases and the in-memory repository.
+// fixture is a real handler on real use cases, the in-memory to-do repository and the
+// in-memory task store, which publishes on its own GoChannel.
 type fixture struct {
 	t       *testing.T
 	handler http.Handler
@@ -68,6 +69,7 @@ type fixture struct {
 	repo    *memory.TodoRepository
 	events  *recordingEvents
 	logs    *syncBuffer
+	tasks   taskAdapters
 }
 
 type fixtureOptions struct {
@@ -83,9 +85,10 @@ func newFixture(t *testing.T, opts fixtureOptions) *fixture {
 	t.Helper()
 	repo := memory.NewTodoRepository()
 	events := &recordingEvents{fail: opts.failingBroker}
+	tasks := newTaskAdapters(t)
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	app := buildApp(repo, events, logger)
+	app := buildApp(repo, events, tasks, logger)
 	if opts.app != nil {
 		opts.app(&app)
 	}
@@ -104,27 +107,39 @@ func newFixture(t *testing.T, opts fixtureOptions) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{t: t, handler: h, reg: reg, repo: repo, events: events, logs: logs}
+	return &fixture{t: t, handler: h, reg: reg, repo: repo, events: events, logs: logs, tasks: tasks}
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
-// buildApp wires the real use cases on repo and events.
-func buildApp(repo *memory.TodoRepository, events command.TodoEvents, logger *slog.Logger) application.Application {
+// buildApp wires the real use cases on repo, events and the task adapters.
+func buildApp(repo *memory.TodoRepository, events command.TodoEvents, tasks taskAdapters, logger *slog.Logger) application.Application {
 	ids := func() string { return uuid.Must(uuid.NewV7()).String() }
 	keyed := func(user shared.UserID, key string) string {
 		return uuid.NewSHA1(uuid.NameSpaceURL, []byte(string(user)+"\x00"+key)).String()
 	}
+	now := tasks.clock.now
 	return application.Application{
 		Commands: application.Commands{
 			CreateTodo:  decorator.Apply("CreateTodo", command.NewCreateTodoHandler(events, ids, keyed, time.Now), logger, decorator.NopMetrics{}),
 			IngestTodos: command.NewIngestTodosHandler(repo),
 			UpdateTodo:  command.NewUpdateTodoHandler(repo, time.Now),
 			DeleteTodo:  command.NewDeleteTodoHandler(repo),
+
+			CreateTask:      decorator.Apply("CreateTask", command.NewCreateTaskHandler(tasks.store, ids, keyed, now), logger, decorator.NopMetrics{}),
+			UpdateTask:      command.NewUpdateTaskHandler(tasks.store, now),
+			CompleteTask:    command.NewCompleteTaskHandler(tasks.store, now),
+			ReopenTask:      command.NewReopenTaskHandler(tasks.store, now),
+			DeleteTask:      command.NewDeleteTaskHandler(tasks.store, now),
+			RecordTaskEvent: command.NewRecordTaskEventHandler(tasks.audit),
 		},
 		Queries: application.Queries{
 			GetTodo:   query.NewGetTodoHandler(repo),
 			ListTodos: query.NewListTodosHandler(repo),
+
+			GetTask:     query.NewGetTaskHandler(tasks.store),
+			ListTasks:   query.NewListTasksHandler(tasks.store),
+			TaskHistory: query.NewTaskHistoryHandler(tasks.store),
 		},
 	}
 }
@@ -132,7 +147,7 @@ func buildApp(repo *memory.TodoRepository, events command.TodoEvents, logger *sl
 // newFixtureApp is an application on fresh in-memory adapters.
 func newFixtureApp(t *testing.T) application.Application {
 	t.Helper()
-	return buildApp(memory.NewTodoRepository(), &recordingEvents{}, discardLogger())
+	return buildApp(memory.NewTodoRepository(), &recordingEvents{}, newTaskAdapters(t), discardLogger())
 }
 
 // syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.

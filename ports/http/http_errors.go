@@ -35,6 +35,7 @@ var (
 	errPanic = &httpError{status: http.StatusInternalServerError, slug: "internal",
 		err: &shared.Error{Kind: shared.KindInternal, Message: "panic"}}
 	errNotFoundTodo = shared.NotFound("todo")
+	errNotFoundTask = shared.NotFound("task")
 )
 
 // unsupportedMediaType answers 415 for a body that is not one of the route's media types.

@@ -83,19 +83,23 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 }
 
+// openAPICase is one request whose response, and optionally the request, must match the
+// document at route.
+type openAPICase struct {
+	name    string
+	route   string
+	req     request
+	status  int
+	request bool // also validate the request
+}
+
 // TestResponsesMatchOpenAPI validates real requests and responses against the document.
 func TestResponsesMatchOpenAPI(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, fixtureOptions{})
 	doc := loadOpenAPI(t, f)
 	td := f.seed("alice", 3, seedBase)[0]
-	cases := []struct {
-		name    string
-		route   string
-		req     request
-		status  int
-		request bool // also validate the request
-	}{
+	cases := []openAPICase{
 		{"create 202", "/v1/todos", request{method: http.MethodPost, path: "/v1/todos", user: "alice",
 			body: `{"title":"a","description":"b"}`}, http.StatusAccepted, true},
 		{"create 202 with a key", "/v1/todos", request{method: http.MethodPost, path: "/v1/todos", user: "alice",
@@ -129,7 +133,7 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 		{"healthz", "/healthz", request{method: http.MethodGet, path: "/healthz"}, http.StatusOK, true},
 		{"readyz", "/readyz", request{method: http.MethodGet, path: "/readyz"}, http.StatusOK, true},
 	}
-	for _, tc := range cases {
+	for _, tc := range append(cases, taskOpenAPICases(f)...) {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := f.do(tc.req)
 			if rec.Code != tc.status {
@@ -151,11 +155,27 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 	})
 }
 
+// pathParams matches a path against a documented template such as /v1/tasks/{id}/complete and
+// returns the values of its {parameters}.
+func pathParams(template, path string) map[string]string {
+	params := map[string]string{}
+	want, got := strings.Split(template, "/"), strings.Split(path, "/")
+	for i, seg := range want {
+		if strings.HasPrefix(seg, "{") && i < len(got) {
+			params[strings.Trim(seg, "{}")] = got[i]
+		}
+	}
+	return params
+}
+
 func validateAgainst(t *testing.T, doc *openapi3.T, path string, r request, rec *httptest.ResponseRecorder, checkRequest bool) {
 	t.Helper()
 	item := doc.Paths.Find(path)
 	if item == nil || item.GetOperation(r.method) == nil {
 		t.Fatalf("%s %s is not documented", r.method, path)
+	}
+	if item.GetOperation(r.method).Responses.Status(rec.Code) == nil { // not left to default: the validator skips a 304
+		t.Errorf("%s %s does not document status %d", r.method, path, rec.Code)
 	}
 	route := &routers.Route{Spec: doc, Path: path, PathItem: item, Method: r.method, Operation: item.GetOperation(r.method)}
 	req := httptest.NewRequest(r.method, r.path, strings.NewReader(r.body))
@@ -170,9 +190,7 @@ func validateAgainst(t *testing.T, doc *openapi3.T, path string, r request, rec 
 		Route:   route,
 		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true},
 	}
-	if strings.Contains(path, "{id}") {
-		in.PathParams = map[string]string{"id": r.path[strings.LastIndex(r.path, "/")+1:]}
-	}
+	in.PathParams = pathParams(path, req.URL.Path)
 	if checkRequest {
 		if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
 			t.Errorf("the request does not match the document: %v", err)

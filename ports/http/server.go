@@ -107,6 +107,10 @@ func validateApp(app application.Application) error {
 	if c.CreateTodo == nil || c.UpdateTodo == nil || c.DeleteTodo == nil || q.GetTodo == nil || q.ListTodos == nil {
 		return errors.New("httpport: the application lacks a to-do handler")
 	}
+	if c.CreateTask == nil || c.UpdateTask == nil || c.CompleteTask == nil || c.ReopenTask == nil || c.DeleteTask == nil ||
+		q.GetTask == nil || q.ListTasks == nil || q.TaskHistory == nil {
+		return errors.New("httpport: the application lacks a task handler")
+	}
 	return nil
 }
 
@@ -144,6 +148,7 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 
 	v1 := engine.Group("/v1", authenticate(newCachingAuthenticator(deps.Authenticator, time.Now), logger))
 	newTodoRoutes(app, logger).register(v1)
+	newTaskRoutes(app, logger).register(v1)
 	return engine, nil
 }
 

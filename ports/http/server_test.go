@@ -47,6 +47,11 @@ func TestNewHandlerRejectsMissingDependencies(t *testing.T) {
 	if _, err := httpport.NewHandler(application.Application{}, httpport.Config{}, full()); err == nil {
 		t.Error("NewHandler accepted an application without handlers")
 	}
+	noTasks := newFixtureApp(t)
+	noTasks.Queries.TaskHistory = nil
+	if _, err := httpport.NewHandler(noTasks, httpport.Config{}, full()); err == nil || !strings.Contains(err.Error(), "task handler") {
+		t.Errorf("NewHandler without a task handler: %v", err)
+	}
 }
 
 func TestNewHandlerTwiceOnOneRegistry(t *testing.T) {
