@@ -181,10 +181,10 @@ func (t *Task) Prioritize(p Priority) error {
 // SetDue sets the due time; the zero time removes it. Due times in the past are allowed (the
 // task is then overdue).
 func (t *Task) SetDue(due time.Time) error {
+	due = due.UTC() // the year is checked in UTC, the zone the task keeps it in
 	if !due.IsZero() && (due.Year() < minDueYear || due.Year() > maxDueYear) {
-		return shared.Invalid(FieldDueAt, "must be between the years %d and %d", minDueYear, maxDueYear)
+		return shared.Invalid(FieldDueAt, "must be between the years %d and %d (UTC)", minDueYear, maxDueYear)
 	}
-	due = due.UTC()
 	if !due.Equal(t.dueAt) {
 		t.dueAt = due
 		t.mark(FieldDueAt)
