@@ -30,17 +30,15 @@ const (
 	OutboxDirect OutboxMode = "direct"
 )
 
-// defaultForwarderTopic is the topic whose table the migrations create (watermill_outbox).
-const defaultForwarderTopic = "outbox"
-
 // OutboxConfig says how a store writes the messages of its changes. The zero value writes
 // Forwarder envelopes to the table watermill_outbox.
 type OutboxConfig struct {
 	// Mode is OutboxForwarder or OutboxDirect. Defaults to OutboxForwarder.
 	Mode OutboxMode
-	// ForwarderTopic is the topic the envelopes are written to in OutboxForwarder mode, and
-	// that the relay reads. Defaults to "outbox", whose table the migrations create; the table
-	// of any other topic must exist before the first write. Unused in OutboxDirect mode.
+	// ForwarderTopic is the topic the envelopes are written to in OutboxForwarder mode.
+	// Defaults to OutboxTopic, whose table the migrations create and which Relay reads; the
+	// table of any other topic must exist before the first write, and needs a relay of its
+	// own (a stock forwarder.Forwarder, say). Unused in OutboxDirect mode.
 	ForwarderTopic string
 	// Logger receives watermill-sql's trace logs. Defaults to watermill.NopLogger.
 	Logger watermill.LoggerAdapter
@@ -51,7 +49,7 @@ func (c *OutboxConfig) setDefaults() {
 		c.Mode = OutboxForwarder
 	}
 	if c.ForwarderTopic == "" {
-		c.ForwarderTopic = defaultForwarderTopic
+		c.ForwarderTopic = OutboxTopic
 	}
 	if c.Logger == nil {
 		c.Logger = watermill.NopLogger{}

@@ -157,3 +157,29 @@ func TestTaskStoreDirectModeWritesTheTopicTables(t *testing.T) {
 		}
 	}
 }
+
+// The project's Relay forwards what the task store wrote, in order and intact.
+func TestRelayForwardsTaskStoreEvents(t *testing.T) {
+	t.Parallel()
+	conn := pgtest.NewDB(t)
+	store := newTestTaskStore(t, conn, postgres.TaskStoreConfig{})
+	user := shared.UserID("relayed-user")
+	tk := addTestTask(t, store, user, "relay me")
+	mustChange(t, store, user, tk.ID(), rename("relayed"))
+	mustChange(t, store, user, tk.ID(), rename("relayed twice"))
+	stored := outboxEnvelopes(t, conn)
+
+	rec := &recorder{}
+	forward(t, newRelay(t, conn, rec, nil), len(stored))
+	if len(rec.got) != len(stored) {
+		t.Fatalf("relayed %d messages, want %d", len(rec.got), len(stored))
+	}
+	for i, env := range stored {
+		got := rec.got[i]
+		if got.Topic != env.DestinationTopic || got.Message.UUID != env.UUID || !bytes.Equal(got.Message.Payload, env.Payload) ||
+			!maps.Equal(got.Message.Metadata, env.Metadata) {
+			t.Errorf("relayed message %d is %s %s on %s, want %s %s on %s", i, got.Message.UUID, got.Message.Payload, got.Topic,
+				env.UUID, env.Payload, env.DestinationTopic)
+		}
+	}
+}
