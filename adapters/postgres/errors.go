@@ -13,14 +13,26 @@ import (
 	"github.com/taskstream/taskstream/domain/shared"
 )
 
-// queryError wraps err from a to-do query for the edges: a missing row is the domain's not-found
-// error; a failure of the database itself (unreachable, restarting, out of connections, timed
-// out) is unavailable, which the API answers 503 so that clients retry; anything else stays
-// internal.
-func queryError(op string, err error) error {
+// queryError wraps err from a to-do query for the edges (see entityError).
+func queryError(op string, err error) error { return entityError("todo", op, err) }
+
+// taskError wraps err from a task query for the edges (see entityError).
+func taskError(op string, err error) error { return entityError("task", op, err) }
+
+// entityError wraps err from a query about entity for the edges: a missing row is the domain's
+// not-found error; a failure of the database itself (unreachable, restarting, out of
+// connections, timed out) is unavailable, which the API answers 503 so that clients retry;
+// anything else stays internal.
+func entityError(entity, op string, err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
-		return shared.NotFound("todo")
+		return shared.NotFound(entity)
 	}
+	return dbError(op, err)
+}
+
+// dbError wraps err from a statement that finds no entity (an insert, a commit): unavailable
+// when the database itself failed, else internal.
+func dbError(op string, err error) error {
 	err = fmt.Errorf("postgres: %s: %w", op, err)
 	if transient(err) {
 		return shared.Unavailable("the database cannot take the request now, try again", err)

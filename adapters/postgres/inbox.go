@@ -1,0 +1,48 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/taskstream/taskstream/adapters/postgres/internal/db"
+)
+
+// markProcessed records in tx that the consumer group has processed the message messageID
+// (the inbox). It reports false when the group had recorded it before; the caller then writes
+// nothing else, because the effects of that message are committed already. While another
+// delivery of the same message is still in its transaction, the insert waits for it, and
+// reports false once it commits (true, if it rolled back).
+//
+// Every consumer that writes to the database calls it first in the transaction of its writes,
+// so a redelivered message changes nothing.
+func markProcessed(ctx context.Context, tx *sql.Tx, group, messageID string) (bool, error) {
+	n, err := db.New(tx).InsertInbox(ctx, db.InsertInboxParams{ConsumerGroup: group, MessageID: messageID})
+	if err != nil {
+		return false, dbError("record in inbox", err)
+	}
+	return n == 1, nil
+}
+
+// processOnce runs apply in one transaction with markProcessed and commits. It skips apply,
+// reporting false, when the group had processed the message before. apply's errors are
+// returned as they are, and nothing is written then, not even the inbox row, so the message
+// is retried.
+func processOnce(ctx context.Context, conn *sql.DB, group, messageID string, apply func(tx *sql.Tx) error) (bool, error) {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return false, dbError("begin inbox transaction", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+
+	first, err := markProcessed(ctx, tx, group, messageID)
+	if err != nil || !first {
+		return false, err
+	}
+	if err := apply(tx); err != nil {
+		return false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return false, dbError("commit inbox transaction", err)
+	}
+	return true, nil
+}
