@@ -75,10 +75,27 @@ type taskStores struct {
 	Audit  command.AuditLog
 }
 
-func provideTaskStores(b *broker.Broker, cfg config.Config) (taskStores, error) {
+func provideTaskStores(db *sql.DB, b *broker.Broker, cfg config.Config) (taskStores, error) {
 	topics := outbox.TaskTopics{Events: cfg.Topics.TaskEvents, Updates: cfg.Topics.TaskUpdates}
-	audit := memory.NewAuditLog()
-	store, err := memory.NewTaskStore(b.Publisher(), topics, audit)
+	if db == nil {
+		audit := memory.NewAuditLog()
+		store, err := memory.NewTaskStore(b.Publisher(), topics, audit)
+		if err != nil {
+			return taskStores{}, err
+		}
+		return taskStores{Store: store, Reader: store, Audit: audit}, nil
+	}
+	// With BROKER=postgres the events go straight to their topic tables in the change's
+	// transaction; otherwise to the outbox, which the relay forwards.
+	mode := postgres.OutboxForwarder
+	if cfg.Broker == config.BrokerPostgres {
+		mode = postgres.OutboxDirect
+	}
+	store, err := postgres.NewTaskStore(db, postgres.TaskStoreConfig{Topics: topics, Outbox: postgres.OutboxConfig{Mode: mode}})
+	if err != nil {
+		return taskStores{}, err
+	}
+	audit, err := postgres.NewAuditLog(db, cfg.Groups.Audit)
 	if err != nil {
 		return taskStores{}, err
 	}

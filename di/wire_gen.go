@@ -34,7 +34,7 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		cleanup()
 		return nil, nil, err
 	}
-	diTaskStores, err := provideTaskStores(brokerBroker, cfg)
+	diTaskStores, err := provideTaskStores(db, brokerBroker, cfg)
 	if err != nil {
 		cleanup2()
 		cleanup()

@@ -23,6 +23,7 @@ func TestKafkaContract(t *testing.T) {
 	k := integration(t)
 	topics := config.Topics{ // the process's own topics; the subtests make theirs
 		TodoCreate: unique("contract-todo-create-"), Poison: unique("contract-poison-"),
+		TaskEvents: unique("contract-task-events-"), TaskUpdates: unique("contract-task-updates-"),
 		Create: true, Partitions: 1, ReplicationFactor: -1,
 	}
 	t.Cleanup(func() { forget(k)(t, topics.All(), nil) })
@@ -110,6 +111,7 @@ func TestKafkaReadiness(t *testing.T) {
 	k := integration(t)
 	topics := config.Topics{
 		TodoCreate: unique("ready-todo-create-"), Poison: unique("ready-poison-"),
+		TaskEvents: unique("ready-task-events-"), TaskUpdates: unique("ready-task-updates-"),
 		Create: true, Partitions: 1, ReplicationFactor: -1,
 	}
 	t.Cleanup(func() { forget(k)(t, topics.All(), nil) })

@@ -211,15 +211,24 @@ func call(hc *http.Client, method, url, user, body string, out any) error {
 	return json.Unmarshal(b, out)
 }
 
+// waitAudited waits until want changes are in the audit log, saying every 5s how far the relay
+// and the audit worker are.
 func waitAudited(t *testing.T, db *sql.DB, want int, timeout time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
+	start := time.Now()
+	lastLog := start
 	for {
 		n := count(t, db, "SELECT count(*) FROM task_audit")
 		if n >= want {
+			t.Logf("all %d changes audited %s after the last change", n, since(start))
 			return
 		}
-		if time.Now().After(deadline) {
+		if time.Since(lastLog) > 5*time.Second {
+			lastLog = time.Now()
+			backlog, _, _ := postgres.OutboxBacklog(context.Background(), db)
+			t.Logf("after %s: %d audited, outbox backlog %d rows", since(start), n, backlog)
+		}
+		if time.Since(start) > timeout {
 			t.Fatalf("%d of %d changes audited after %s", n, want, timeout)
 		}
 		time.Sleep(100 * time.Millisecond)
