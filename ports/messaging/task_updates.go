@@ -2,11 +2,11 @@ package messaging
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 
+	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/task"
 	"github.com/taskstream/taskstream/platform/envelope"
 )
@@ -47,20 +47,21 @@ type liveFrame struct {
 
 // Handle is a message.NoPublishHandlerFunc: it decodes the task.Changed event of msg and
 // publishes its frame for the event's user, never waiting on a client. A message that cannot
-// be decoded, names no user or two different users is refused with the reason; retrying it
-// will not help. A user without open connections is no error: the frame is dropped.
+// be decoded, names no user or two different users is refused with an error of kind invalid
+// that says why (retrying it will not help; Run parks it at once). A user without open
+// connections is no error: the frame is dropped.
 func (h *TaskUpdates) Handle(msg *message.Message) error {
 	var ev task.Changed
 	if err := envelope.Decode(msg, task.EventChanged, &ev); err != nil {
-		return err
+		return shared.Invalid("message", "%v", err)
 	}
 	if ev.UserID == "" {
-		return errors.New("task.changed event without a user_id")
+		return shared.Invalid("message", "task.changed event without a user_id")
 	}
 	if header := msg.Metadata.Get(envelope.KeyUserID); header != "" && header != ev.UserID {
-		return fmt.Errorf("task.changed event for user_id %q under %s %q", ev.UserID, envelope.KeyUserID, header)
+		return shared.Invalid("message", "task.changed event for user_id %q under %s %q", ev.UserID, envelope.KeyUserID, header)
 	}
-	frame, err := json.Marshal(liveFrame{Type: FrameTypeTaskChanged, ID: msg.Metadata.Get(envelope.KeyID), Data: ev})
+	frame, err := json.Marshal(liveFrame{Type: FrameTypeTaskChanged, ID: eventID(msg), Data: ev})
 	if err != nil {
 		return fmt.Errorf("encode the task.changed frame: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill/message"
 
+	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/task"
 	"github.com/taskstream/taskstream/platform/envelope"
 	"github.com/taskstream/taskstream/platform/live"
@@ -103,8 +104,8 @@ func TestTaskUpdatesRefusesBadMessagesWithTheReason(t *testing.T) {
 			hub := newLiveHub(t)
 			subs := []*live.Subscription{hub.Register("alice"), hub.Register("mallory"), hub.Register("")}
 			err := messaging.NewTaskUpdates(hub).Handle(tc.msg)
-			if err == nil || !strings.Contains(err.Error(), tc.reason) {
-				t.Fatalf("Handle = %v, want an error with %q", err, tc.reason)
+			if err == nil || !strings.Contains(err.Error(), tc.reason) || shared.KindOf(err) != shared.KindInvalid {
+				t.Fatalf("Handle = %v, want an invalid error with %q, parked without retries", err, tc.reason)
 			}
 			for _, s := range subs {
 				if len(s.Frames()) != 0 {
