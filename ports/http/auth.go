@@ -21,8 +21,13 @@ type userKey struct{}
 // authenticate requires "Authorization: Bearer <JWT>" and puts the caller's user id in the gin
 // context and in the request's context. A missing or bad token is answered with 401.
 func authenticate(auth Authenticator, logger *slog.Logger) gin.HandlerFunc {
+	return authenticateFrom(headerToken, auth, logger)
+}
+
+// authenticateFrom is authenticate with the token taken from the request by tokenOf.
+func authenticateFrom(tokenOf func(*gin.Context) (string, bool), auth Authenticator, logger *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		token, ok := bearerToken(c.GetHeader("Authorization"))
+		token, ok := tokenOf(c)
 		if !ok {
 			abortWithProblem(c, logger, unauthenticated("a bearer token is required", nil))
 			return
@@ -41,6 +46,11 @@ func authenticate(auth Authenticator, logger *slog.Logger) gin.HandlerFunc {
 		c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), userKey{}, user))
 		c.Next()
 	}
+}
+
+// headerToken returns the token of the request's "Authorization: Bearer <token>" header.
+func headerToken(c *gin.Context) (string, bool) {
+	return bearerToken(c.GetHeader("Authorization"))
 }
 
 // bearerToken returns the token of an "Authorization: Bearer <token>" header value.

@@ -8,6 +8,9 @@
 // application and domain, never an adapter: whoever assembles the service (package di) hands it
 // an application.Application and its Deps.
 //
+// GET /v1/ws is a WebSocket that pushes each of the caller's task changes (ws.go): it takes the
+// frames of a platform/live Hub, which a messaging handler fills from topic task-updates.
+//
 // # Errors
 //
 // Every error becomes a problem document in one place (statusOf in problem.go). Problems of

@@ -60,7 +60,11 @@ func (m *httpMetrics) middleware() gin.HandlerFunc {
 		c.Next()
 		route := routeOf(c)
 		method := c.Request.Method
-		m.requests.WithLabelValues(method, route, strconv.Itoa(c.Writer.Status())).Inc()
+		status := c.Writer.Status()
+		m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+		if status == http.StatusSwitchingProtocols {
+			return // an upgraded connection's duration is its lifetime, not a latency
+		}
 		m.duration.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/taskstream/taskstream/application"
+	"github.com/taskstream/taskstream/platform/live"
 )
 
 // Config tunes the HTTP port. The zero value is valid: every field has a documented default.
@@ -22,6 +23,8 @@ type Config struct {
 	MaxBodyBytes int64
 	// ReadinessTimeout bounds each ReadinessCheck run by /readyz. Default: 2 s.
 	ReadinessTimeout time.Duration
+	// WebSocket tunes the live updates of GET /v1/ws.
+	WebSocket WebSocketConfig
 }
 
 // Defaults of Config.
@@ -37,6 +40,7 @@ func (c *Config) setDefaults() {
 	if c.ReadinessTimeout == 0 {
 		c.ReadinessTimeout = DefaultReadinessTimeout
 	}
+	c.WebSocket.setDefaults()
 }
 
 // Validate reports every invalid field of c at once.
@@ -48,7 +52,7 @@ func (c Config) Validate() error {
 	if c.ReadinessTimeout < 0 {
 		errs = append(errs, errors.New("httpport: ReadinessTimeout must not be negative"))
 	}
-	return errors.Join(errs...)
+	return errors.Join(append(errs, c.WebSocket.validate())...)
 }
 
 // ReadinessCheck is one dependency /readyz asks about, such as the database or the broker.
@@ -59,7 +63,7 @@ type ReadinessCheck struct {
 	Check func(ctx context.Context) error
 }
 
-// Deps are the collaborators of the HTTP port. All are required except Readiness.
+// Deps are the collaborators of the HTTP port. All are required except Readiness and Hub.
 type Deps struct {
 	// Logger receives access logs and the details of internal errors.
 	Logger *slog.Logger
@@ -71,6 +75,9 @@ type Deps struct {
 	Registry prometheus.Registerer
 	// Gatherer is what /metrics exposes; usually the same registry as Registry.
 	Gatherer prometheus.Gatherer
+	// Hub carries the frames GET /v1/ws pushes to each user's connections; NewHandler does not
+	// close it. Without one, /v1/ws answers 503.
+	Hub *live.Hub
 }
 
 func (d Deps) validate() error {
@@ -146,9 +153,15 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 	registerOps(engine, cfg, deps, logger)
 	getAndHead(engine, "/openapi.json", serveOpenAPI(spec))
 
-	v1 := engine.Group("/v1", authenticate(newCachingAuthenticator(deps.Authenticator, time.Now), logger))
+	auth := newCachingAuthenticator(deps.Authenticator, time.Now)
+	v1 := engine.Group("/v1", authenticate(auth, logger))
 	newTodoRoutes(app, logger).register(v1)
 	newTaskRoutes(app, logger).register(v1)
+	ws, err := newLiveRoutes(cfg.WebSocket, deps, logger)
+	if err != nil {
+		return nil, err
+	}
+	ws.register(engine.Group("/v1", authenticateFrom(webSocketToken, auth, logger)))
 	return engine, nil
 }
 
