@@ -42,6 +42,7 @@ func Run(t *testing.T, newBroker func(t *testing.T) *broker.Broker, f Features) 
 		{name: "RetriesFailedBatches", run: retriesFailedBatches},
 		{name: "CommitsOnlyAfterSuccess", durable: true, run: commitsOnlyAfterSuccess},
 		{name: "NewGroupStartsAtOldest", durable: true, run: newGroupStartsAtOldest},
+		{name: "ReplaysParkedMessages", durable: true, run: replaysParkedMessages},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
