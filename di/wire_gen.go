@@ -23,7 +23,7 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		return nil, nil, err
 	}
 	repository := provideTodoRepository(db)
-	brokerBroker, cleanup2, err := broker.New(cfg, logger)
+	brokerBroker, cleanup2, err := broker.New(cfg, db, logger)
 	if err != nil {
 		cleanup()
 		return nil, nil, err

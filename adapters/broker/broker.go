@@ -2,8 +2,11 @@ package broker
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -19,42 +22,42 @@ import (
 type Broker struct {
 	kind      config.Broker
 	kafka     config.Kafka
+	poison    string // the poison topic
 	publisher message.Publisher
 	channel   *gochannel.GoChannel
 	probe     *kafkaProbe // Kafka's readiness check
+	db        *sql.DB     // the postgres broker's database
+	tables    *postgresTables
+	pruner    *pruner
 	logger    *slog.Logger
 }
 
-// New connects to the broker cfg names. The returned cleanup closes the publisher, flushing
-// what it holds.
-func New(cfg config.Config, logger *slog.Logger) (*Broker, func(), error) {
-	b := &Broker{kind: cfg.Broker, kafka: cfg.Kafka, logger: logger}
+// New connects to the broker cfg names. db is the PostgreSQL pool of DATABASE_URL (nil without
+// it); the postgres broker keeps its topics there and needs it. The returned cleanup closes the
+// publisher, flushing what it holds; it leaves db open.
+func New(cfg config.Config, db *sql.DB, logger *slog.Logger) (*Broker, func(), error) {
+	b := &Broker{kind: cfg.Broker, kafka: cfg.Kafka, poison: cfg.Topics.Poison, logger: logger}
+	var err error
 	switch cfg.Broker {
 	case config.BrokerKafka:
-		if cfg.Topics.Create {
-			partitions, replicas := int32(cfg.Topics.Partitions), int16(cfg.Topics.ReplicationFactor) //nolint:gosec // config bounds them to 1..10000 and -1..32
-			err := kafka.EnsureTopics(cfg.Kafka, cfg.Topics.All(), partitions, replicas)
-			if err != nil {
-				return nil, nil, err
-			}
-		} else if err := kafka.CheckTopics(cfg.Kafka, cfg.Topics.All()); err != nil {
-			return nil, nil, err
-		}
-		pub, err := kafka.NewPublisher(cfg.Kafka, logger)
-		if err != nil {
-			return nil, nil, fmt.Errorf("connect to Kafka at %v: %w", cfg.Kafka.Brokers, err)
-		}
-		b.publisher = pub
-		b.probe = &kafkaProbe{cfg: cfg.Kafka, topic: cfg.Topics.TodoCreate}
+		err = b.startKafka(cfg)
+	case config.BrokerPostgres:
+		err = b.startPostgres(cfg, db)
 	case config.BrokerGoChannel:
 		b.channel = gochannel.NewGoChannel(gochannel.Config{OutputChannelBuffer: 1024}, watermill.NewSlogLogger(logger))
 		b.publisher = b.channel
 	default:
-		return nil, nil, fmt.Errorf("unknown broker %q", cfg.Broker)
+		err = fmt.Errorf("unknown broker %q", cfg.Broker)
+	}
+	if err != nil {
+		return nil, nil, err
 	}
 	cleanup := func() {
 		if b.probe != nil {
 			b.probe.close()
+		}
+		if b.pruner != nil {
+			b.pruner.close()
 		}
 		if err := b.publisher.Close(); err != nil {
 			logger.Warn("closing the publisher", "error", err)
@@ -63,8 +66,50 @@ func New(cfg config.Config, logger *slog.Logger) (*Broker, func(), error) {
 	return b, cleanup, nil
 }
 
+func (b *Broker) startKafka(cfg config.Config) error {
+	if cfg.Topics.Create {
+		partitions, replicas := int32(cfg.Topics.Partitions), int16(cfg.Topics.ReplicationFactor) //nolint:gosec // config bounds them to 1..10000 and -1..32
+		if err := kafka.EnsureTopics(cfg.Kafka, cfg.Topics.All(), partitions, replicas); err != nil {
+			return err
+		}
+	} else if err := kafka.CheckTopics(cfg.Kafka, cfg.Topics.All()); err != nil {
+		return err
+	}
+	pub, err := kafka.NewPublisher(cfg.Kafka, b.logger)
+	if err != nil {
+		return fmt.Errorf("connect to Kafka at %v: %w", cfg.Kafka.Brokers, err)
+	}
+	b.publisher = pub
+	b.probe = &kafkaProbe{cfg: cfg.Kafka, topic: cfg.Topics.TodoCreate}
+	return nil
+}
+
+// startPostgres creates the tables of every configured topic, so that a writer's transaction can
+// publish to them without creating tables, and starts deleting rows past the retention.
+func (b *Broker) startPostgres(cfg config.Config, db *sql.DB) error {
+	if db == nil {
+		return errors.New("the postgres broker needs DATABASE_URL")
+	}
+	b.db, b.tables = db, &postgresTables{db: db}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, topic := range cfg.Topics.All() {
+		if err := b.tables.ensure(ctx, topic); err != nil {
+			return err
+		}
+	}
+	pub, err := newPostgresPublisher(db, b.tables, watermill.NewSlogLogger(b.logger))
+	if err != nil {
+		return err
+	}
+	b.publisher = pub
+	b.pruner = startPruner(db, cfg.Topics.All(), b.logger)
+	return nil
+}
+
 // TooLarge reports whether a publish failed for good because the message is larger than the
-// broker takes (batch.Processor.TooLarge). GoChannel takes any size.
+// broker takes (batch.Processor.TooLarge). GoChannel takes any size, and PostgreSQL up to a
+// gigabyte per column.
 func (b *Broker) TooLarge(err error) bool {
 	return b.kind == config.BrokerKafka && kafka.TooLarge(err)
 }
@@ -76,13 +121,21 @@ func (b *Broker) Kind() config.Broker { return b.kind }
 func (b *Broker) Publisher() message.Publisher { return b.publisher }
 
 // BatchSubscriber returns a batch subscriber on topic for consumer group bc.Group: Kafka's own
-// batch consumer, or one message at a time on GoChannel.
+// batch consumer, or one message at a time on GoChannel and PostgreSQL.
 func (b *Broker) BatchSubscriber(ctx context.Context, topic string, bc kafka.BatchConfig, p batch.Processor) (batch.Subscriber, error) {
-	if b.kind == config.BrokerKafka {
-		return kafka.NewBatchSubscriber(b.kafka, bc, p)
-	}
 	p.Group = bc.Group
-	return NewPerMessageSubscriber(ctx, b.channel, topic, p)
+	switch b.kind {
+	case config.BrokerKafka:
+		return kafka.NewBatchSubscriber(b.kafka, bc, p)
+	case config.BrokerPostgres:
+		sub, err := b.Subscriber(bc.Group, false)
+		if err != nil {
+			return nil, err
+		}
+		return newDurablePerMessageSubscriber(sub, topic, p), nil
+	default:
+		return NewPerMessageSubscriber(ctx, b.channel, topic, p)
+	}
 }
 
 // Subscriber returns a subscriber for consumer group on this broker: each group gets every
@@ -90,12 +143,21 @@ func (b *Broker) BatchSubscriber(ctx context.Context, topic string, bc kafka.Bat
 // oldest message, or at the newest when fromNewest. The caller closes it (a Watermill router
 // closes its handlers' subscribers).
 //
+// On PostgreSQL one member of a group reads at a time (it locks the group's position while it
+// handles a batch of up to 100 rows) and gets them in commit order.
+//
 // GoChannel has no groups: every subscriber gets every message, and only those published while
 // it is subscribed; closing the returned subscriber leaves the shared channel open.
 func (b *Broker) Subscriber(group string, fromNewest bool) (message.Subscriber, error) {
 	switch b.kind {
 	case config.BrokerKafka:
 		return kafka.NewSubscriber(b.kafka, group, fromNewest, b.logger)
+	case config.BrokerPostgres:
+		if group == "" {
+			return nil, errors.New("postgres subscriber: a consumer group is required")
+		}
+		return &postgresSubscriber{db: b.db, tables: b.tables, group: group, fromNewest: fromNewest,
+			logger: watermill.NewSlogLogger(b.logger)}, nil
 	case config.BrokerGoChannel:
 		return sharedChannel{b.channel}, nil
 	default:
@@ -110,10 +172,14 @@ type sharedChannel struct{ *gochannel.GoChannel }
 func (sharedChannel) Close() error { return nil }
 
 // Check reports whether the broker answers: for Kafka, a metadata refresh of the to-do topic
-// on a long-lived client (kafkaProbe).
+// on a long-lived client (kafkaProbe); for PostgreSQL, a ping of the database.
 func (b *Broker) Check(ctx context.Context) error {
-	if b.kind != config.BrokerKafka {
+	switch b.kind {
+	case config.BrokerKafka:
+		return b.probe.check(ctx)
+	case config.BrokerPostgres:
+		return b.db.PingContext(ctx)
+	default:
 		return nil
 	}
-	return b.probe.check(ctx)
 }

@@ -29,7 +29,7 @@ func TestGoChannelContract(t *testing.T) {
 
 func newGoChannel(t *testing.T) *broker.Broker {
 	t.Helper()
-	b, cleanup, err := broker.New(config.Config{Broker: config.BrokerGoChannel}, brokertest.Logger(t))
+	b, cleanup, err := broker.New(config.Config{Broker: config.BrokerGoChannel}, nil, brokertest.Logger(t))
 	if err != nil {
 		t.Fatalf("broker.New(gochannel): %v", err)
 	}
@@ -39,7 +39,7 @@ func newGoChannel(t *testing.T) *broker.Broker {
 
 func TestNewRejectsUnknownBroker(t *testing.T) {
 	t.Parallel()
-	_, _, err := broker.New(config.Config{Broker: "carrier-pigeon"}, brokertest.Logger(t))
+	_, _, err := broker.New(config.Config{Broker: "carrier-pigeon"}, nil, brokertest.Logger(t))
 	if err == nil || !strings.Contains(err.Error(), "carrier-pigeon") {
 		t.Errorf("broker.New(carrier-pigeon) error = %v, want one naming the broker", err)
 	}

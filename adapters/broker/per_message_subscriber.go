@@ -18,11 +18,16 @@ import (
 // It subscribes when it is made, not when it runs, so that with GoChannel (which keeps nothing
 // for absent subscribers) no message published in between is missed. For the same reason a
 // stopped Run drains what is still on its way before it unsubscribes: GoChannel would drop it.
+//
+// On a durable broker (PostgreSQL) it subscribes when Run starts and drains nothing: the broker
+// keeps what was not acknowledged, and a subscription nobody reads would hold a database
+// transaction open (in a process that runs only the API, for one).
 type PerMessageSubscriber struct {
 	topic       string
 	messages    <-chan *message.Message
 	unsubscribe context.CancelFunc
 	processor   batch.Processor
+	durable     message.Subscriber // set on a durable broker: Run subscribes to it
 }
 
 // drainIdle is how long a stopping Run waits for one more message before it unsubscribes. The
@@ -48,6 +53,12 @@ func NewPerMessageSubscriber(ctx context.Context, sub message.Subscriber, topic 
 	return &PerMessageSubscriber{topic: topic, messages: msgs, unsubscribe: unsubscribe, processor: p}, nil
 }
 
+// newDurablePerMessageSubscriber returns a subscriber that subscribes to topic on sub when Run
+// starts, and closes sub when Run returns.
+func newDurablePerMessageSubscriber(sub message.Subscriber, topic string, p batch.Processor) *PerMessageSubscriber {
+	return &PerMessageSubscriber{topic: topic, unsubscribe: func() {}, processor: p, durable: sub}
+}
+
 // Run handles the messages of the subscribed topic until ctx is cancelled.
 func (s *PerMessageSubscriber) Run(ctx context.Context, topic string, h batch.Handler) error {
 	defer s.unsubscribe()
@@ -59,12 +70,24 @@ func (s *PerMessageSubscriber) Run(ctx context.Context, topic string, h batch.Ha
 	if err := p.Validate(); err != nil {
 		return err
 	}
+	messages := s.messages
+	if s.durable != nil {
+		defer func() { _ = s.durable.Close() }()
+		subCtx, unsubscribe := context.WithCancel(ctx)
+		defer unsubscribe()
+		var err error
+		if messages, err = s.durable.Subscribe(subCtx, topic); err != nil {
+			return fmt.Errorf("subscribe to %s: %w", topic, err)
+		}
+	}
 	for {
 		select {
 		case <-ctx.Done():
-			s.drain(ctx, &p)
+			if s.durable == nil {
+				s.drain(ctx, &p)
+			}
 			return nil
-		case msg, ok := <-s.messages:
+		case msg, ok := <-messages:
 			if !ok {
 				return nil
 			}

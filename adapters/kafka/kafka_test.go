@@ -21,13 +21,9 @@ import (
 // starts, or KAFKA_BROKERS. An unreachable Kafka fails the test; only -short skips it.
 func TestKafkaContract(t *testing.T) {
 	k := integration(t)
-	topics := config.Topics{ // the process's own topics; the subtests make theirs
-		TodoCreate: unique("contract-todo-create-"), Poison: unique("contract-poison-"),
-		TaskEvents: unique("contract-task-events-"), TaskUpdates: unique("contract-task-updates-"),
-		Create: true, Partitions: 1, ReplicationFactor: -1,
-	}
+	topics := testTopics("contract-") // the process's own topics; the subtests make theirs
 	t.Cleanup(func() { forget(k)(t, topics.All(), nil) })
-	b, cleanup, err := broker.New(config.Config{Broker: config.BrokerKafka, Kafka: k, Topics: topics}, brokertest.Logger(t))
+	b, cleanup, err := broker.New(config.Config{Broker: config.BrokerKafka, Kafka: k, Topics: topics}, nil, brokertest.Logger(t))
 	if err != nil {
 		t.Fatalf("Kafka at %v: %v; start it with `make services` or set KAFKA_BROKERS", k.Brokers, err)
 	}
@@ -80,6 +76,15 @@ func unique(prefix string) string {
 	return prefix + hex.EncodeToString(suffix)
 }
 
+// testTopics names every topic of the process uniquely, each with one partition.
+func testTopics(prefix string) config.Topics {
+	return config.Topics{
+		TodoCreate: unique(prefix + "todo-create-"), TaskEvents: unique(prefix + "task-events-"),
+		TaskUpdates: unique(prefix + "task-updates-"), Poison: unique(prefix + "poison-"),
+		Create: true, Partitions: 1, ReplicationFactor: -1,
+	}
+}
+
 // forget deletes a subtest's topics and consumer groups, so runs do not pile them up.
 func forget(k config.Kafka) func(t *testing.T, topics, groups []string) {
 	return func(t *testing.T, topics, groups []string) {
@@ -109,13 +114,9 @@ func forget(k config.Kafka) func(t *testing.T, topics, groups []string) {
 // broker, and the check fails once the broker is closed.
 func TestKafkaReadiness(t *testing.T) {
 	k := integration(t)
-	topics := config.Topics{
-		TodoCreate: unique("ready-todo-create-"), Poison: unique("ready-poison-"),
-		TaskEvents: unique("ready-task-events-"), TaskUpdates: unique("ready-task-updates-"),
-		Create: true, Partitions: 1, ReplicationFactor: -1,
-	}
+	topics := testTopics("ready-")
 	t.Cleanup(func() { forget(k)(t, topics.All(), nil) })
-	b, cleanup, err := broker.New(config.Config{Broker: config.BrokerKafka, Kafka: k, Topics: topics}, brokertest.Logger(t))
+	b, cleanup, err := broker.New(config.Config{Broker: config.BrokerKafka, Kafka: k, Topics: topics}, nil, brokertest.Logger(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@
 //	taskstream relay          the outbox relay only (the sidecar)
 //	taskstream migrate        apply the database migrations and exit
 //	taskstream token --user ID [--ttl 24h]   print a bearer token signed with AUTH_JWT_SECRET
+//	taskstream poison list|replay ...        list and replay the messages parked in the poison topic
 //
 // Configuration comes from environment variables; see README.md.
 package main
@@ -45,6 +46,8 @@ func run(ctx context.Context, args []string) error {
 		return migrate(ctx, args)
 	case "token":
 		return token(args)
+	case "poison":
+		return poison(ctx, args, os.LookupEnv, os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
@@ -62,6 +65,8 @@ subcommands:
   relay     run the outbox relay: forward committed events to the broker (the sidecar)
   migrate   apply the database migrations to DATABASE_URL and exit
   token     print a bearer token: token --user ID [--ttl 24h]
+  poison    list and replay parked messages: poison list [--limit N] [--json],
+            poison replay (--ref REF ... | --all) [--dry-run]; poison help says more
 
 Settings are environment variables; see README.md.
 `

@@ -1,7 +1,8 @@
 // Package brokertest is the contract suite every broker Taskstream runs on must pass: what a
 // batch consumer may rely on (no loss, no duplicates, poison parking, retries) and, for brokers
 // that keep messages, when offsets are committed. It is ordinary (non-test) code so that the
-// tests of each broker adapter can run it: GoChannel in unit tests, Kafka in integration tests.
+// tests of each broker adapter can run it: GoChannel in unit tests, Kafka and PostgreSQL in
+// integration tests.
 package brokertest
 
 import (
@@ -14,8 +15,8 @@ import (
 // needs a feature the broker lacks is skipped, or checks less, and says so in the test log.
 type Features struct {
 	// KeyOrder: the messages of one partition key (a user id) reach a consumer group in the
-	// order they were published. Kafka keeps it; GoChannel hands every message to its own
-	// goroutine and does not.
+	// order they were published. Kafka and PostgreSQL keep it; GoChannel hands every message to
+	// its own goroutine and does not.
 	KeyOrder bool
 	// Durable: the broker keeps messages for consumer groups. A group commits its offsets only
 	// after a batch was processed, so a new member of the group gets again exactly what was not
@@ -41,6 +42,7 @@ func Run(t *testing.T, newBroker func(t *testing.T) *broker.Broker, f Features) 
 		{name: "RetriesFailedBatches", run: retriesFailedBatches},
 		{name: "CommitsOnlyAfterSuccess", durable: true, run: commitsOnlyAfterSuccess},
 		{name: "NewGroupStartsAtOldest", durable: true, run: newGroupStartsAtOldest},
+		{name: "ReplaysParkedMessages", durable: true, run: replaysParkedMessages},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -42,7 +42,9 @@ func commitsOnlyAfterSuccess(e *env) {
 
 // processOneBatchThenHang runs a member of bc.Group that processes the first batch it gets and
 // hangs on every later one until its context ends. It stops the member once the batch is
-// committed and returns the batch.
+// acknowledged and returns the batch. Kafka commits a partition's batch before it hands over the
+// next one; PostgreSQL commits the acknowledgements of the rows it polled together, here when
+// the member stops.
 func (e *env) processOneBatchThenHang(topic string, bc kafka.BatchConfig) []*message.Message {
 	var (
 		mu      sync.Mutex
@@ -62,8 +64,9 @@ func (e *env) processOneBatchThenHang(topic string, bc kafka.BatchConfig) []*mes
 				mu.Unlock()
 				return nil, nil
 			}
-			// A later batch with a key of the first one comes from the first one's partition,
-			// which commits before it reads on.
+			// A later batch with a key of the first one comes from the first one's partition
+			// (the only one, on PostgreSQL), which hands it over only after the first one was
+			// acknowledged.
 			if slices.ContainsFunc(msgs, func(m *message.Message) bool { return keys[m.Metadata.Get(envelope.KeyPartitionKey)] }) {
 				once.Do(func() { close(settled) })
 			}
@@ -71,7 +74,7 @@ func (e *env) processOneBatchThenHang(topic string, bc kafka.BatchConfig) []*mes
 			<-ctx.Done()
 			return nil, ctx.Err()
 		})
-	e.waitFor("the first batch to be committed", settled)
+	e.waitFor("the first batch to be acknowledged", settled)
 	stop()
 	mu.Lock()
 	defer mu.Unlock()

@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/taskstream/taskstream/adapters/broker"
+	"github.com/taskstream/taskstream/adapters/postgres"
+	"github.com/taskstream/taskstream/config"
+)
+
+const poisonUsage = `usage:
+  taskstream poison list [--limit N] [--json]
+  taskstream poison replay (--ref REF ... | --all) [--dry-run]
+
+list    prints the messages parked in the poison topic (KAFKA_TOPIC_POISON) as they are now,
+        oldest first, and stops at the end: the reference that selects each one (Kafka:
+        partition/offset; BROKER=postgres: offset), the event id, type, original topic,
+        handler, consumer group, when it was parked, whether its payload was kept, and why it
+        was parked. --json prints one JSON object per line; --limit N stops after N messages.
+
+replay  publishes the selected parked messages again to the topic they came from, with their
+        payload and metadata, without the poison headers, and with replayed_from (the poison
+        topic and the reference) and replayed_at. --ref may be repeated or hold a
+        comma-separated list; --all selects every parked message; --dry-run only prints what
+        would be replayed. Consumers apply each event once (they record its id or write
+        idempotently), so replaying a message twice, or one already applied, is harmless. The
+        parked copies stay in the poison topic until its retention. A message parked without
+        its payload (too large for the poison topic) is refused: there is nothing to replay.
+
+The broker and topics come from the service's settings (KAFKA_BROKERS, BROKER, DATABASE_URL).
+`
+
+// poison lists and replays the messages parked in the poison topic.
+func poison(ctx context.Context, args []string, lookup func(string) (string, bool), stdout io.Writer) error {
+	if len(args) == 0 {
+		return fmt.Errorf("poison: list or replay?\n%s", poisonUsage)
+	}
+	switch args[0] {
+	case "list":
+		return poisonList(ctx, args[1:], lookup, stdout)
+	case "replay":
+		return poisonReplay(ctx, args[1:], lookup, stdout)
+	case "help", "-h", "--help":
+		_, err := fmt.Fprint(stdout, poisonUsage)
+		return err
+	default:
+		return fmt.Errorf("poison: unknown subcommand %q\n%s", args[0], poisonUsage)
+	}
+}
+
+func poisonList(ctx context.Context, args []string, lookup func(string) (string, bool), stdout io.Writer) error {
+	fs := flag.NewFlagSet("poison list", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	limit := fs.Int("limit", 0, "stop after this many messages (0: all)")
+	asJSON := fs.Bool("json", false, "one JSON object per line")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *limit < 0 {
+		return errors.New("poison list: --limit must be 0 (all) or more")
+	}
+	b, cleanup, err := openBroker(ctx, lookup)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	var parked []broker.Parked
+	err = b.ReadParked(ctx, func(p broker.Parked) bool {
+		parked = append(parked, p)
+		return *limit == 0 || len(parked) < *limit
+	})
+	if err != nil {
+		return fmt.Errorf("poison list: %w", err)
+	}
+	if *asJSON {
+		return writeParkedJSON(stdout, parked)
+	}
+	return writeParkedTable(stdout, parked, b.PoisonTopic(), *limit)
+}
+
+func poisonReplay(ctx context.Context, args []string, lookup func(string) (string, bool), stdout io.Writer) error {
+	fs := flag.NewFlagSet("poison replay", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var refs refList
+	fs.Var(&refs, "ref", "a parked message's reference (repeatable, or comma-separated)")
+	all := fs.Bool("all", false, "replay every parked message")
+	dryRun := fs.Bool("dry-run", false, "print what would be replayed, publish nothing")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if (len(refs) > 0) == *all {
+		return fmt.Errorf("poison replay: give --ref REF (repeatable) or --all, not both\n%s", poisonUsage)
+	}
+	b, cleanup, err := openBroker(ctx, lookup)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	selected, err := selectParked(ctx, b, refs, *all)
+	if err != nil {
+		return fmt.Errorf("poison replay: %w", err)
+	}
+	return replay(ctx, b, selected, *dryRun, stdout)
+}
+
+// replay republishes selected (or, on a dry run, checks them) and reports each one on stdout.
+// Messages that cannot be replayed are reported and skipped; the error then counts them. A
+// failed publish stops the replay.
+func replay(ctx context.Context, b *broker.Broker, selected []broker.Parked, dryRun bool, stdout io.Writer) error {
+	now := time.Now()
+	verb, refused := "replayed", 0
+	if dryRun {
+		verb = "would replay"
+	}
+	for _, p := range selected {
+		if _, err := broker.ReplayMessage(p, b.PoisonTopic(), now); err != nil {
+			refused++
+			fmt.Fprintf(stdout, "refused %s: %v\n", p.Ref, err)
+			continue
+		}
+		if !dryRun {
+			if _, err := b.Replay(ctx, p, now); err != nil {
+				return fmt.Errorf("poison replay: %w", err)
+			}
+		}
+		fmt.Fprintf(stdout, "%s %s: event %s (%s) to %s\n", verb, p.Ref, p.EventID(), orDash(p.EventType()), p.Topic())
+	}
+	fmt.Fprintf(stdout, "%s %d of %d selected parked messages\n", verb, len(selected)-refused, len(selected))
+	if refused > 0 {
+		return fmt.Errorf("poison replay: %d of the selected parked messages were refused", refused)
+	}
+	return nil
+}
+
+// selectParked reads the parked messages and returns every one (all) or those refs name, in
+// the poison topic's order. A ref that names none is an error, before anything is replayed.
+func selectParked(ctx context.Context, b *broker.Broker, refs refList, all bool) ([]broker.Parked, error) {
+	wanted := map[string]bool{}
+	for _, r := range refs {
+		wanted[r] = true
+	}
+	var selected []broker.Parked
+	err := b.ReadParked(ctx, func(p broker.Parked) bool {
+		if all || wanted[p.Ref] {
+			selected = append(selected, p)
+			delete(wanted, p.Ref)
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(wanted) > 0 {
+		var missing []string
+		for _, r := range refs {
+			if wanted[r] {
+				missing = append(missing, r)
+			}
+		}
+		return nil, fmt.Errorf("no parked message in %s has the reference %s; nothing was replayed (see poison list)",
+			b.PoisonTopic(), strings.Join(missing, ", "))
+	}
+	return selected, nil
+}
+
+// openBroker connects to the service's broker with its settings. The log shows only warnings and
+// errors: the output is the command's.
+func openBroker(ctx context.Context, lookup func(string) (string, bool)) (*broker.Broker, func(), error) {
+	cfg, err := config.Load(lookup)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cfg.Broker == config.BrokerGoChannel {
+		return nil, nil, fmt.Errorf("poison: %w", broker.ErrNothingKept)
+	}
+	cfg.LogLevel = max(cfg.LogLevel, slog.LevelWarn)
+	var db *sql.DB
+	closeDB := func() {}
+	if cfg.Broker == config.BrokerPostgres {
+		if db, err = postgres.Open(ctx, cfg.DatabaseURL); err != nil {
+			return nil, nil, err
+		}
+		closeDB = func() { _ = db.Close() }
+	}
+	b, cleanup, err := broker.New(cfg, db, newLogger(cfg))
+	if err != nil {
+		closeDB()
+		return nil, nil, err
+	}
+	return b, func() { cleanup(); closeDB() }, nil
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%s: %w\n%s", fs.Name(), err, poisonUsage)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected arguments %v\n%s", fs.Name(), fs.Args(), poisonUsage)
+	}
+	return nil
+}
+
+// refList is a repeatable flag of comma-separated references.
+type refList []string
+
+func (r *refList) String() string { return strings.Join(*r, ",") }
+
+func (r *refList) Set(v string) error {
+	for _, ref := range strings.Split(v, ",") {
+		if ref = strings.TrimSpace(ref); ref != "" {
+			*r = append(*r, ref)
+		}
+	}
+	return nil
+}
