@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/google/uuid"
@@ -26,6 +27,7 @@ import (
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/todo"
 	"github.com/taskstream/taskstream/platform/batch"
+	"github.com/taskstream/taskstream/platform/live"
 	httpport "github.com/taskstream/taskstream/ports/http"
 	"github.com/taskstream/taskstream/ports/messaging"
 )
@@ -87,11 +89,11 @@ func provideTaskStores(db *sql.DB, b *broker.Broker, cfg config.Config) (taskSto
 	}
 	// With BROKER=postgres the events go straight to their topic tables in the change's
 	// transaction; otherwise to the outbox, which the relay forwards.
-	mode := postgres.OutboxForwarder
+	out := postgres.OutboxConfig{Mode: postgres.OutboxForwarder}
 	if cfg.Broker == config.BrokerPostgres {
-		mode = postgres.OutboxDirect
+		out = postgres.OutboxConfig{Mode: postgres.OutboxDirect, Schema: broker.PostgresSchema()}
 	}
-	store, err := postgres.NewTaskStore(db, postgres.TaskStoreConfig{Topics: topics, Outbox: postgres.OutboxConfig{Mode: mode}})
+	store, err := postgres.NewTaskStore(db, postgres.TaskStoreConfig{Topics: topics, Outbox: out})
 	if err != nil {
 		return taskStores{}, err
 	}
@@ -184,12 +186,22 @@ type handlers struct {
 	Ops http.Handler
 }
 
-func provideHTTP(app application.Application, auth httpport.Authenticator, logger *slog.Logger, reg *prometheus.Registry, b *broker.Broker, db *sql.DB) (handlers, error) {
+// provideHub is the process's fan-out of live updates to its WebSocket connections. The cleanup
+// ends every connection that is still open.
+func provideHub() (*live.Hub, func(), error) {
+	hub, err := live.NewHub(live.Config{})
+	if err != nil {
+		return nil, nil, err
+	}
+	return hub, hub.Close, nil
+}
+
+func provideHTTP(app application.Application, auth httpport.Authenticator, logger *slog.Logger, reg *prometheus.Registry, b *broker.Broker, db *sql.DB, hub *live.Hub) (handlers, error) {
 	checks := []httpport.ReadinessCheck{{Name: string(b.Kind()), Check: b.Check}}
 	if db != nil {
 		checks = append(checks, httpport.ReadinessCheck{Name: "postgres", Check: db.PingContext})
 	}
-	deps := httpport.Deps{Logger: logger, Authenticator: auth, Readiness: checks, Registry: reg, Gatherer: reg}
+	deps := httpport.Deps{Logger: logger, Authenticator: auth, Readiness: checks, Registry: reg, Gatherer: reg, Hub: hub}
 	api, err := httpport.NewHandler(app, httpport.Config{}, deps)
 	if err != nil {
 		return handlers{}, err
@@ -205,7 +217,7 @@ func provideHTTP(app application.Application, auth httpport.Authenticator, logge
 // in group todo, the audit trail in group audit-service) and, with an outbox to forward, the
 // relay.
 func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, app application.Application, db *sql.DB,
-	reg *prometheus.Registry, logger *slog.Logger, m *metrics.Prometheus,
+	hub *live.Hub, reg *prometheus.Registry, logger *slog.Logger, m *metrics.Prometheus,
 ) ([]Worker, func(), error) {
 	ingest, err := provideIngestWorker(ctx, cfg, b, app, logger, m)
 	if err != nil {
@@ -217,7 +229,15 @@ func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, ap
 	if err != nil {
 		return nil, nil, err
 	}
-	workers := []Worker{ingest, audit}
+	// Every API instance must see every task update for its own WebSocket clients, so each one
+	// reads task-updates in a group of its own, from the newest message on.
+	updates, err := provideConsumer(cfg, b, logger, cfg.Groups.WebSocket+"-"+instanceID(), true, messaging.Consumer{
+		Name: messaging.TaskUpdatesHandlerName, Topic: cfg.Topics.TaskUpdates, Handle: messaging.NewTaskUpdates(hub).Handle,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	workers := []Worker{ingest, audit, updates}
 	if db == nil || cfg.Broker == config.BrokerPostgres {
 		return workers, func() {}, nil
 	}
@@ -257,6 +277,16 @@ func provideIngestWorker(ctx context.Context, cfg config.Config, b *broker.Broke
 		Part: PartWorker,
 		Run:  func(ctx context.Context) error { return sub.Run(ctx, cfg.Topics.TodoCreate, ingest.Handle) },
 	}, nil
+}
+
+// instanceID names this process among the API instances: the host name and a random part, so
+// two processes on one host (or a restarted one) never share a group.
+func instanceID() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "host"
+	}
+	return host + "-" + uuid.NewString()[:8]
 }
 
 // provideConsumer runs c for group on a Watermill router with retries and the poison topic.
@@ -317,6 +347,6 @@ func provideRelay(cfg config.Config, b *broker.Broker, db *sql.DB, reg *promethe
 	return Worker{Name: "outbox-relay", Part: PartRelay, Run: relay.Run}, cleanup, nil
 }
 
-func provideService(h handlers, workers []Worker, db *sql.DB) *Service {
-	return &Service{HTTP: h.API, Ops: h.Ops, Workers: workers, DB: db}
+func provideService(h handlers, workers []Worker, db *sql.DB, hub *live.Hub) *Service {
+	return &Service{HTTP: h.API, Ops: h.Ops, Workers: workers, DB: db, Hub: hub}
 }

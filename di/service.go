@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"net/http"
+
+	"github.com/taskstream/taskstream/platform/live"
 )
 
 // Service is the assembled process: the HTTP API and the workers. Which parts run is the
@@ -16,6 +18,8 @@ type Service struct {
 	Workers []Worker
 	// DB is the PostgreSQL pool, nil on the in-memory repositories.
 	DB *sql.DB
+	// Hub holds the open WebSocket connections; Shutdown closes them (1001 Going Away).
+	Hub *live.Hub
 }
 
 // Worker is a long-running consumer. Run returns when ctx is cancelled, after the batch in hand.

@@ -25,6 +25,7 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		provideTaskStores,
 		provideApplication,
 		provideAuthenticator,
+		provideHub,
 		provideHTTP,
 		provideWorkers,
 		provideService,

@@ -54,20 +54,29 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		cleanup()
 		return nil, nil, err
 	}
-	diHandlers, err := provideHTTP(application, authenticator, logger, registry, brokerBroker, db)
+	hub, cleanup3, err := provideHub()
 	if err != nil {
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	v, cleanup3, err := provideWorkers(ctx, cfg, brokerBroker, application, db, registry, logger, prometheus)
+	diHandlers, err := provideHTTP(application, authenticator, logger, registry, brokerBroker, db, hub)
 	if err != nil {
+		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	service := provideService(diHandlers, v, db)
+	v, cleanup4, err := provideWorkers(ctx, cfg, brokerBroker, application, db, hub, registry, logger, prometheus)
+	if err != nil {
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	service := provideService(diHandlers, v, db, hub)
 	return service, func() {
+		cleanup4()
 		cleanup3()
 		cleanup2()
 		cleanup()

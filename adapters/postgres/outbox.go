@@ -40,6 +40,10 @@ type OutboxConfig struct {
 	// table of any other topic must exist before the first write, and needs a relay of its
 	// own (a stock forwarder.Forwarder, say). Unused in OutboxDirect mode.
 	ForwarderTopic string
+	// Schema is the schema adapter of the topic tables. Defaults to
+	// wsql.DefaultPostgreSQLSchema{}, the outbox table's; in OutboxDirect mode it must be the
+	// broker's (adapters/broker.PostgresSchema), the one its subscribers read with.
+	Schema wsql.SchemaAdapter
 	// Logger receives watermill-sql's trace logs. Defaults to watermill.NopLogger.
 	Logger watermill.LoggerAdapter
 }
@@ -53,6 +57,9 @@ func (c *OutboxConfig) setDefaults() {
 	}
 	if c.Logger == nil {
 		c.Logger = watermill.NopLogger{}
+	}
+	if c.Schema == nil {
+		c.Schema = wsql.DefaultPostgreSQLSchema{}
 	}
 }
 
@@ -113,7 +120,7 @@ func (w outboxWriter) write(ctx context.Context, tx *sql.Tx, msgs []outbox.Route
 // them (CREATE TABLE would not be part of the change).
 func (w outboxWriter) publisher(tx *sql.Tx) (message.Publisher, error) {
 	pub, err := wsql.NewPublisher(wsql.TxFromStdSQL(tx),
-		wsql.PublisherConfig{SchemaAdapter: wsql.DefaultPostgreSQLSchema{}}, w.cfg.Logger)
+		wsql.PublisherConfig{SchemaAdapter: w.cfg.Schema}, w.cfg.Logger)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: outbox publisher: %w", err)
 	}

@@ -82,7 +82,7 @@ func serve(ctx context.Context, part string, args []string) error {
 	case runErr = <-errs:
 		logger.Error("stopping after a failure", "error", runErr)
 	}
-	shutdown(cfg, srv, stopWork, &wg, logger)
+	shutdown(cfg, srv, svc, stopWork, &wg, logger)
 	return runErr
 }
 
@@ -102,13 +102,18 @@ func startHTTP(cfg config.Config, h http.Handler, logger *slog.Logger, errs chan
 }
 
 // shutdown stops the HTTP server first (no new to-dos are accepted), then the workers.
-func shutdown(cfg config.Config, srv *http.Server, stopWork context.CancelFunc, wg *sync.WaitGroup, logger *slog.Logger) {
+func shutdown(cfg config.Config, srv *http.Server, svc *di.Service, stopWork context.CancelFunc, wg *sync.WaitGroup, logger *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if srv != nil {
 		if err := srv.Shutdown(ctx); err != nil {
 			logger.Warn("http shutdown", "error", err)
 		}
+	}
+	// srv.Shutdown does not wait for upgraded connections: tell the WebSocket clients to go
+	// (1001 Going Away) and wait until they are closed.
+	if err := svc.Hub.Shutdown(ctx); err != nil {
+		logger.Warn("websocket shutdown", "error", err)
 	}
 	stopWork()
 	done := make(chan struct{})
