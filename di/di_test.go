@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/taskstream/taskstream/adapters/postgres/pgtest"
 	"github.com/taskstream/taskstream/config"
 	"github.com/taskstream/taskstream/di"
 )
@@ -47,4 +48,51 @@ func TestNewServiceEmbedded(t *testing.T) {
 			t.Errorf("GET %s: %d", path, rec.Code)
 		}
 	}
+}
+
+// With PostgreSQL, every process shows the outbox backlog on /metrics, read from the database:
+// a committed task change waits in the outbox until a relay forwards it.
+func TestMetricsShowTheOutboxBacklog(t *testing.T) {
+	t.Parallel()
+	dbURL := pgtest.URL(t)
+	cfg, err := config.Load(func(k string) (string, bool) {
+		switch k {
+		case "AUTH_JWT_SECRET":
+			return strings.Repeat("x", 32), true
+		case "DATABASE_URL":
+			return dbURL, true
+		}
+		return "", false
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	svc, cleanup, err := di.NewService(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cleanup()
+	// The relay is not running: the change's two events stay in the outbox.
+	if _, err := svc.DB.Exec(`INSERT INTO "watermill_outbox" (uuid, payload, metadata, transaction_id)
+		VALUES ('a', '{}', '{}', pg_current_xact_id()), ('b', '{}', '{}', pg_current_xact_id())`); err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	svc.Ops.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	body := rec.Body.String()
+	if !strings.Contains(body, "taskstream_outbox_backlog_rows 2\n") || !strings.Contains(body, "taskstream_outbox_oldest_age_seconds ") {
+		t.Errorf("/metrics does not show a backlog of 2 rows:\n%s", grepLines(body, "taskstream_outbox"))
+	}
+}
+
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
