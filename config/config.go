@@ -157,6 +157,16 @@ type Auth struct {
 // GoChannel, so nothing survives a restart.
 func (c Config) Embedded() bool { return c.DatabaseURL == "" && c.Broker == BrokerGoChannel }
 
+// RequireAuth reports the missing token settings of a process that serves the API: outside the
+// embedded default (which makes a random secret) AUTH_JWT_SECRET or AUTH_JWKS_URL must be set.
+// Processes that serve no API (worker, relay, migrate, poison) need neither.
+func (c Config) RequireAuth() error {
+	if c.Auth.JWTSecret == "" && c.Auth.JWKSURL == "" && !c.Embedded() {
+		return errors.New("configuration: AUTH_JWT_SECRET or AUTH_JWKS_URL must be set to serve the API when DATABASE_URL or a broker is configured")
+	}
+	return nil
+}
+
 // Load reads the configuration through lookup (os.LookupEnv in production).
 func Load(lookup func(string) (string, bool)) (Config, error) {
 	r := reader{lookup: lookup}
@@ -264,9 +274,6 @@ func (r *reader) check(c Config) {
 	}
 	if s := c.Auth.JWTSecret; s != "" && len(s) < 32 {
 		r.fail("AUTH_JWT_SECRET", "must be at least 32 bytes, got %d", len(s))
-	}
-	if c.Auth.JWTSecret == "" && c.Auth.JWKSURL == "" && !c.Embedded() {
-		r.fail("AUTH_JWT_SECRET", "or AUTH_JWKS_URL must be set when DATABASE_URL or Kafka is configured")
 	}
 	if c.Broker == BrokerKafka && c.DatabaseURL == "" {
 		r.fail("DATABASE_URL", "must be set when KAFKA_BROKERS is: the worker would commit Kafka offsets for to-dos kept only in memory")

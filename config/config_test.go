@@ -107,7 +107,6 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		{map[string]string{"TODO_BATCH_MAX_WAIT": "soon"}, "TODO_BATCH_MAX_WAIT"},
 		{map[string]string{"TODO_BATCH_LINGER": "1m"}, "TODO_BATCH_LINGER"},
 		{map[string]string{"AUTH_JWT_SECRET": "short"}, "AUTH_JWT_SECRET"},
-		{map[string]string{"AUTH_JWT_SECRET": ""}, "AUTH_JWT_SECRET"}, // required outside the embedded mode
 		{map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
 		{map[string]string{"SHUTDOWN_TIMEOUT": "0s"}, "SHUTDOWN_TIMEOUT"},
 		{map[string]string{"DATABASE_URL": "postgres://%zz"}, "DATABASE_URL"},
@@ -129,5 +128,27 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		if !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: error %q does not name %s", tc.set, err, tc.want)
 		}
+	}
+}
+
+// Outside the embedded mode the API needs a way to check tokens; the other parts do not.
+func TestRequireAuth(t *testing.T) {
+	t.Parallel()
+	kv := validEnv()
+	delete(kv, "AUTH_JWT_SECRET")
+	c, err := config.Load(env(kv))
+	if err != nil {
+		t.Fatalf("a worker's configuration without a secret was refused: %v", err)
+	}
+	if err := c.RequireAuth(); err == nil || !strings.Contains(err.Error(), "AUTH_JWT_SECRET") {
+		t.Errorf("RequireAuth without a secret: %v", err)
+	}
+	kv["AUTH_JWKS_URL"] = "https://id.example/jwks.json"
+	if c, err = config.Load(env(kv)); err != nil || c.RequireAuth() != nil {
+		t.Errorf("with a key set: %v, %v", err, c.RequireAuth())
+	}
+	embedded, err := config.Load(env(map[string]string{}))
+	if err != nil || embedded.RequireAuth() != nil {
+		t.Errorf("the embedded default needs no secret: %v, %v", err, embedded.RequireAuth())
 	}
 }

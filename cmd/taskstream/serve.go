@@ -32,6 +32,11 @@ func serve(ctx context.Context, part string, args []string) error {
 	if cfg.Broker == config.BrokerGoChannel && part != "all" {
 		return fmt.Errorf("%s alone needs a broker shared between processes: set KAFKA_BROKERS, or run `taskstream all`", part)
 	}
+	if part == "all" || part == "api" {
+		if err := cfg.RequireAuth(); err != nil {
+			return err
+		}
+	}
 	if part == "relay" && (cfg.DatabaseURL == "" || cfg.Broker == config.BrokerPostgres) {
 		return fmt.Errorf("relay forwards the PostgreSQL outbox to Kafka: it needs DATABASE_URL and KAFKA_BROKERS (with BROKER=postgres no relay runs)")
 	}
