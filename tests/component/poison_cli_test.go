@@ -41,8 +41,8 @@ func TestPoisonListAndReplayThroughTheBinary(t *testing.T) {
 		rawEvent(st.todoTopic, "taskstream.task.created", `{}`),
 	}
 	produce(t, bad)
-	proc, base := st.start(t, "worker")
-	waitReady(t, proc, base)
+	worker, base := st.start(t, "worker")
+	worker.WaitReady(t, base)
 	var parked []parkedLine
 	eventually(t, 30*time.Second, func() error {
 		var err error
@@ -52,7 +52,7 @@ func TestPoisonListAndReplayThroughTheBinary(t *testing.T) {
 		}
 		return err
 	})
-	proc.stop() // nothing consumes the replayed message: the test reads it
+	worker.Stop(t, stopTimeout) // nothing consumes the replayed message: the test reads it
 
 	text := runCLI(t, st.env, 0, "poison", "list")
 	mustContain(t, text, "REF")

@@ -31,8 +31,8 @@ func TestMalformedMessagesAreParkedWithTheirReason(t *testing.T) {
 	}
 	produce(t, bad)
 
-	proc, base := st.start(t, "all")
-	waitReady(t, proc, base)
+	all, base := st.start(t, "all")
+	all.WaitReady(t, base)
 	alice := newClient(t, base, "alice")
 	loc := alice.expect("POST", "/v1/todos", `{"title":"after the poison"}`, http.StatusAccepted).header.Get("Location")
 	eventually(t, 15*time.Second, func() error {
@@ -56,7 +56,7 @@ func TestMalformedMessagesAreParkedWithTheirReason(t *testing.T) {
 			t.Errorf("parked message %d: payload %q, want the original", i, m.Value)
 		}
 	}
-	proc.stop()
+	all.Stop(t, stopTimeout)
 }
 
 func rawEvent(topic, eventType, payload string) *sarama.ProducerMessage {

@@ -9,43 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/taskstream/taskstream/adapters/postgres/pgtest"
+	"github.com/taskstream/taskstream/tests/internal/proc"
 )
-
-// stack is one taskstream deployment on its own database, topics and consumer group.
-type stack struct {
-	env         map[string]string
-	todoTopic   string
-	poisonTopic string
-}
-
-func newStack(t *testing.T) stack {
-	t.Helper()
-	url, _ := pgtest.NewDatabase(t)
-	s := randomSuffix(t)
-	st := stack{todoTopic: "todo-create-" + s, poisonTopic: "poison-" + s}
-	st.env = map[string]string{
-		"DATABASE_URL":              url,
-		"KAFKA_BROKERS":             kafkaBrokers(),
-		"AUTH_JWT_SECRET":           secret,
-		"KAFKA_TOPIC_TODO_CREATE":   st.todoTopic,
-		"KAFKA_TOPIC_POISON":        st.poisonTopic,
-		"KAFKA_CONSUMER_GROUP_TODO": "todo-" + s,
-		"TODO_BATCH_LINGER":         "20ms",
-	}
-	return st
-}
-
-func (s stack) start(t *testing.T, part string) (*process, string) {
-	t.Helper()
-	addr := freeAddr(t)
-	env := map[string]string{"HTTP_ADDR": addr}
-	for k, v := range s.env {
-		env[k] = v
-	}
-	p := start(t, env, part)
-	return p, "http://" + addr
-}
 
 func TestTodoFlowOnPostgresAndKafka(t *testing.T) {
 	if testing.Short() {
@@ -54,8 +19,8 @@ func TestTodoFlowOnPostgresAndKafka(t *testing.T) {
 	t.Parallel()
 	st := newStack(t)
 	st.env["MIGRATE_ON_START"] = "true"
-	proc, base := st.start(t, "all")
-	waitReady(t, proc, base)
+	all, base := st.start(t, "all")
+	all.WaitReady(t, base)
 	alice, bob := newClient(t, base, "alice-"+randomSuffix(t)), newClient(t, base, "bob-"+randomSuffix(t))
 
 	created := alice.expect("POST", "/v1/todos", `{"title":"  Buy milk ","description":"two litres"}`, http.StatusAccepted)
@@ -102,7 +67,7 @@ func TestTodoFlowOnPostgresAndKafka(t *testing.T) {
 	alice.expect("GET", loc, "", http.StatusNotFound)
 
 	checkOperations(t, base)
-	proc.stop()
+	all.Stop(t, stopTimeout)
 }
 
 // checkOperations looks at the unauthenticated operator endpoints of a running instance.
@@ -141,8 +106,8 @@ func TestAPIAndWorkerAsSeparateProcesses(t *testing.T) {
 	st.env["MIGRATE_ON_START"] = "true"
 	worker, workerBase := st.start(t, "worker")
 	api, base := st.start(t, "api")
-	waitReady(t, api, base)
-	waitReady(t, worker, workerBase) // the worker answers the probes on its own HTTP_ADDR
+	api.WaitReady(t, base)
+	worker.WaitReady(t, workerBase) // the worker answers the probes on its own HTTP_ADDR
 	alice := newClient(t, base, "alice")
 	ids := make([]string, 0, 20)
 	for i := range 20 {
@@ -189,17 +154,17 @@ func TestAPIAndWorkerAsSeparateProcesses(t *testing.T) {
 	} else {
 		_ = resp.Body.Close()
 	}
-	api.stop()
-	worker.stop()
+	api.Stop(t, stopTimeout)
+	worker.Stop(t, stopTimeout)
 }
 
 func TestEmbeddedDefault(t *testing.T) {
 	t.Parallel()
-	addr := freeAddr(t)
-	proc := start(t, map[string]string{"HTTP_ADDR": addr})
+	addr := proc.FreeAddr(t)
+	all := start(t, map[string]string{"HTTP_ADDR": addr})
 	base := "http://" + addr
-	waitReady(t, proc, base)
-	logs := proc.output.String()
+	all.WaitReady(t, base)
+	logs := all.Output()
 	mustContain(t, logs, "NOTHING SURVIVES A RESTART")
 	_, after, ok := strings.Cut(logs, "token=")
 	if !ok {
@@ -214,5 +179,5 @@ func TestEmbeddedDefault(t *testing.T) {
 		}
 		return nil
 	})
-	proc.stop()
+	all.Stop(t, stopTimeout)
 }
