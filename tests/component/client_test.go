@@ -15,6 +15,7 @@ import (
 type client struct {
 	t       *testing.T
 	base    string
+	user    string
 	token   string
 	headers map[string]string // sent with every request
 }
@@ -25,7 +26,7 @@ func newClient(t *testing.T, base, user string) *client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &client{t: t, base: base, token: tok}
+	return &client{t: t, base: base, user: user, token: tok}
 }
 
 type response struct {
@@ -41,7 +42,7 @@ func (c *client) with(k, v string) *client {
 	for hk, hv := range c.headers {
 		headers[hk] = hv
 	}
-	return &client{t: c.t, base: c.base, token: c.token, headers: headers}
+	return &client{t: c.t, base: c.base, user: c.user, token: c.token, headers: headers}
 }
 
 func (c *client) do(method, path, body string) response {
@@ -81,4 +82,9 @@ func (c *client) expect(method, path, body string, status int) response {
 		c.t.Fatalf("%s %s: status %d, want %d: %s", method, path, r.status, status, r.raw)
 	}
 	return r
+}
+
+// at returns a client of the same user, with the same headers, for the API instance at base.
+func (c *client) at(base string) *client {
+	return &client{t: c.t, base: base, user: c.user, token: c.token, headers: c.headers}
 }
