@@ -106,7 +106,8 @@ func startHTTP(cfg config.Config, h http.Handler, logger *slog.Logger, errs chan
 	return srv, nil
 }
 
-// shutdown stops the HTTP server first (no new to-dos are accepted), then the workers.
+// shutdown stops the HTTP server first (no new to-dos are accepted), then the workers, while the
+// WebSocket clients are told to go.
 func shutdown(cfg config.Config, srv *http.Server, svc *di.Service, stopWork context.CancelFunc, wg *sync.WaitGroup, logger *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
@@ -116,10 +117,16 @@ func shutdown(cfg config.Config, srv *http.Server, svc *di.Service, stopWork con
 		}
 	}
 	// srv.Shutdown does not wait for upgraded connections: tell the WebSocket clients to go
-	// (1001 Going Away) and wait until they are closed.
-	if err := svc.Hub.Shutdown(ctx); err != nil {
-		logger.Warn("websocket shutdown", "error", err)
-	}
+	// (1001 Going Away) and wait until they are closed. That runs beside the workers' stop, not
+	// before it: a client that does not answer the close handshake holds its connection for 5 s,
+	// which must not come out of the time the workers have to finish their batches.
+	hubClosed := make(chan struct{})
+	go func() {
+		defer close(hubClosed)
+		if err := svc.Hub.Shutdown(ctx); err != nil {
+			logger.Warn("websocket shutdown", "error", err)
+		}
+	}()
 	stopWork()
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
@@ -129,6 +136,7 @@ func shutdown(cfg config.Config, srv *http.Server, svc *di.Service, stopWork con
 	case <-ctx.Done():
 		logger.Warn("workers did not stop in time; their uncommitted batches will be redelivered")
 	}
+	<-hubClosed // returns by the deadline of ctx
 }
 
 // defaultGOGC is the garbage collector's target when GOGC is not set. The service's live heap
