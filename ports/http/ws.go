@@ -1,9 +1,11 @@
 package httpport
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -126,7 +128,8 @@ func (l *liveRoutes) serve(c *gin.Context) {
 		abortWithProblem(c, l.logger, errLiveClosed)
 		return
 	}
-	conn, err := websocket.Accept(c.Writer, c.Request, &l.accept)
+	hijacked := &hijackRecorder{ResponseWriter: c.Writer}
+	conn, err := websocket.Accept(hijacked, c.Request, &l.accept)
 	if err != nil { // Accept has answered
 		l.logger.InfoContext(c.Request.Context(), "websocket handshake refused", "error", err)
 		return
@@ -136,7 +139,7 @@ func (l *liveRoutes) serve(c *gin.Context) {
 	ctx := context.WithoutCancel(c.Request.Context())
 	l.metrics.connections.Inc()
 	defer l.metrics.connections.Dec()
-	reason := wsStream{conn: conn, sub: sub, cfg: l.cfg}.run(ctx)
+	reason := wsStream{conn: conn, raw: hijacked.conn, sub: sub, cfg: l.cfg}.run(ctx)
 	l.metrics.disconnects.WithLabelValues(reason).Inc()
 	l.logger.DebugContext(ctx, "websocket closed", "reason", reason)
 }
@@ -182,4 +185,17 @@ func hasToken(tokens []string, want string) bool {
 		}
 	}
 	return false
+}
+
+// hijackRecorder keeps the connection the WebSocket library hijacks, so that a close the client
+// never answers can be cut short (wsStream.closeWithin): the library itself waits 5 s for it.
+type hijackRecorder struct {
+	gin.ResponseWriter
+	conn net.Conn
+}
+
+func (h *hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, rw, err := h.ResponseWriter.Hijack()
+	h.conn = conn
+	return conn, rw, err
 }

@@ -114,3 +114,23 @@ func TestWebSocketHubCloseSendsGoingAway(t *testing.T) {
 		t.Errorf("dial after shutdown: %v, status %d; want 503", err, refused.status)
 	}
 }
+
+// A client that never answers the close frame (a suspended laptop) holds a shutting-down
+// process for the close grace, not for the library's five seconds.
+func TestWebSocketShutdownDoesNotWaitLongForADeafClient(t *testing.T) {
+	t.Parallel()
+	env := newWSEnv(t, wsEnvOptions{})
+	deaf := env.dialAs("alice") // never read: the close frame is never answered
+	defer func() { _ = deaf.CloseNow() }()
+	eventually(t, "the connection is registered", func() bool { return env.metric("websocket_connections", "") == 1 })
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	if err := env.hub.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown = %v", err)
+	}
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("shutdown waited %s for a client that does not answer the close frame, want about a second", took)
+	}
+}

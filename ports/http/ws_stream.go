@@ -3,6 +3,7 @@ package httpport
 import (
 	"context"
 	"errors"
+	"net"
 	"sync"
 	"time"
 
@@ -38,6 +39,7 @@ var errNoPong = errors.New("no pong within the timeout")
 // client's control frames and a pinger checks that the client is alive.
 type wsStream struct {
 	conn *websocket.Conn
+	raw  net.Conn // the hijacked connection under conn
 	sub  *live.Subscription
 	cfg  WebSocketConfig
 }
@@ -85,11 +87,35 @@ func (s wsStream) write(ctx context.Context, frame []byte) error {
 // closeFor closes the connection as the end of the subscription, err, requires.
 func (s wsStream) closeFor(err error) string {
 	if errors.Is(err, live.ErrSlow) {
-		_ = s.conn.Close(websocket.StatusPolicyViolation, closeReasonSlow)
+		s.closeWithin(websocket.StatusPolicyViolation, closeReasonSlow)
 		return disconnectSlow
 	}
-	_ = s.conn.Close(websocket.StatusGoingAway, closeReasonShutdown)
+	s.closeWithin(websocket.StatusGoingAway, closeReasonShutdown)
 	return disconnectShutdown
+}
+
+// closeGrace is how long a client has to answer the close frame. The library would wait 5 s
+// for a client that never answers (a suspended laptop, a dead network), holding a shutting-down
+// process that long.
+const closeGrace = time.Second
+
+// closeWithin sends the close frame and waits for the client's answer at most closeGrace, then
+// drops the connection.
+func (s wsStream) closeWithin(code websocket.StatusCode, reason string) {
+	done := make(chan struct{})
+	go func() {
+		_ = s.conn.Close(code, reason)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(closeGrace):
+		// Closing the socket under the library ends its wait for the client's close frame.
+		if s.raw != nil {
+			_ = s.raw.Close()
+		}
+		<-done
+	}
 }
 
 // discardReads reads until the connection ends, so close frames, pings and pongs are handled.
