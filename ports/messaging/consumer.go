@@ -57,6 +57,50 @@ func (c ConsumerConfig) Validate() error {
 	return nil
 }
 
+// parkable reports whether a failed message goes to the poison topic: not when a dependency is
+// unavailable (it is retried until it is back), and not when the consumer is stopping or the
+// handler was cut short (it is delivered again to the next consumer).
+func parkable(stopping context.Context, err error) bool {
+	return stopping.Err() == nil && shared.KindOf(err) != shared.KindUnavailable &&
+		!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+}
+
+// outlive gives each message a context the router's stop does not cancel: once stop is done the
+// handler in hand has grace to finish, then its context is cancelled. (The router would cancel it
+// at once, cutting a database transaction short.)
+func outlive(stop context.Context, grace time.Duration) message.HandlerMiddleware {
+	return func(h message.HandlerFunc) message.HandlerFunc {
+		return func(msg *message.Message) ([]*message.Message, error) {
+			ctx, cancel := context.WithCancel(context.WithoutCancel(msg.Context()))
+			defer cancel()
+			stopWatching := context.AfterFunc(stop, func() {
+				select {
+				case <-time.After(grace):
+					cancel()
+				case <-ctx.Done(): // the handler returned
+				}
+			})
+			defer stopWatching()
+			msg.SetContext(ctx)
+			return h(msg)
+		}
+	}
+}
+
+// groupStamp names the consumer group in the subscriber_poisoned header of what it parks;
+// Watermill's middleware writes the subscriber's type name there.
+type groupStamp struct {
+	message.Publisher
+	group string
+}
+
+func (g groupStamp) Publish(topic string, msgs ...*message.Message) error {
+	for _, m := range msgs {
+		m.Metadata.Set(middleware.PoisonedSubscriberKey, g.group)
+	}
+	return g.Publisher.Publish(topic, msgs...)
+}
+
 // Run consumes until ctx is done, then lets the message in hand finish (up to CloseTimeout).
 // A message is acknowledged only after its handler returned nil or it was parked, so a crash
 // redelivers it: handlers must be idempotent.
@@ -72,22 +116,25 @@ func Run(ctx context.Context, c Consumer, cfg ConsumerConfig) error {
 	if err != nil {
 		return err
 	}
-	poison, err := middleware.PoisonQueueWithFilter(cfg.Poison, cfg.PoisonTopic, func(err error) bool {
-		return shared.KindOf(err) != shared.KindUnavailable
+	poison, err := middleware.PoisonQueueWithFilter(groupStamp{cfg.Poison, cfg.Group}, cfg.PoisonTopic, func(err error) bool {
+		return parkable(ctx, err)
 	})
 	if err != nil {
 		return err
 	}
-	// The first middleware is the outermost: park what still fails after the retries, retry
-	// inside, and turn a handler's panic into an error that is retried and parked like any other.
-	router.AddMiddleware(poison, middleware.Retry{
+	// The first middleware is the outermost: let the message in hand finish when the consumer
+	// stops, park what still fails after the retries, retry inside, and turn a handler's panic
+	// into an error that is retried and parked like any other.
+	router.AddMiddleware(outlive(ctx, cfg.CloseTimeout), poison, middleware.Retry{
 		MaxRetries:          cfg.MaxRetries,
 		InitialInterval:     cfg.InitialInterval,
 		MaxInterval:         cfg.MaxInterval,
 		Multiplier:          2,
 		RandomizationFactor: 0.2,
-		ShouldRetry:         func(p middleware.RetryParams) bool { return shared.KindOf(p.Err) != shared.KindInvalid },
-		Logger:              logger,
+		ShouldRetry: func(p middleware.RetryParams) bool {
+			return ctx.Err() == nil && shared.KindOf(p.Err) != shared.KindInvalid
+		},
+		Logger: logger,
 	}.Middleware, middleware.Recoverer)
 	router.AddConsumerHandler(c.Name, c.Topic, c.Subscriber, c.Handle)
 	if err := router.Run(ctx); err != nil {

@@ -79,7 +79,8 @@ func TestConsumerRetriesThenParksWithTheReason(t *testing.T) {
 	publish(t, in, "m1")
 	m := awaitParked(t, parked)
 	if m.UUID != "m1" || m.Metadata.Get(middleware.ReasonForPoisonedKey) != "boom" ||
-		m.Metadata.Get(middleware.PoisonedHandlerKey) != "test-handler" || m.Metadata.Get(middleware.PoisonedTopicKey) != "in" {
+		m.Metadata.Get(middleware.PoisonedHandlerKey) != "test-handler" || m.Metadata.Get(middleware.PoisonedTopicKey) != "in" ||
+		m.Metadata.Get(middleware.PoisonedSubscriberKey) != "test-group" {
 		t.Errorf("parked %s with %v", m.UUID, m.Metadata)
 	}
 	if n := calls.Load(); n != 3 {
