@@ -214,7 +214,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			Audience:  r.str("AUTH_JWT_AUDIENCE", ""),
 		},
 	}
-	c.Broker = r.broker(c.Kafka.Brokers)
+	c.Broker = r.broker(c.Kafka.Brokers, c.DatabaseURL)
 	r.check(c)
 	if len(r.errs) > 0 {
 		return Config{}, fmt.Errorf("configuration: %w", errors.Join(r.errs...))
@@ -249,12 +249,16 @@ func (r *reader) kafka() Kafka {
 }
 
 // broker picks the broker: BROKER when set, else Kafka when brokers are configured and
-// KAFKA_ENABLED is not false, else GoChannel.
-func (r *reader) broker(brokers []string) Broker {
+// KAFKA_ENABLED is not false, else PostgreSQL when DATABASE_URL is set (events then survive a
+// crash as the data does), else GoChannel.
+func (r *reader) broker(brokers []string, databaseURL string) Broker {
 	enabled := r.boolean("KAFKA_ENABLED", true)
 	def := string(BrokerGoChannel)
-	if enabled && len(brokers) > 0 {
+	switch {
+	case enabled && len(brokers) > 0:
 		def = string(BrokerKafka)
+	case databaseURL != "":
+		def = string(BrokerPostgres)
 	}
 	b := Broker(r.oneOf("BROKER", def, string(BrokerKafka), string(BrokerPostgres), string(BrokerGoChannel)))
 	if b == BrokerKafka && !enabled {

@@ -152,3 +152,17 @@ func TestRequireAuth(t *testing.T) {
 		t.Errorf("the embedded default needs no secret: %v, %v", err, embedded.RequireAuth())
 	}
 }
+
+// DATABASE_URL alone selects the postgres broker, so events are as durable as the data; the
+// in-process GoChannel needs BROKER=gochannel then.
+func TestDatabaseAloneSelectsThePostgresBroker(t *testing.T) {
+	t.Parallel()
+	c, err := config.Load(env(map[string]string{"DATABASE_URL": "postgres://u@h/db", "AUTH_JWT_SECRET": strings.Repeat("s", 32)}))
+	if err != nil || c.Broker != config.BrokerPostgres {
+		t.Errorf("broker %q, %v; want postgres", c.Broker, err)
+	}
+	c, err = config.Load(env(map[string]string{"DATABASE_URL": "postgres://u@h/db", "BROKER": "gochannel"}))
+	if err != nil || c.Broker != config.BrokerGoChannel {
+		t.Errorf("explicit gochannel: %q, %v", c.Broker, err)
+	}
+}

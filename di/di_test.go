@@ -61,6 +61,8 @@ func TestMetricsShowTheOutboxBacklog(t *testing.T) {
 			return strings.Repeat("x", 32), true
 		case "DATABASE_URL":
 			return dbURL, true
+		case "BROKER": // an outbox and a relay, without Kafka
+			return "gochannel", true
 		}
 		return "", false
 	})

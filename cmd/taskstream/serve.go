@@ -163,7 +163,7 @@ func prepareEmbedded(cfg *config.Config, logger *slog.Logger) error {
 	if cfg.Broker == config.BrokerGoChannel {
 		logger.Warn("EMBEDDED MODE: events go through an in-process GoChannel; set KAFKA_BROKERS for Kafka")
 		if cfg.DatabaseURL != "" {
-			logger.Warn("a to-do answered 202 is held in memory until the worker stores it; a crash in between loses it. Use Kafka for durable accepts")
+			logger.Warn("events pass through memory: a to-do answered 202 is lost if the process dies before the worker stores it, and a task event the relay handed over before its consumers applied it is lost with it. Use BROKER=postgres (the default with DATABASE_URL) or Kafka")
 		}
 	}
 	if cfg.Auth.JWTSecret != "" || cfg.Auth.JWKSURL != "" {
