@@ -134,3 +134,23 @@ func TestWebSocketShutdownDoesNotWaitLongForADeafClient(t *testing.T) {
 		t.Errorf("shutdown waited %s for a client that does not answer the close frame, want about a second", took)
 	}
 }
+
+// A connection lives no longer than the token it was opened with: at its expiry the server
+// closes it with 1008, as a request with that token would be refused.
+func TestWebSocketClosesWhenTheTokenExpires(t *testing.T) {
+	t.Parallel()
+	env := newWSEnv(t, wsEnvOptions{})
+	tok, err := httpport.IssueHS256Token(testSecret, "alice", 2*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	c := startReading(t, env.dial(&websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + tok}}}))
+	c.closeError(websocket.StatusPolicyViolation, "token expired")
+	if took := time.Since(start); took > 4*time.Second {
+		t.Errorf("closed %s after the connect, want at the token's expiry (at most 2 s)", took)
+	}
+	if n := env.metric("websocket_disconnects_total", "token_expired"); n != 1 {
+		t.Errorf("token_expired disconnects = %v, want 1", n)
+	}
+}

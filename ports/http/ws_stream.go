@@ -21,6 +21,7 @@ const wsReadLimit = 4096
 const (
 	closeReasonSlow     = "too slow: updates were dropped; reconnect and reload"
 	closeReasonShutdown = "server shutting down; reconnect"
+	closeReasonExpired  = "token expired; reconnect with a new token"
 )
 
 // Disconnect reasons, the label values of websocket_disconnects_total.
@@ -31,6 +32,7 @@ const (
 	disconnectWrite    = "write_failed" // includes a frame not taken within WriteTimeout
 	disconnectSlow     = "slow"
 	disconnectShutdown = "shutdown"
+	disconnectExpired  = "token_expired"
 )
 
 var errNoPong = errors.New("no pong within the timeout")
@@ -40,8 +42,11 @@ var errNoPong = errors.New("no pong within the timeout")
 type wsStream struct {
 	conn *websocket.Conn
 	raw  net.Conn // the hijacked connection under conn
-	sub  *live.Subscription
-	cfg  WebSocketConfig
+	// expires is when the token the client connected with expires (zero: never); the
+	// connection is closed then, as a request with that token would be refused.
+	expires time.Time
+	sub     *live.Subscription
+	cfg     WebSocketConfig
 }
 
 // run streams until the connection ends and returns why. The connection is closed when it
@@ -60,8 +65,17 @@ func (s wsStream) run(ctx context.Context) string {
 	defer close(stop)
 	wg.Go(func() { s.discardReads(ctx, cancel) })
 	wg.Go(func() { s.ping(ctx, stop, cancel) })
+	var expired <-chan time.Time
+	if !s.expires.IsZero() {
+		timer := time.NewTimer(time.Until(s.expires))
+		defer timer.Stop()
+		expired = timer.C
+	}
 	for {
 		select {
+		case <-expired:
+			s.closeWithin(websocket.StatusPolicyViolation, closeReasonExpired)
+			return disconnectExpired
 		case <-alive.Done():
 			_ = s.conn.CloseNow()
 			return disconnectReason(context.Cause(alive))
