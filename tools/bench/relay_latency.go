@@ -40,6 +40,9 @@ type latencyResult struct {
 	Drained bool
 	// Rounds is the relay's own account of its rounds (not the stock Forwarder's).
 	Rounds roundStats
+	// Horizon is how old the server's oldest writing transaction got while the changes were
+	// committed: events wait for it.
+	Horizon horizonStats
 }
 
 // KeptUp reports whether the forwarder kept pace: everything arrived, and the backlog did not
@@ -112,6 +115,7 @@ type steadyRun struct {
 	start   time.Time
 	rate    int // changes per second
 	backlog []backlogSample
+	horizon horizonStats
 	drained bool
 }
 
@@ -131,6 +135,7 @@ func (e benchEnv) runSteady(ctx context.Context, db *sql.DB, changes [][]outbox.
 	sampling, stopSampling := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { run.backlog = sampleBacklog(sampling, run.start, &committed, arr) })
+	wg.Go(func() { run.horizon = sampleHorizon(sampling, db) })
 	err := commitSteady(ctx, db, changes, &run, &committed)
 	stopSampling()
 	wg.Wait()
@@ -231,6 +236,7 @@ func (r *latencyResult) fill(run steadyRun, changes [][]outbox.Routed, at map[st
 	r.Received = len(at)
 	r.CommitRate = float64(inWindow) / r.Window.Seconds()
 	r.Drained = run.drained
+	r.Horizon = run.horizon
 	r.Growth, r.MaxBacklog = backlogTrend(run.backlog, r.Warmup, r.Warmup+r.Window)
 }
 

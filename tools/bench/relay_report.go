@@ -34,6 +34,7 @@ func (r *relayResult) rows(tw io.Writer) []verdict {
 	fmt.Fprintf(tw, "  writers' transactions p50 / p99\t%s / %s\t%s / %s\t\t\n",
 		ms(percentile(l.Commit, 50)), ms(percentile(l.Commit, 99)), ms(percentile(sl.Commit, 50)), ms(percentile(sl.Commit, 99)))
 	fmt.Fprintf(tw, "  relay rounds (its /metrics)\t%s\t\t\t\n", l.Rounds)
+	fmt.Fprintf(tw, "  oldest writing transaction on the server\t%s\t%s\t\t\n", l.Horizon, sl.Horizon)
 	return []verdict{
 		{rl.Valid() && rl.Rate() >= targetRelayRate,
 			fmt.Sprintf("relay >= %s events/s: %s/s%s", num(targetRelayRate), num(rl.Rate()), validity(rl))},
