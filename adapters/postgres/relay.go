@@ -153,7 +153,7 @@ func (r *Relay) Round(ctx context.Context) (int, error) {
 	}
 	rows, last, err := r.read(ctx, tx, pos)
 	if err != nil || len(rows) == 0 {
-		return 0, errors.Join(err, r.clean(ctx, tx, pos, false), tx.Commit())
+		return 0, errors.Join(err, r.clean(ctx, tx, pos, pos, false), tx.Commit())
 	}
 	if err := r.cfg.Publisher.PublishBatch(ctx, rows); err != nil {
 		return 0, fmt.Errorf("publish %d messages: %w", len(rows), err)
@@ -161,7 +161,7 @@ func (r *Relay) Round(ctx context.Context) (int, error) {
 	if _, err := tx.ExecContext(ctx, relayAckQuery, RelayGroup, last.offset, last.txID); err != nil {
 		return 0, fmt.Errorf("move the relay position: %w", err)
 	}
-	if err := r.clean(ctx, tx, last, true); err != nil {
+	if err := r.clean(ctx, tx, pos, last, true); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -251,16 +251,25 @@ func (r *Relay) unwrap(uuid string, payload, metadata []byte) outbox.Routed {
 	return outbox.Routed{Topic: r.cfg.PoisonTopic, Message: msg}
 }
 
-// cleanInterval is how often rows kept for a Retention are looked at when no batch ran.
+// cleanInterval is how often forwarded rows are looked at when no batch ran: those kept for a
+// Retention, or left by an earlier one.
 const cleanInterval = 10 * time.Second
 
-// clean deletes forwarded rows up to pos: all of them without a Retention, else those older
-// than it (at most every cleanInterval unless a batch was just forwarded).
-func (r *Relay) clean(ctx context.Context, tx *sql.Tx, upTo position, forwarded bool) error {
+// clean deletes forwarded rows. Without a Retention it deletes the batch just forwarded, the rows
+// after from up to upTo: the rows before were deleted by the rounds that forwarded them, and a
+// range open at the start would walk their dead index entries and heap tuples, which pile up
+// until a vacuum, in every round (or the planner picks a scan of the whole table). Every
+// cleanInterval without a batch it deletes everything up to upTo once, for rows kept under an
+// earlier Retention. With a Retention it deletes the rows up to upTo older than it (at most
+// every cleanInterval unless a batch was just forwarded).
+func (r *Relay) clean(ctx context.Context, tx *sql.Tx, from, upTo position, forwarded bool) error {
 	var err error
 	switch {
 	case r.cfg.Retention == 0 && forwarded:
-		_, err = tx.ExecContext(ctx, relayDeleteQuery, upTo.txID, upTo.offset)
+		_, err = tx.ExecContext(ctx, relayDeleteQuery, from.txID, from.offset, upTo.txID, upTo.offset)
+	case r.cfg.Retention == 0 && time.Since(r.lastClean) > cleanInterval:
+		r.lastClean = time.Now()
+		_, err = tx.ExecContext(ctx, relayDeleteQuery, "0", 0, upTo.txID, upTo.offset)
 	case r.cfg.Retention > 0 && (forwarded || time.Since(r.lastClean) > cleanInterval):
 		r.lastClean = time.Now()
 		_, err = tx.ExecContext(ctx, relayExpireQuery, upTo.txID, upTo.offset, r.cfg.Retention.Seconds())
@@ -273,6 +282,11 @@ func (r *Relay) clean(ctx context.Context, tx *sql.Tx, upTo position, forwarded 
 
 // The relay's statements. They name watermill-sql's tables for topic "outbox", which sqlc cannot
 // express (quoted names, xid8 and row comparisons), so they are written here.
+//
+// relaySelectQuery orders by the table's columns, qualified: a bare "transaction_id" in ORDER BY
+// would name the output column transaction_id::text, which sorts xids as text ("100000" before
+// "99999", so a batch could skip rows) and cannot use the primary key, so every round read and
+// sorted the whole backlog (334 ms for a round of 1,000 rows over 200,000, against 3 ms).
 const (
 	relayJoinQuery = `INSERT INTO "watermill_offsets_outbox" (consumer_group, offset_acked, last_processed_transaction_id)
 		VALUES ($1, 0, '0') ON CONFLICT DO NOTHING`
@@ -282,11 +296,12 @@ const (
 		FROM "watermill_outbox"
 		WHERE (transaction_id, "offset") > ($1::text::xid8, $2)
 		  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-		ORDER BY transaction_id, "offset"
+		ORDER BY "watermill_outbox".transaction_id, "watermill_outbox"."offset"
 		LIMIT $3`
 	relayAckQuery = `UPDATE "watermill_offsets_outbox"
 		SET offset_acked = $2, last_processed_transaction_id = $3::text::xid8 WHERE consumer_group = $1`
-	relayDeleteQuery = `DELETE FROM "watermill_outbox" WHERE (transaction_id, "offset") <= ($1::text::xid8, $2)`
+	relayDeleteQuery = `DELETE FROM "watermill_outbox"
+		WHERE (transaction_id, "offset") > ($1::text::xid8, $2) AND (transaction_id, "offset") <= ($3::text::xid8, $4)`
 	relayExpireQuery = `DELETE FROM "watermill_outbox"
 		WHERE (transaction_id, "offset") <= ($1::text::xid8, $2) AND created_at < LOCALTIMESTAMP - make_interval(secs => $3)`
 )

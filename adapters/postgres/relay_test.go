@@ -316,3 +316,24 @@ func TestRelayParksARowThatIsNotAnEnvelope(t *testing.T) {
 		t.Errorf("the good row after it was not forwarded")
 	}
 }
+
+// Transaction ids are ordered as numbers: as text, xid 10 sorts before xid 9, and a round of one
+// row would forward 10, move the position past 9 and delete 9 unsent.
+func TestRelayOrdersTransactionIdsAsNumbers(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewDB(t)
+	// Rows of long-finished transactions 10 and 9, inserted in that order (so by offset, too, 10
+	// comes first); every running transaction is younger.
+	for _, xid := range []string{"10", "9"} {
+		if _, err := db.Exec(`INSERT INTO "watermill_outbox" (uuid, payload, metadata, transaction_id)
+			VALUES ($1, $2, '{}', $3::xid8)`, "xid-"+xid,
+			`{"destination_topic":"task-events","uuid":"xid-`+xid+`","payload":"e30=","metadata":{}}`, xid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec := &recorder{}
+	forward(t, newRelay(t, db, rec, func(c *postgres.RelayConfig) { c.BatchSize = 1 }), 2)
+	if got, want := rec.uuids(), []string{"xid-9", "xid-10"}; !equal(got, want) {
+		t.Fatalf("forwarded %v, want %v (transaction id order)", got, want)
+	}
+}

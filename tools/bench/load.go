@@ -23,12 +23,15 @@ type loadResult struct {
 func (r loadResult) Rate() float64 { return float64(r.OK) / r.Window.Seconds() }
 
 // Percentile returns the p-th percentile latency (0 < p < 100).
-func (r loadResult) Percentile(p float64) time.Duration {
-	if len(r.Latency) == 0 {
+func (r loadResult) Percentile(p float64) time.Duration { return percentile(r.Latency, p) }
+
+// percentile returns the p-th percentile (0 < p < 100) of sorted durations, 0 for none.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
 		return 0
 	}
-	i := int(float64(len(r.Latency))*p/100+0.5) - 1
-	return r.Latency[min(max(i, 0), len(r.Latency)-1)]
+	i := int(float64(len(sorted))*p/100+0.5) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
 }
 
 // runLoad runs do in a loop on each of clients goroutines for warmup, then for window; every

@@ -1,15 +1,23 @@
-// Command bench measures what issue 2 asks Taskstream to reach, against baselines measured in
-// the same run on the same machine, and prints a table of figures with PASS or FAIL per target:
+// Command bench measures what issue 2 and the outbox relay issue ask Taskstream to reach, against
+// baselines measured in the same run on the same machine, and prints a table of figures with PASS
+// or FAIL per target:
 //
 //   - ingest: the worker (`taskstream worker`) storing N pre-published to-do create events,
 //     against a plain COPY of the same rows; -runs of each, alternated, and the medians;
 //   - accept: `POST /v1/todos` (`taskstream api`) at C concurrent clients, against a plain
-//     produce loop on the same Kafka client settings.
+//     produce loop on the same Kafka client settings;
+//   - relay: `taskstream relay` (default settings) emptying an outbox pre-filled with N task
+//     events, written as the task store writes them, from the first forwarded row to the last
+//     (Kafka must then hold all N), against Watermill's stock Forwarder (watermill-sql
+//     subscriber, watermill-kafka publisher, default settings, in the bench) on an outbox of its
+//     own for at most -relay-stock-time; then the time from commit to Kafka of every event at a
+//     steady -relay-rate changes per second (a transaction each, two events), for both.
 //
-// It also prints the CPU seconds the worker, PostgreSQL, Kafka and the bench spent in each
-// window: the two cores are shared, so that is where the time goes. -profile runs the worker and
-// the API inside the bench (same wiring as the binary) under a CPU profile; -binary compares
-// another build.
+// It also prints the CPU seconds the process under test, PostgreSQL, Kafka and the bench spent
+// in each window: the two cores are shared, so that is where the time goes. -profile runs the
+// worker, the API and the relay inside the bench (same wiring as the binary) under a CPU
+// profile; -binary compares another build; -keep keeps the logs and, for the relay latency, a
+// CSV of every change's times.
 //
 // It needs PostgreSQL and Kafka (`make services`) and builds the binary itself. Run it from the
 // module with `go run ./tools/bench` (`make bench`); `-h` lists the flags. The exit code is 0
@@ -38,13 +46,21 @@ type options struct {
 	Clients       int
 	Warmup        time.Duration
 	Duration      time.Duration
-	DatabaseURL   string
-	Brokers       []string
-	ProfileDir    string
-	Only          string
-	LogLevel      string
-	Keep          bool
-	Binary        string
+	// The relay figures (relay.go).
+	RelayN         int
+	RelayStockN    int
+	RelayStockTime time.Duration
+	RelayRate      int
+	RelayWarmup    time.Duration
+	RelayDuration  time.Duration
+	RelayTimeout   time.Duration
+	DatabaseURL    string
+	Brokers        []string
+	ProfileDir     string
+	Only           string
+	LogLevel       string
+	Keep           bool
+	Binary         string
 	// ServeMinimal and MinimalTopic run the bench as the accept figure's minimal server
 	// (minimal.go) instead of measuring: the bench starts itself that way.
 	ServeMinimal string
@@ -62,10 +78,17 @@ func parseFlags() options {
 	flag.IntVar(&o.Clients, "clients", 64, "accept: concurrent HTTP clients (and producer goroutines)")
 	flag.DurationVar(&o.Warmup, "warmup", 2*time.Second, "accept: warm-up before each measurement")
 	flag.DurationVar(&o.Duration, "duration", 15*time.Second, "accept: length of each measurement")
+	flag.IntVar(&o.RelayN, "relay-n", 200_000, "relay: events pre-filled in the outbox (two per change) for the throughput")
+	flag.IntVar(&o.RelayStockN, "relay-stock-n", 60_000, "relay: events pre-filled for the stock Forwarder, which is timed until it forwarded them or for -relay-stock-time")
+	flag.DurationVar(&o.RelayStockTime, "relay-stock-time", 20*time.Second, "relay: the longest the stock Forwarder's throughput is timed")
+	flag.IntVar(&o.RelayRate, "relay-rate", 1000, "relay latency: changes committed per second (two events each)")
+	flag.DurationVar(&o.RelayWarmup, "relay-warmup", 3*time.Second, "relay latency: warm-up before the measurement")
+	flag.DurationVar(&o.RelayDuration, "relay-duration", 20*time.Second, "relay latency: length of the measurement")
+	flag.DurationVar(&o.RelayTimeout, "relay-timeout", 2*time.Minute, "relay: give up when the relay has not emptied the outbox by then")
 	flag.StringVar(&o.DatabaseURL, "database-url", envOr("DATABASE_URL", "postgres://taskstream:taskstream@127.0.0.1:5432/taskstream?sslmode=disable"), "PostgreSQL server (its role needs CREATEDB)")
 	flag.StringVar(&brokers, "brokers", envOr("KAFKA_BROKERS", "127.0.0.1:9092"), "Kafka brokers, comma-separated")
 	flag.StringVar(&o.ProfileDir, "profile", "", "run the worker and the API inside the bench (same wiring as the binary) and write their CPU profiles (worker.pprof, api.pprof) to this directory")
-	flag.StringVar(&o.Only, "only", "", "run only one measurement: ingest or accept")
+	flag.StringVar(&o.Only, "only", "", "run only one measurement: ingest, accept or relay")
 	flag.StringVar(&o.LogLevel, "log-level", "info", "LOG_LEVEL of the processes under test")
 	flag.StringVar(&o.Binary, "binary", "", "use this taskstream binary instead of building ./cmd/taskstream (to compare builds)")
 	flag.BoolVar(&o.Keep, "keep", false, "keep the scratch directory with the logs of the processes under test")
@@ -128,6 +151,13 @@ func run() int {
 			return fail(fmt.Errorf("accept: %w", err))
 		}
 		rep.accept = &r
+	}
+	if o.Only == "" || o.Only == "relay" {
+		r, err := measureRelay(ctx, env)
+		if err != nil {
+			return fail(fmt.Errorf("relay: %w", err))
+		}
+		rep.relay = &r
 	}
 	rep.print(os.Stdout, time.Since(start))
 	return 0

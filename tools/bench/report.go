@@ -21,6 +21,7 @@ const (
 type report struct {
 	ingest *ingestResult
 	accept *acceptResult
+	relay  *relayResult
 }
 
 type verdict struct {
@@ -41,6 +42,9 @@ func (r report) print(w io.Writer, took time.Duration) {
 	if ac := r.accept; ac != nil {
 		verdicts = append(verdicts, ac.rows(tw)...)
 	}
+	if rl := r.relay; rl != nil {
+		verdicts = append(verdicts, rl.rows(tw)...)
+	}
 	_ = tw.Flush()
 
 	fmt.Fprintf(w, "\nCPU seconds spent in each window, per process group (at most %d per second of window):\n", runtime.NumCPU())
@@ -52,6 +56,10 @@ func (r report) print(w io.Writer, took time.Duration) {
 		fmt.Fprintf(w, "  accept, API (%s): %s\n", ac.API.Window, cpuLine(ac.API.CPU, ac.API.CPUGroup, "api"))
 		fmt.Fprintf(w, "  accept, produce loop (%s): %s\n", ac.Produce.Window, cpuLine(ac.Produce.CPU, ac.Produce.CPUGroup, "produce loop"))
 		fmt.Fprintf(w, "  accept, minimal server (%s): %s\n", ac.Minimal.Window, cpuLine(ac.Minimal.CPU, ac.Minimal.CPUGroup, "minimal server"))
+	}
+	if rl := r.relay; rl != nil {
+		fmt.Fprintf(w, "  relay, first row forwarded to the last (%s): %s\n", rl.Relay.Elapsed.Round(10*time.Millisecond), cpuLine(rl.Relay.CPU, rl.Relay.CPUGroup, "relay"))
+		fmt.Fprintf(w, "  relay baseline, stock Forwarder (%s): %s\n", rl.Stock.Elapsed.Round(10*time.Millisecond), cpuLine(rl.Stock.CPU, rl.Stock.CPUGroup, "stock Forwarder"))
 	}
 	fmt.Fprintln(w)
 	for _, v := range verdicts {

@@ -142,6 +142,9 @@ func (s *inProcess) fail(err error) {
 func (s *inProcess) runWorkers(ctx context.Context, svc *di.Service, _ string) {
 	var wg sync.WaitGroup
 	for _, w := range svc.Workers {
+		if w.Part != s.part {
+			continue // as the binary: `worker` runs the consumers, `relay` the relay
+		}
 		wg.Go(func() {
 			if err := w.Run(ctx); err != nil {
 				s.fail(err)

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
+	"github.com/ThreeDotsLabs/watermill/components/forwarder"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/google/uuid"
+
+	"github.com/taskstream/taskstream/adapters/outbox"
+	"github.com/taskstream/taskstream/adapters/postgres"
+	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/domain/task"
+)
+
+// changeGen makes task changes as the application records them: a user creates a task, or
+// changes the one it changed last (a new title and priority, done, or reopened), read back from
+// its snapshot as the store loads it. Each change becomes its two messages (outbox.TaskChange),
+// keyed by the user id.
+type changeGen struct {
+	text   *textGen
+	users  int
+	topics outbox.TaskTopics
+	last   map[string]task.Snapshot
+	now    time.Time
+}
+
+func newChangeGen(users int, topics outbox.TaskTopics, seed uint64) *changeGen {
+	return &changeGen{
+		text: newTextGen(seed), users: users, topics: topics,
+		last: make(map[string]task.Snapshot), now: time.Now().UTC().Add(-time.Hour),
+	}
+}
+
+// next returns the messages of the next change: task-events, then task-updates.
+func (g *changeGen) next() ([]outbox.Routed, error) {
+	g.now = g.now.Add(time.Millisecond)
+	user := g.text.User(g.users)
+	c, err := g.change(user)
+	if err != nil {
+		return nil, err
+	}
+	g.last[user] = c.Task
+	return outbox.TaskChange(c, command.EventMeta{CorrelationID: uuid.NewString()}, g.topics)
+}
+
+// nextN returns n changes.
+func (g *changeGen) nextN(n int) ([][]outbox.Routed, error) {
+	out := make([][]outbox.Routed, n)
+	for i := range out {
+		var err error
+		if out[i], err = g.next(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (g *changeGen) change(user string) (task.Change, error) {
+	prev, ok := g.last[user]
+	if !ok || g.text.rnd.IntN(3) == 0 {
+		t, err := task.New(uuid.Must(uuid.NewV7()).String(), shared.UserID(user), g.text.Title(), g.text.Description(),
+			task.PriorityMedium, time.Time{}, g.now)
+		if err != nil {
+			return task.Change{}, err
+		}
+		return task.NewChange(task.ActionCreated, t), nil
+	}
+	t, err := task.Rehydrate(prev)
+	if err != nil {
+		return task.Change{}, err
+	}
+	action, err := g.edit(t)
+	if err != nil {
+		return task.Change{}, err
+	}
+	t.Touch(g.now)
+	return task.NewChange(action, t), nil
+}
+
+// edit changes t the way a user would; every branch changes at least one field.
+func (g *changeGen) edit(t *task.Task) (task.Action, error) {
+	switch {
+	case t.Status() == task.StatusDone:
+		return task.ActionReopened, t.Reopen()
+	case g.text.rnd.IntN(2) == 0:
+		return task.ActionCompleted, t.Complete()
+	}
+	p := task.PriorityHigh
+	if t.Priority() == p {
+		p = task.PriorityLow
+	}
+	return task.ActionUpdated, errors.Join(t.Rename(g.text.Title()), t.Prioritize(p))
+}
+
+// commitOutbox writes msgs to the outbox in one transaction as the task store does:
+// watermill-sql's publisher on the transaction, wrapped by the Forwarder's publisher
+// (ForwarderTopic "outbox"), one INSERT per run of consecutive messages for the same topic.
+func commitOutbox(ctx context.Context, db *sql.DB, msgs []outbox.Routed) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	pub, err := wsql.NewPublisher(wsql.TxFromStdSQL(tx), wsql.PublisherConfig{SchemaAdapter: wsql.DefaultPostgreSQLSchema{}}, watermill.NopLogger{})
+	if err != nil {
+		return err
+	}
+	fwd := forwarder.NewPublisher(pub, forwarder.PublisherConfig{ForwarderTopic: postgres.OutboxTopic})
+	for start := 0; start < len(msgs); {
+		end := start + 1
+		for end < len(msgs) && msgs[end].Topic == msgs[start].Topic {
+			end++
+		}
+		batch := make([]*message.Message, 0, end-start)
+		for _, m := range msgs[start:end] {
+			m.Message.SetContext(ctx) // watermill-sql runs the INSERT with the first message's context
+			batch = append(batch, m.Message)
+		}
+		if err := fwd.Publish(msgs[start].Topic, batch...); err != nil {
+			return fmt.Errorf("write the outbox: %w", err)
+		}
+		start = end
+	}
+	return tx.Commit()
+}
+
+// fillOutbox commits events outbox rows (events/2 changes), perTx changes per transaction, one
+// transaction after the other, so the rows' offsets run from 1 to events in commit order. The
+// task-events messages of a transaction go first, in one INSERT, then its task-updates: the rows
+// are those the store writes, in fewer statements.
+func fillOutbox(ctx context.Context, db *sql.DB, gen *changeGen, events int) error {
+	const perTx = 500
+	for done := 0; done < events; {
+		k := min(perTx, (events-done)/2)
+		msgs := make([]outbox.Routed, 2*k)
+		for i := range k {
+			m, err := gen.next()
+			if err != nil {
+				return err
+			}
+			msgs[i], msgs[k+i] = m[0], m[1]
+		}
+		if err := commitOutbox(ctx, db, msgs); err != nil {
+			return err
+		}
+		done += 2 * k
+	}
+	return nil
+}
