@@ -49,7 +49,7 @@ test-short: ## unit tests only, no services
 	go test -short -count=1 -race ./...
 
 .PHONY: bench
-bench: services ## measure ingest and accept rates against their baselines
+bench: services ## measure ingest, accept and outbox relay figures against their baselines
 	go run ./tools/bench
 
 .PHONY: tools
