@@ -217,16 +217,16 @@ func provideHTTP(app application.Application, auth httpport.Authenticator, logge
 // relay.
 func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, app application.Application, db *sql.DB,
 	hub *live.Hub, reg *prometheus.Registry, logger *slog.Logger, m *metrics.Prometheus,
-) ([]Worker, func(), error) {
+) ([]Worker, error) {
 	ingest, err := provideIngestWorker(ctx, cfg, b, app, logger, m)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	audit, err := provideConsumer(cfg, b, logger, cfg.Groups.Audit, false, messaging.Consumer{
 		Name: messaging.TaskAuditHandlerName, Topic: cfg.Topics.TaskEvents, Handle: messaging.NewTaskAudit(app.Commands.RecordTaskEvent).Handle,
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// Every API instance must see every task update for its own WebSocket clients, so each one
 	// reads task-updates in a group of its own, from the newest message on.
@@ -234,17 +234,17 @@ func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, ap
 		Name: messaging.TaskUpdatesHandlerName, Topic: cfg.Topics.TaskUpdates, Handle: messaging.NewTaskUpdates(hub).Handle,
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	workers := []Worker{ingest, audit, updates}
 	if db == nil || cfg.Broker == config.BrokerPostgres {
-		return workers, func() {}, nil
+		return workers, nil
 	}
-	relay, cleanup, err := provideRelay(cfg, b, db, reg, logger)
+	relay, err := provideRelay(cfg, b, db, reg, logger)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return append(workers, relay), cleanup, nil
+	return append(workers, relay), nil
 }
 
 // provideIngestWorker is the to-do worker: batches from todo-create, bulk insert (group todo).
@@ -315,35 +315,39 @@ func provideConsumer(cfg config.Config, b *broker.Broker, logger *slog.Logger, g
 }
 
 // provideRelay forwards the outbox to the broker and exposes the backlog on /metrics.
-func provideRelay(cfg config.Config, b *broker.Broker, db *sql.DB, reg *prometheus.Registry, logger *slog.Logger) (Worker, func(), error) {
+func provideRelay(cfg config.Config, b *broker.Broker, db *sql.DB, reg *prometheus.Registry, logger *slog.Logger) (Worker, error) {
 	err := metrics.RegisterOutbox(reg, func(ctx context.Context) (int64, time.Duration, error) {
 		return postgres.OutboxBacklog(ctx, db)
 	}, 2*time.Second, logger)
 	if err != nil {
-		return Worker{}, nil, err
+		return Worker{}, err
 	}
 	rm, err := metrics.NewRelay(reg)
 	if err != nil {
-		return Worker{}, nil, err
+		return Worker{}, err
 	}
-	pub, cleanup, err := b.RelayPublisher()
-	if err != nil {
-		return Worker{}, nil, err
-	}
-	relay, err := postgres.NewRelay(db, postgres.RelayConfig{
-		Publisher:    pub,
+	rc := postgres.RelayConfig{
 		PoisonTopic:  cfg.Topics.Poison,
 		BatchSize:    cfg.Relay.BatchSize,
 		PollInterval: cfg.Relay.PollInterval,
 		Retention:    cfg.Relay.Retention,
 		Logger:       logger.With("worker", "outbox-relay"),
 		Observe:      rm.Observe,
-	})
-	if err != nil {
-		cleanup()
-		return Worker{}, nil, err
 	}
-	return Worker{Name: "outbox-relay", Part: PartRelay, Run: relay.Run}, cleanup, nil
+	// The relay's producer is made when the relay runs, so `api` and `worker` hold none.
+	return Worker{Name: "outbox-relay", Part: PartRelay, Run: func(ctx context.Context) error {
+		pub, closePub, err := b.RelayPublisher()
+		if err != nil {
+			return err
+		}
+		defer closePub()
+		rc.Publisher = pub
+		relay, err := postgres.NewRelay(db, rc)
+		if err != nil {
+			return err
+		}
+		return relay.Run(ctx)
+	}}, nil
 }
 
 func provideService(h handlers, workers []Worker, db *sql.DB, hub *live.Hub) *Service {

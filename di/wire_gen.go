@@ -67,7 +67,7 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		cleanup()
 		return nil, nil, err
 	}
-	v, cleanup4, err := provideWorkers(ctx, cfg, brokerBroker, application, db, hub, registry, logger, prometheus)
+	v, err := provideWorkers(ctx, cfg, brokerBroker, application, db, hub, registry, logger, prometheus)
 	if err != nil {
 		cleanup3()
 		cleanup2()
@@ -76,7 +76,6 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 	}
 	service := provideService(diHandlers, v, db, hub)
 	return service, func() {
-		cleanup4()
 		cleanup3()
 		cleanup2()
 		cleanup()
