@@ -33,7 +33,11 @@ type Config struct {
 	Ingest Ingest
 	Relay  Relay
 	Retry  Retry
-	Auth   Auth
+	// InboxRetention is INBOX_RETENTION (default 336h, two weeks): how long the ids of
+	// processed messages are kept. It must outlast the broker's retention (Kafka's default is a
+	// week), since within it a message can be delivered again.
+	InboxRetention time.Duration
+	Auth           Auth
 }
 
 // Broker names the message broker.
@@ -197,6 +201,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			PollInterval: r.duration("OUTBOX_RELAY_POLL_INTERVAL", 20*time.Millisecond),
 			Retention:    r.durationOrZero("OUTBOX_RETENTION", 0),
 		},
+		InboxRetention: r.duration("INBOX_RETENTION", 14*24*time.Hour),
 		Retry: Retry{
 			MaxRetries:      r.integer("CONSUMER_MAX_RETRIES", 5, 0, 100),
 			InitialInterval: r.duration("CONSUMER_RETRY_INITIAL_INTERVAL", 100*time.Millisecond),

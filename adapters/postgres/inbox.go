@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/taskstream/taskstream/adapters/postgres/internal/db"
 )
@@ -46,3 +47,29 @@ func processOnce(ctx context.Context, conn *sql.DB, group, messageID string, app
 	}
 	return true, nil
 }
+
+// PruneInbox deletes inbox rows processed before olderThan, at most batch rows per statement
+// until none is left, and reports how many it deleted. A message is redelivered only within
+// the broker's retention (Kafka: its log retention; the postgres broker: a week), so rows
+// older than that guard nothing.
+func PruneInbox(ctx context.Context, conn *sql.DB, olderThan time.Time, batch int) (int64, error) {
+	var total int64
+	for {
+		res, err := conn.ExecContext(ctx, pruneInboxQuery, olderThan, batch)
+		if err != nil {
+			return total, dbError("prune inbox", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, dbError("prune inbox", err)
+		}
+		total += n
+		if n < int64(batch) {
+			return total, nil
+		}
+	}
+}
+
+// pruneInboxQuery deletes one batch; the ctid subquery bounds a statement's locks and WAL.
+const pruneInboxQuery = `DELETE FROM inbox WHERE ctid IN (
+	SELECT ctid FROM inbox WHERE processed_at < $1 LIMIT $2)`

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/taskstream/taskstream/adapters/postgres"
 	"github.com/taskstream/taskstream/adapters/postgres/pgtest"
@@ -86,5 +87,24 @@ func TestProcessOnceAppliesUntilItSucceeds(t *testing.T) {
 	}
 	if calls != 2 || effects != 1 {
 		t.Errorf("apply ran %d times and left %d effects; want 2 and 1", calls, effects)
+	}
+}
+
+// Pruning deletes the rows older than the cut-off, in batches, and keeps the newer ones.
+func TestPruneInboxDeletesOnlyOldRows(t *testing.T) {
+	t.Parallel()
+	conn := pgtest.NewDB(t)
+	if _, err := conn.Exec(`INSERT INTO inbox (consumer_group, message_id, processed_at)
+		SELECT 'g', 'old-' || i, now() - interval '30 days' FROM generate_series(1, 25) i
+		UNION ALL SELECT 'g', 'new-' || i, now() FROM generate_series(1, 3) i`); err != nil {
+		t.Fatal(err)
+	}
+	n, err := postgres.PruneInbox(context.Background(), conn, time.Now().Add(-14*24*time.Hour), 10)
+	if err != nil || n != 25 {
+		t.Fatalf("PruneInbox = %d, %v; want the 25 old rows, in batches of 10", n, err)
+	}
+	var left int
+	if err := conn.QueryRow(`SELECT count(*) FROM inbox WHERE message_id LIKE 'new-%'`).Scan(&left); err != nil || left != 3 {
+		t.Errorf("%d recent rows left (%v), want 3", left, err)
 	}
 }
