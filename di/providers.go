@@ -3,6 +3,7 @@ package di
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -263,6 +264,12 @@ func provideIngestWorker(ctx context.Context, cfg config.Config, b *broker.Broke
 		Poison:      b.Publisher(),
 		PoisonTopic: cfg.Topics.Poison,
 		TooLarge:    b.TooLarge,
+		// A database that does not answer is waited for; any other failure is retried
+		// CONSUMER_MAX_RETRIES times and then the batch is split to park the culprit.
+		Transient: func(err error) bool {
+			return shared.KindOf(err) == shared.KindUnavailable || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+		},
+		MaxRetries: cfg.Retry.MaxRetries,
 		// The HTTP drain and then the batch in hand share SHUTDOWN_TIMEOUT; the batch gets three
 		// quarters of it once the workers are told to stop. Should the two overrun the timeout,
 		// the process stops waiting and closes the pool and the producer under the worker: its

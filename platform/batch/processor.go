@@ -33,6 +33,15 @@ type Processor struct {
 	FinishTimeout time.Duration
 	Logger        *slog.Logger
 	Metrics       Metrics
+	// Transient reports whether a handler error is a dependency being down (a database that
+	// does not answer), which is retried for as long as it lasts. Any other error is retried
+	// MaxRetries times; then the batch is split in halves, processed in order, until the
+	// messages that fail on their own are found and parked with the error as the reason, so
+	// that one bad message cannot hold its partition forever. Nil: every error is transient.
+	Transient func(error) bool
+	// MaxRetries bounds the retries of a batch that fails with an error that is not transient;
+	// 0 splits it after its first failure.
+	MaxRetries int
 	// TooLarge reports whether a poison publish failed because a message is larger than the
 	// broker takes, which no retry can change. The batch is then parked message by message, and
 	// the one too large goes without its payload (its size and the error are in the
@@ -60,6 +69,9 @@ func (p *Processor) Validate() error {
 		p.MaxBackoff = 10 * time.Second
 	}
 	p.MaxBackoff = max(p.MaxBackoff, p.InitialBackoff) // never let the backoff shrink
+	if p.MaxRetries < 0 {
+		return errors.New("batch processor: MaxRetries must not be negative")
+	}
 	return nil
 }
 
@@ -72,6 +84,11 @@ func (p *Processor) Validate() error {
 func (p *Processor) Process(ctx context.Context, topic string, msgs []*message.Message) error {
 	work, stop := outlive(ctx, p.FinishTimeout)
 	defer stop()
+	return p.process(ctx, work, topic, msgs)
+}
+
+// process is Process on a batch or a part of one, with work the context that outlives ctx.
+func (p *Processor) process(ctx, work context.Context, topic string, msgs []*message.Message) error {
 	backoff := p.InitialBackoff
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
@@ -79,6 +96,9 @@ func (p *Processor) Process(ctx context.Context, topic string, msgs []*message.M
 		p.Metrics.ObserveBatch(p.Name, len(msgs), len(rejected), err, time.Since(start).Seconds())
 		if err == nil {
 			return p.park(work, topic, rejected)
+		}
+		if attempt > p.MaxRetries && !p.transient(err) {
+			return p.split(ctx, work, topic, msgs, err)
 		}
 		p.Logger.WarnContext(ctx, "batch failed, will retry", "handler", p.Name, "size", len(msgs),
 			"attempt", attempt, "retry_in", backoff, "error", err)
@@ -88,6 +108,25 @@ func (p *Processor) Process(ctx context.Context, topic string, msgs []*message.M
 		backoff = min(2*backoff, p.MaxBackoff)
 	}
 }
+
+// split processes the two halves of a batch that keeps failing, first the first (so the
+// partition's order holds), until a message that fails alone is parked with err as the reason.
+// Handlers apply a message once, so the part of a batch that had succeeded is not applied twice.
+func (p *Processor) split(ctx, work context.Context, topic string, msgs []*message.Message, err error) error {
+	if len(msgs) == 1 {
+		p.Logger.ErrorContext(ctx, "a message keeps failing; parking it", "handler", p.Name, "message_id", msgs[0].UUID, "error", err)
+		return p.park(work, topic, []Rejected{{Message: msgs[0], Reason: err}})
+	}
+	p.Logger.ErrorContext(ctx, "batch keeps failing; splitting it to find the messages that fail", "handler", p.Name,
+		"size", len(msgs), "error", err)
+	half := len(msgs) / 2
+	if err := p.process(ctx, work, topic, msgs[:half]); err != nil {
+		return err
+	}
+	return p.process(ctx, work, topic, msgs[half:])
+}
+
+func (p *Processor) transient(err error) bool { return p.Transient == nil || p.Transient(err) }
 
 // park publishes the rejected messages to the poison topic in one call, retrying until it
 // works. When the broker refuses one as too large (TooLarge), they go one by one instead, and

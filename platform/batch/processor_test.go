@@ -288,3 +288,59 @@ func TestProcessWithoutRejectsPublishesNothing(t *testing.T) {
 		t.Errorf("%d publish calls, want none", calls)
 	}
 }
+
+var errBadRow = errors.New("row refused")
+
+// A batch that keeps failing with an error that is not transient is split until the message
+// that fails alone is found: it is parked with the error, the others are applied, in order.
+func TestProcessSplitsABatchThatKeepsFailingAndParksTheCulprit(t *testing.T) {
+	t.Parallel()
+	var applied []string
+	poison := &poisonBox{}
+	p, _, _ := newProcessor(func(_ context.Context, msgs []*message.Message) ([]batch.Rejected, error) {
+		for _, m := range msgs {
+			if m.UUID == "f" {
+				return nil, errBadRow
+			}
+		}
+		for _, m := range msgs {
+			applied = append(applied, m.UUID)
+		}
+		return nil, nil
+	}, poison)
+	p.MaxRetries = 1
+	p.Transient = func(err error) bool { return errors.Is(err, errDown) }
+	if err := process(t, t.Context(), p, messages(8)); err != nil {
+		t.Fatalf("Process: %v", err)
+	}
+	if want := []string{"a", "b", "c", "d", "e", "g", "h"}; !slices.Equal(applied, want) {
+		t.Errorf("applied %v, want %v in order", applied, want)
+	}
+	_, parked := poison.parked()
+	if len(parked) != 1 || parked[0].UUID != "f" || parked[0].Metadata.Get(middleware.ReasonForPoisonedKey) != errBadRow.Error() {
+		t.Fatalf("parked %v", parked)
+	}
+}
+
+// A transient error is retried without end and never splits the batch.
+func TestProcessNeverSplitsOnATransientError(t *testing.T) {
+	t.Parallel()
+	calls := 0
+	p, metrics, _ := newProcessor(func(context.Context, []*message.Message) ([]batch.Rejected, error) {
+		calls++
+		if calls <= 8 {
+			return nil, errDown
+		}
+		return nil, nil
+	}, &poisonBox{})
+	p.MaxRetries = 1
+	p.Transient = func(err error) bool { return errors.Is(err, errDown) }
+	if err := process(t, t.Context(), p, messages(4)); err != nil {
+		t.Fatalf("Process: %v", err)
+	}
+	for _, o := range metrics.obs {
+		if o.size != 4 {
+			t.Fatalf("a batch of %d was handled: the batch was split on a transient error", o.size)
+		}
+	}
+}
