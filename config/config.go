@@ -161,6 +161,10 @@ type Auth struct {
 // GoChannel, so nothing survives a restart.
 func (c Config) Embedded() bool { return c.DatabaseURL == "" && c.Broker == BrokerGoChannel }
 
+// RelayNeeded reports whether events go through the outbox, so a relay must forward them: with
+// a database, on any broker but postgres (whose topic tables the writers fill directly).
+func (c Config) RelayNeeded() bool { return c.DatabaseURL != "" && c.Broker != BrokerPostgres }
+
 // RequireAuth reports the missing token settings of a process that serves the API: outside the
 // embedded default (which makes a random secret) AUTH_JWT_SECRET or AUTH_JWKS_URL must be set.
 // Processes that serve no API (worker, relay, migrate, poison) need neither.
@@ -199,7 +203,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		Relay: Relay{
 			BatchSize:    r.integer("OUTBOX_RELAY_BATCH_SIZE", 1000, 1, 100000),
 			PollInterval: r.duration("OUTBOX_RELAY_POLL_INTERVAL", 20*time.Millisecond),
-			Retention:    r.durationOrZero("OUTBOX_RETENTION", 0),
+			Retention:    r.durationFrom("OUTBOX_RETENTION", 0, true),
 		},
 		InboxRetention: r.duration("INBOX_RETENTION", 14*24*time.Hour),
 		Retry: Retry{

@@ -51,26 +51,23 @@ func (r *reader) integer(name string, def, lo, hi int) int {
 }
 
 func (r *reader) duration(name string, def time.Duration) time.Duration {
-	v := r.str(name, "")
-	if v == "" {
-		return def
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		r.fail(name, "must be a positive duration such as 500ms or 10s, got %q", v)
-	}
-	return d
+	return r.durationFrom(name, def, false)
 }
 
-// durationOrZero reads a duration that may be 0 (off).
-func (r *reader) durationOrZero(name string, def time.Duration) time.Duration {
+// durationFrom reads a duration that must be positive, or also 0 (off) when zeroAllowed.
+func (r *reader) durationFrom(name string, def time.Duration, zeroAllowed bool) time.Duration {
 	v := r.str(name, "")
 	if v == "" {
 		return def
 	}
 	d, err := time.ParseDuration(v)
-	if err != nil || d < 0 {
+	if err == nil && (d > 0 || (d == 0 && zeroAllowed)) {
+		return d
+	}
+	if zeroAllowed {
 		r.fail(name, "must be 0 or a positive duration such as 1h, got %q", v)
+	} else {
+		r.fail(name, "must be a positive duration such as 500ms or 10s, got %q", v)
 	}
 	return d
 }

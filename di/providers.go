@@ -3,7 +3,6 @@ package di
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -223,7 +222,7 @@ func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, ap
 	if err != nil {
 		return nil, err
 	}
-	audit, err := provideConsumer(cfg, b, logger, cfg.Groups.Audit, false, messaging.Consumer{
+	audit, err := provideConsumer(cfg, b, logger, PartWorker, cfg.Groups.Audit, false, messaging.Consumer{
 		Name: messaging.TaskAuditHandlerName, Topic: cfg.Topics.TaskEvents, Handle: messaging.NewTaskAudit(app.Commands.RecordTaskEvent).Handle,
 	})
 	if err != nil {
@@ -231,7 +230,7 @@ func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, ap
 	}
 	// Every API instance must see every task update for its own WebSocket clients, so each one
 	// reads task-updates in a group of its own, from the newest message on.
-	updates, err := provideConsumer(cfg, b, logger, cfg.Groups.WebSocket+"-"+instanceID(), true, messaging.Consumer{
+	updates, err := provideConsumer(cfg, b, logger, PartAPI, cfg.Groups.WebSocket+"-"+instanceID(), true, messaging.Consumer{
 		Name: messaging.TaskUpdatesHandlerName, Topic: cfg.Topics.TaskUpdates, Handle: messaging.NewTaskUpdates(hub).Handle,
 	})
 	if err != nil {
@@ -241,7 +240,7 @@ func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, ap
 	if db != nil {
 		workers = append(workers, provideInboxPruner(cfg, db, logger))
 	}
-	if db == nil || cfg.Broker == config.BrokerPostgres {
+	if !cfg.RelayNeeded() {
 		return workers, nil
 	}
 	relay, err := provideRelay(cfg, b, db, reg, logger)
@@ -266,9 +265,7 @@ func provideIngestWorker(ctx context.Context, cfg config.Config, b *broker.Broke
 		TooLarge:    b.TooLarge,
 		// A database that does not answer is waited for; any other failure is retried
 		// CONSUMER_MAX_RETRIES times and then the batch is split to park the culprit.
-		Transient: func(err error) bool {
-			return shared.KindOf(err) == shared.KindUnavailable || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
-		},
+		Transient:  messaging.Transient,
 		MaxRetries: cfg.Retry.MaxRetries,
 		// The HTTP drain and then the batch in hand share SHUTDOWN_TIMEOUT; the batch gets three
 		// quarters of it once the workers are told to stop. Should the two overrun the timeout,
@@ -298,8 +295,8 @@ func instanceID() string {
 	return host + "-" + uuid.NewString()[:8]
 }
 
-// provideConsumer runs c for group on a Watermill router with retries and the poison topic.
-func provideConsumer(cfg config.Config, b *broker.Broker, logger *slog.Logger, group string, fromNewest bool, c messaging.Consumer) (Worker, error) {
+// provideConsumer runs c, in part, for group on a Watermill router with retries and the poison topic.
+func provideConsumer(cfg config.Config, b *broker.Broker, logger *slog.Logger, part, group string, fromNewest bool, c messaging.Consumer) (Worker, error) {
 	cc := messaging.ConsumerConfig{
 		Poison: b.Publisher(), PoisonTopic: cfg.Topics.Poison, Group: group,
 		MaxRetries: cfg.Retry.MaxRetries, InitialInterval: cfg.Retry.InitialInterval, MaxInterval: cfg.Retry.MaxInterval,
@@ -308,10 +305,6 @@ func provideConsumer(cfg config.Config, b *broker.Broker, logger *slog.Logger, g
 	}
 	if err := cc.Validate(); err != nil {
 		return Worker{}, err
-	}
-	part := PartWorker
-	if fromNewest {
-		part = PartAPI
 	}
 	return Worker{Name: c.Name, Part: part, Run: func(ctx context.Context) error {
 		// The subscriber is made when the worker runs: `api` and `relay` never join the group.

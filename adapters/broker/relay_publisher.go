@@ -10,15 +10,10 @@ import (
 	"github.com/taskstream/taskstream/config"
 )
 
-// BatchPublisher sends a batch of messages and returns once the broker holds every one.
-type BatchPublisher interface {
-	PublishBatch(ctx context.Context, msgs []outbox.Routed) error
-}
-
 // RelayPublisher returns what the outbox relay forwards with: on Kafka a producer of its own
 // that sends a whole batch per call, elsewhere the process's publisher, one message after the
 // other. The cleanup closes what it opened.
-func (b *Broker) RelayPublisher() (BatchPublisher, func(), error) {
+func (b *Broker) RelayPublisher() (outbox.BatchPublisher, func(), error) {
 	if b.kind == config.BrokerKafka {
 		p, err := kafka.NewBatchPublisher(b.kafka)
 		if err != nil {

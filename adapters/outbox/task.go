@@ -1,6 +1,8 @@
 package outbox
 
 import (
+	"context"
+
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/taskstream/taskstream/application/command"
@@ -12,6 +14,13 @@ import (
 type Routed struct {
 	Topic   string
 	Message *message.Message
+}
+
+// BatchPublisher sends a batch of messages to the broker and returns once the broker holds all
+// of them: what the outbox relay forwards with (adapters/kafka.BatchPublisher on Kafka, one
+// publish after another elsewhere).
+type BatchPublisher interface {
+	PublishBatch(ctx context.Context, msgs []Routed) error
 }
 
 // TaskTopics names the topics of task events.

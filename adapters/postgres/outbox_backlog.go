@@ -27,9 +27,5 @@ func OutboxBacklog(ctx context.Context, db *sql.DB) (rows int64, oldest time.Dur
 	return rows, time.Duration(seconds * float64(time.Second)), nil
 }
 
-const (
-	positionQuery = `SELECT offset_acked, last_processed_transaction_id::text
-		FROM "watermill_offsets_outbox" WHERE consumer_group = $1`
-	backlogQuery = `SELECT count(*), COALESCE(EXTRACT(EPOCH FROM LOCALTIMESTAMP - min(created_at)), 0)::float8
+const backlogQuery = `SELECT count(*), COALESCE(EXTRACT(EPOCH FROM LOCALTIMESTAMP - min(created_at)), 0)::float8
 		FROM "watermill_outbox" WHERE (transaction_id, "offset") > ($1::text::xid8, $2)`
-)

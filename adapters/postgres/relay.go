@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
-	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 
 	"github.com/taskstream/taskstream/adapters/outbox"
+	"github.com/taskstream/taskstream/platform/batch"
 )
 
 // OutboxTopic is the watermill-sql topic of the outbox (table "watermill_outbox"); its rows are
@@ -23,16 +23,10 @@ const OutboxTopic = "outbox"
 // shares it, so two relays take turns instead of publishing the same rows side by side.
 const RelayGroup = "taskstream-relay"
 
-// BatchPublisher sends a batch of messages to the broker and returns once the broker holds all
-// of them (adapters/kafka.BatchPublisher, or one publish after another for other brokers).
-type BatchPublisher interface {
-	PublishBatch(ctx context.Context, msgs []outbox.Routed) error
-}
-
 // RelayConfig configures a Relay. Zero values take the documented defaults.
 type RelayConfig struct {
 	// Publisher receives the forwarded messages. Required.
-	Publisher BatchPublisher
+	Publisher outbox.BatchPublisher
 	// PoisonTopic receives an outbox row that cannot be read as a Forwarder envelope, with the
 	// reason, instead of blocking the outbox. Required.
 	PoisonTopic string
@@ -243,10 +237,7 @@ func (r *Relay) unwrap(uuid string, payload, metadata []byte) outbox.Routed {
 	if msg.Metadata == nil {
 		msg.Metadata = message.Metadata{}
 	}
-	msg.Metadata.Set(middleware.ReasonForPoisonedKey, "outbox row is not a Forwarder envelope: "+err.Error())
-	msg.Metadata.Set(middleware.PoisonedTopicKey, OutboxTopic)
-	msg.Metadata.Set(middleware.PoisonedHandlerKey, "outbox-relay")
-	msg.Metadata.Set(middleware.PoisonedSubscriberKey, RelayGroup)
+	batch.MarkPoisoned(msg, "outbox row is not a Forwarder envelope: "+err.Error(), OutboxTopic, "outbox-relay", RelayGroup)
 	r.cfg.Logger.Error("outbox relay: parking an outbox row that is not an envelope", "uuid", uuid, "error", err)
 	return outbox.Routed{Topic: r.cfg.PoisonTopic, Message: msg}
 }
@@ -280,6 +271,10 @@ func (r *Relay) clean(ctx context.Context, tx *sql.Tx, from, upTo position, forw
 	return nil
 }
 
+// positionQuery reads the relay group's position; a group without a row is at the start.
+const positionQuery = `SELECT offset_acked, last_processed_transaction_id::text
+	FROM "watermill_offsets_outbox" WHERE consumer_group = $1`
+
 // The relay's statements. They name watermill-sql's tables for topic "outbox", which sqlc cannot
 // express (quoted names, xid8 and row comparisons), so they are written here.
 //
@@ -290,8 +285,7 @@ func (r *Relay) clean(ctx context.Context, tx *sql.Tx, from, upTo position, forw
 const (
 	relayJoinQuery = `INSERT INTO "watermill_offsets_outbox" (consumer_group, offset_acked, last_processed_transaction_id)
 		VALUES ($1, 0, '0') ON CONFLICT DO NOTHING`
-	relayLockQuery = `SELECT offset_acked, last_processed_transaction_id::text
-		FROM "watermill_offsets_outbox" WHERE consumer_group = $1 FOR UPDATE`
+	relayLockQuery   = positionQuery + ` FOR UPDATE`
 	relaySelectQuery = `SELECT "offset", transaction_id::text, uuid, payload, metadata
 		FROM "watermill_outbox"
 		WHERE (transaction_id, "offset") > ($1::text::xid8, $2)

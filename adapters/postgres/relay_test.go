@@ -86,7 +86,7 @@ func writeInTx(t *testing.T, tx *sql.Tx, topic string, n int) []string {
 	return ids
 }
 
-func newRelay(t *testing.T, db *sql.DB, pub postgres.BatchPublisher, mutate func(*postgres.RelayConfig)) *postgres.Relay {
+func newRelay(t *testing.T, db *sql.DB, pub outbox.BatchPublisher, mutate func(*postgres.RelayConfig)) *postgres.Relay {
 	t.Helper()
 	cfg := postgres.RelayConfig{Publisher: pub, PoisonTopic: "poison", BatchSize: 10, Logger: quietLogger()}
 	if mutate != nil {

@@ -37,7 +37,7 @@ func serve(ctx context.Context, part string, args []string) error {
 			return err
 		}
 	}
-	if part == "relay" && (cfg.DatabaseURL == "" || cfg.Broker == config.BrokerPostgres) {
+	if part == "relay" && !cfg.RelayNeeded() {
 		return fmt.Errorf("relay forwards the PostgreSQL outbox to Kafka: it needs DATABASE_URL and KAFKA_BROKERS (with BROKER=postgres no relay runs)")
 	}
 	logger := newLogger(cfg)

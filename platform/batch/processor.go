@@ -51,6 +51,16 @@ type Processor struct {
 	TooLarge func(error) bool
 }
 
+// MarkPoisoned writes Watermill's poison headers on m: why it was parked, the topic it came from,
+// and the handler and consumer group that gave up on it. Every component that parks a message
+// writes them this way, so `taskstream poison` reads them all.
+func MarkPoisoned(m *message.Message, reason, topic, handler, group string) {
+	m.Metadata.Set(middleware.ReasonForPoisonedKey, reason)
+	m.Metadata.Set(middleware.PoisonedTopicKey, topic)
+	m.Metadata.Set(middleware.PoisonedHandlerKey, handler)
+	m.Metadata.Set(middleware.PoisonedSubscriberKey, group)
+}
+
 // PayloadOmittedKey is the metadata key of a parked message whose payload was too large to park.
 const PayloadOmittedKey = "poison_payload_omitted"
 
@@ -138,10 +148,7 @@ func (p *Processor) park(ctx context.Context, topic string, rejected []Rejected)
 	poisoned := make([]*message.Message, len(rejected))
 	for i, r := range rejected {
 		m := r.Message.Copy()
-		m.Metadata.Set(middleware.ReasonForPoisonedKey, r.Reason.Error())
-		m.Metadata.Set(middleware.PoisonedTopicKey, topic)
-		m.Metadata.Set(middleware.PoisonedHandlerKey, p.Name)
-		m.Metadata.Set(middleware.PoisonedSubscriberKey, p.Group)
+		MarkPoisoned(m, r.Reason.Error(), topic, p.Name, p.Group)
 		poisoned[i] = m
 	}
 	backoff := p.InitialBackoff

@@ -3,8 +3,6 @@ package httpport
 import (
 	"bufio"
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net"
@@ -143,7 +141,7 @@ func (l *liveRoutes) serve(c *gin.Context) {
 	defer l.metrics.connections.Dec()
 	stream := wsStream{conn: conn, raw: hijacked.conn, sub: sub, cfg: l.cfg}
 	if token, ok := webSocketToken(c); ok {
-		stream.expires = tokenExpiry(token)
+		stream.expires, _ = expiryOf(token)
 	}
 	reason := stream.run(ctx)
 	l.metrics.disconnects.WithLabelValues(reason).Inc()
@@ -204,24 +202,4 @@ func (h *hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	conn, rw, err := h.ResponseWriter.Hijack()
 	h.conn = conn
 	return conn, rw, err
-}
-
-// tokenExpiry reads the exp claim of a token the authenticator has already verified; zero when
-// it has none.
-func tokenExpiry(token string) time.Time {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return time.Time{}
-	}
-	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return time.Time{}
-	}
-	var claims struct {
-		Exp *float64 `json:"exp"`
-	}
-	if json.Unmarshal(payload, &claims) != nil || claims.Exp == nil {
-		return time.Time{}
-	}
-	return time.Unix(0, int64(*claims.Exp*float64(time.Second)))
 }

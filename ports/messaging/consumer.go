@@ -57,12 +57,18 @@ func (c ConsumerConfig) Validate() error {
 	return nil
 }
 
-// parkable reports whether a failed message goes to the poison topic: not when a dependency is
-// unavailable (it is retried until it is back), and not when the consumer is stopping or the
-// handler was cut short (it is delivered again to the next consumer).
+// Transient reports whether err says a dependency is down or the work was cut short, rather
+// than that the message is bad: such a message is retried until the dependency is back, or
+// delivered again to the next consumer, and never parked. The batch worker uses the same rule
+// (batch.Processor.Transient).
+func Transient(err error) bool {
+	return shared.KindOf(err) == shared.KindUnavailable || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// parkable reports whether a failed message goes to the poison topic: not when it failed for a
+// transient reason, and not when the consumer is stopping.
 func parkable(stopping context.Context, err error) bool {
-	return stopping.Err() == nil && shared.KindOf(err) != shared.KindUnavailable &&
-		!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+	return stopping.Err() == nil && !Transient(err)
 }
 
 // outlive gives each message a context the router's stop does not cancel: once stop is done the
