@@ -83,6 +83,16 @@ func validateTopic(what, topic string) error {
 	return nil
 }
 
+// WriteOutbox writes msgs in tx as the stores do, with cfg's defaults: for callers outside this
+// package that write outbox rows in a transaction of their own (the bench's outbox fill).
+func WriteOutbox(ctx context.Context, tx *sql.Tx, cfg OutboxConfig, msgs []outbox.Routed) error {
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	return outboxWriter{cfg: cfg}.write(ctx, tx, msgs)
+}
+
 // outboxWriter writes messages in the transaction of the change they belong to: the change and
 // its messages commit together or not at all. Stores of every context share it.
 type outboxWriter struct {

@@ -7,10 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ThreeDotsLabs/watermill"
-	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
-	"github.com/ThreeDotsLabs/watermill/components/forwarder"
-	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/google/uuid"
 
 	"github.com/taskstream/taskstream/adapters/outbox"
@@ -100,34 +96,16 @@ func (g *changeGen) edit(t *task.Task) (task.Action, error) {
 	return task.ActionUpdated, errors.Join(t.Rename(g.text.Title()), t.Prioritize(p))
 }
 
-// commitOutbox writes msgs to the outbox in one transaction as the task store does:
-// watermill-sql's publisher on the transaction, wrapped by the Forwarder's publisher
-// (ForwarderTopic "outbox"), one INSERT per run of consecutive messages for the same topic.
+// commitOutbox writes msgs to the outbox in one transaction with the task store's own writer
+// (watermill-sql's publisher on the transaction, wrapped by the Forwarder's).
 func commitOutbox(ctx context.Context, db *sql.DB, msgs []outbox.Routed) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = tx.Rollback() }()
-	pub, err := wsql.NewPublisher(wsql.TxFromStdSQL(tx), wsql.PublisherConfig{SchemaAdapter: wsql.DefaultPostgreSQLSchema{}}, watermill.NopLogger{})
-	if err != nil {
-		return err
-	}
-	fwd := forwarder.NewPublisher(pub, forwarder.PublisherConfig{ForwarderTopic: postgres.OutboxTopic})
-	for start := 0; start < len(msgs); {
-		end := start + 1
-		for end < len(msgs) && msgs[end].Topic == msgs[start].Topic {
-			end++
-		}
-		batch := make([]*message.Message, 0, end-start)
-		for _, m := range msgs[start:end] {
-			m.Message.SetContext(ctx) // watermill-sql runs the INSERT with the first message's context
-			batch = append(batch, m.Message)
-		}
-		if err := fwd.Publish(msgs[start].Topic, batch...); err != nil {
-			return fmt.Errorf("write the outbox: %w", err)
-		}
-		start = end
+	if err := postgres.WriteOutbox(ctx, tx, postgres.OutboxConfig{}, msgs); err != nil {
+		return fmt.Errorf("write the outbox: %w", err)
 	}
 	return tx.Commit()
 }
