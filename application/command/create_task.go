@@ -14,8 +14,8 @@ type CreateTask struct {
 	UserID      shared.UserID
 	Title       string
 	Description string
-	// Priority is low, medium, high or urgent; empty means medium.
-	Priority string
+	// Priority is low, medium, high or urgent; nil means the domain's default (medium).
+	Priority *string
 	// DueAt is the due time; zero means none.
 	DueAt time.Time
 	// IdempotencyKey, when set, names the task: a retry with the same key returns the task the
@@ -50,8 +50,8 @@ func NewCreateTaskHandler(store TaskStore, ids IDs, keyed KeyedIDs, now Clock) d
 
 func (h createTaskHandler) Handle(ctx context.Context, cmd CreateTask) (CreatedTask, error) {
 	var priority task.Priority
-	if cmd.Priority != "" {
-		p, err := task.ParsePriority(cmd.Priority)
+	if cmd.Priority != nil {
+		p, err := task.ParsePriority(*cmd.Priority)
 		if err != nil {
 			return CreatedTask{}, err
 		}

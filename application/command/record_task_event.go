@@ -37,15 +37,8 @@ func (h recordTaskEventHandler) Handle(ctx context.Context, cmd RecordTaskEvent)
 	if err != nil {
 		return false, err
 	}
-	// The snapshot is checked as a task would be when read back, so the history holds only
-	// entries the API can show.
-	if _, err := task.Rehydrate(cmd.Event.Task); err != nil {
-		return false, err
-	}
-	if !shared.IsUUID(cmd.Event.Task.ID) || cmd.Event.Task.Version < 1 {
-		return false, shared.Invalid("task", "must have a UUID id and a version of at least 1")
-	}
-	if _, err := shared.ParseUserID(cmd.Event.Task.UserID); err != nil {
+	// The history holds only entries the API can show.
+	if err := cmd.Event.Task.Validate(); err != nil {
 		return false, err
 	}
 	return h.log.Record(ctx, task.AuditEntry{EventID: cmd.EventID, Action: action, Task: cmd.Event.Task, At: cmd.Event.At})

@@ -1,6 +1,10 @@
 package task
 
-import "time"
+import (
+	"time"
+
+	"github.com/taskstream/taskstream/domain/shared"
+)
 
 // Event types and schema versions of the task context. Their names are a public contract: a
 // consumer in another language matches on them (the ce_type header).
@@ -41,6 +45,22 @@ func (t *Task) Snapshot() Snapshot {
 		s.DueAt = &due
 	}
 	return s
+}
+
+// Validate checks a snapshot read from an event as the domain would have written it: a UUID id,
+// a valid owner, status and priority, a version of at least 1.
+func (s Snapshot) Validate() error {
+	if !shared.IsUUID(s.ID) {
+		return shared.Invalid("task.id", "must be a UUID")
+	}
+	if _, err := shared.ParseUserID(s.UserID); err != nil {
+		return err
+	}
+	if s.Version < 1 {
+		return shared.Invalid("task.version", "must be at least 1")
+	}
+	_, err := Rehydrate(s)
+	return err
 }
 
 // Recorded is the payload of EventRecorded: what happened to the task and its state after.

@@ -24,10 +24,10 @@ func createTaskCommandOf(c *gin.Context) (command.CreateTask, error) {
 		return command.CreateTask{}, malformed("description", "must not be null")
 	case req.Priority.null:
 		return command.CreateTask{}, malformed("priority", "must not be null")
-	case req.Priority.set:
-		if _, err := task.ParsePriority(req.Priority.value); err != nil { // "" would mean medium
-			return command.CreateTask{}, err
-		}
+	}
+	var priority *string
+	if req.Priority.set {
+		priority = &req.Priority.value
 	}
 	key, err := idempotencyKeyOf(c)
 	if err != nil {
@@ -43,7 +43,7 @@ func createTaskCommandOf(c *gin.Context) (command.CreateTask, error) {
 		UserID:         userOf(c),
 		Title:          req.Title.value,
 		Description:    req.Description.value,
-		Priority:       req.Priority.value,
+		Priority:       priority,
 		DueAt:          due,
 		IdempotencyKey: key,
 		Meta:           eventMetaFrom(c.Request.Context()),
