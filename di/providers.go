@@ -238,7 +238,12 @@ func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, ap
 	}
 	workers := []Worker{ingest, audit, updates}
 	if db != nil {
-		workers = append(workers, provideInboxPruner(cfg, db, logger))
+		workers = append(workers, Worker{Name: "inbox-pruner", Part: PartWorker, Run: func(ctx context.Context) error {
+			return postgres.RunInboxPruner(ctx, db, cfg.InboxRetention, logger.With("worker", "inbox-pruner"))
+		}})
+	}
+	if cfg.Broker == config.BrokerPostgres {
+		workers = append(workers, Worker{Name: "broker-retention", Part: PartWorker, Run: b.RunRetention})
 	}
 	if !cfg.RelayNeeded() {
 		return workers, nil
@@ -315,33 +320,6 @@ func provideConsumer(cfg config.Config, b *broker.Broker, logger *slog.Logger, p
 		c.Subscriber = sub
 		return messaging.Run(ctx, c, cc)
 	}}, nil
-}
-
-// inboxPruneInterval is how often a worker deletes expired inbox rows. Several workers doing it
-// at once is harmless.
-const inboxPruneInterval = time.Hour
-
-// provideInboxPruner deletes inbox rows older than INBOX_RETENTION, once an hour.
-func provideInboxPruner(cfg config.Config, db *sql.DB, logger *slog.Logger) Worker {
-	logger = logger.With("worker", "inbox-pruner")
-	return Worker{Name: "inbox-pruner", Part: PartWorker, Run: func(ctx context.Context) error {
-		tick := time.NewTicker(inboxPruneInterval)
-		defer tick.Stop()
-		for {
-			n, err := postgres.PruneInbox(ctx, db, time.Now().Add(-cfg.InboxRetention), 10000)
-			switch {
-			case err != nil && ctx.Err() == nil:
-				logger.Warn("pruning the inbox failed; next try in an hour", "error", err)
-			case n > 0:
-				logger.Info("pruned the inbox", "rows", n, "retention", cfg.InboxRetention)
-			}
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-tick.C:
-			}
-		}
-	}}
 }
 
 // provideRelay forwards the outbox to the broker and exposes the backlog on /metrics.

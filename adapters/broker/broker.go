@@ -28,7 +28,7 @@ type Broker struct {
 	probe     *kafkaProbe // Kafka's readiness check
 	db        *sql.DB     // the postgres broker's database
 	tables    *postgresTables
-	pruner    *pruner
+	topics    []string // the postgres broker's, pruned by RunRetention
 	logger    *slog.Logger
 }
 
@@ -55,9 +55,6 @@ func New(cfg config.Config, db *sql.DB, logger *slog.Logger) (*Broker, func(), e
 	cleanup := func() {
 		if b.probe != nil {
 			b.probe.close()
-		}
-		if b.pruner != nil {
-			b.pruner.close()
 		}
 		if err := b.publisher.Close(); err != nil {
 			logger.Warn("closing the publisher", "error", err)
@@ -103,7 +100,7 @@ func (b *Broker) startPostgres(cfg config.Config, db *sql.DB) error {
 		return err
 	}
 	b.publisher = pub
-	b.pruner = startPruner(db, cfg.Topics.All(), b.logger)
+	b.topics = cfg.Topics.All()
 	return nil
 }
 

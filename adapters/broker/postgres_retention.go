@@ -4,9 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"log/slog"
-	"sync"
 	"time"
+
+	"github.com/taskstream/taskstream/config"
 )
 
 // PostgresRetention is how long the postgres broker keeps a message in its topic table: Kafka's
@@ -16,8 +16,7 @@ import (
 const PostgresRetention = 7 * 24 * time.Hour
 
 const (
-	// pruneFirst and pruneEvery space the deletes of old rows; every replica prunes, which is
-	// harmless (a row is deleted once) and needs no leader.
+	// pruneFirst and pruneEvery space the deletes of old rows.
 	pruneFirst = time.Minute
 	pruneEvery = 10 * time.Minute
 	// pruneBatch bounds one delete. An open transaction holds back the delivery of every topic
@@ -25,46 +24,29 @@ const (
 	pruneBatch = 1000
 )
 
-// pruner deletes the rows of the configured topics once they are older than the retention.
-type pruner struct {
-	db        *sql.DB
-	topics    []string
-	retention time.Duration
-	logger    *slog.Logger
-
-	stop context.CancelFunc
-	done sync.WaitGroup
-}
-
-func startPruner(db *sql.DB, topics []string, logger *slog.Logger) *pruner {
-	ctx, stop := context.WithCancel(context.Background())
-	p := &pruner{db: db, topics: topics, retention: PostgresRetention, logger: logger, stop: stop}
-	p.done.Go(func() { p.run(ctx) })
-	return p
-}
-
-// close stops the pruner and waits for a delete under way.
-func (p *pruner) close() {
-	p.stop()
-	p.done.Wait()
-}
-
-func (p *pruner) run(ctx context.Context) {
+// RunRetention deletes the postgres broker's messages older than PostgresRetention, a minute
+// after it starts and then every ten minutes, until ctx is done. It returns at once on other
+// brokers, which keep their own retention. Every worker replica runs it; that is harmless (a row
+// is deleted once) and needs no leader.
+func (b *Broker) RunRetention(ctx context.Context) error {
+	if b.kind != config.BrokerPostgres {
+		return nil
+	}
 	timer := time.NewTimer(pruneFirst)
 	defer timer.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return
+			return nil
 		case <-timer.C:
 		}
-		for _, topic := range p.topics {
-			n, err := prune(ctx, p.db, topic, p.retention)
+		for _, topic := range b.topics {
+			n, err := prune(ctx, b.db, topic, PostgresRetention)
 			if err != nil && ctx.Err() == nil {
-				p.logger.WarnContext(ctx, "deleting old messages failed; will try again", "topic", topic, "error", err)
+				b.logger.WarnContext(ctx, "deleting old messages failed; will try again", "topic", topic, "error", err)
 			}
 			if n > 0 {
-				p.logger.InfoContext(ctx, "deleted messages older than the retention", "topic", topic, "messages", n, "retention", p.retention)
+				b.logger.InfoContext(ctx, "deleted messages older than the retention", "topic", topic, "messages", n, "retention", PostgresRetention)
 			}
 		}
 		timer.Reset(pruneEvery)

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"log/slog"
 	"time"
 
 	"github.com/taskstream/taskstream/adapters/postgres/internal/db"
@@ -66,6 +67,30 @@ func PruneInbox(ctx context.Context, conn *sql.DB, olderThan time.Time, batch in
 		total += n
 		if n < int64(batch) {
 			return total, nil
+		}
+	}
+}
+
+// InboxPruneInterval is how often RunInboxPruner deletes expired inbox rows.
+const InboxPruneInterval = time.Hour
+
+// RunInboxPruner deletes inbox rows older than retention at once and then every
+// InboxPruneInterval, until ctx is done. Several replicas doing it at once is harmless.
+func RunInboxPruner(ctx context.Context, conn *sql.DB, retention time.Duration, logger *slog.Logger) error {
+	tick := time.NewTicker(InboxPruneInterval)
+	defer tick.Stop()
+	for {
+		n, err := PruneInbox(ctx, conn, time.Now().Add(-retention), 10000)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.WarnContext(ctx, "pruning the inbox failed; will try again", "error", err)
+		case n > 0:
+			logger.InfoContext(ctx, "pruned the inbox", "rows", n, "retention", retention)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
 		}
 	}
 }
