@@ -10,17 +10,13 @@
 package crash
 
 import (
-	"bytes"
 	"database/sql"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -34,6 +30,7 @@ import (
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/todo"
 	"github.com/taskstream/taskstream/platform/envelope"
+	"github.com/taskstream/taskstream/tests/internal/proc"
 )
 
 const (
@@ -57,11 +54,9 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	binary = filepath.Join(dir, "taskstream")
-	build := exec.Command("go", "build", "-o", binary, "github.com/taskstream/taskstream/cmd/taskstream")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "go build ./cmd/taskstream:", err)
+	binary, err = proc.Build(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		_ = os.RemoveAll(dir)
 		os.Exit(1)
 	}
@@ -93,35 +88,26 @@ func TestWorkerKilledMidIngestStoresEveryTodoOnce(t *testing.T) {
 	accepted := publish(t, k, topic)
 	t.Logf("published %d create events to %s (acks=all) in %s", len(accepted), topic, since(start))
 
-	env := []string{
-		"KAFKA_BROKERS=" + strings.Join(k.Brokers, ","),
-		"DATABASE_URL=" + dbURL,
-		"AUTH_JWT_SECRET=crash-test-secret-of-at-least-32-bytes",
-		"MIGRATE_ON_START=false",
-		"HTTP_ADDR=127.0.0.1:0", // the worker's probes and metrics, on any free port
-		"KAFKA_TOPIC_TODO_CREATE=" + topic,
-		"KAFKA_TOPIC_POISON=" + topic + "-poison",
-		"KAFKA_CONSUMER_GROUP_TODO=" + group,
-		fmt.Sprintf("TODO_BATCH_MAX_RECORDS=%d", batchSize),
-		"SHUTDOWN_TIMEOUT=" + shutdownTimeout.String(),
-		"LOG_FORMAT=text",
+	env := map[string]string{
+		"KAFKA_BROKERS":             strings.Join(k.Brokers, ","),
+		"DATABASE_URL":              dbURL,
+		"HTTP_ADDR":                 "127.0.0.1:0", // the worker's probes and metrics, on any free port
+		"KAFKA_TOPIC_TODO_CREATE":   topic,
+		"KAFKA_TOPIC_POISON":        topic + "-poison",
+		"KAFKA_CONSUMER_GROUP_TODO": group,
+		"TODO_BATCH_MAX_RECORDS":    strconv.Itoa(batchSize),
+		"SHUTDOWN_TIMEOUT":          shutdownTimeout.String(),
 	}
-	logs := t.TempDir()
-	t.Cleanup(func() {
-		if t.Failed() {
-			printLogs(t, logs)
-		}
-	})
 
 	// First crash at a fifth of the rows, the second a third of the way through the rest.
-	w := startWorker(t, env, logs, "1")
+	w := startWorker(t, env, "1")
 	stored := w.killAt(t, db, total/5)
 	logCommitted(t, k, topic, group, stored)
-	w = startWorker(t, env, logs, "2")
+	w = startWorker(t, env, "2")
 	stored = w.killAt(t, db, stored+(total-stored)/3)
 	logCommitted(t, k, topic, group, stored)
 
-	w = startWorker(t, env, logs, "3")
+	w = startWorker(t, env, "3")
 	w.waitFor(t, db, total, 120*time.Second)
 	t.Logf("all %d rows stored %s after the start", total, since(start))
 	checkExactlyOnce(t, db, accepted)
@@ -132,7 +118,7 @@ func TestWorkerKilledMidIngestStoresEveryTodoOnce(t *testing.T) {
 	// (the group deleted, so it starts from the oldest offset again) always does, and must store
 	// nothing new.
 	deleteGroup(t, k, group)
-	w = startWorker(t, env, logs, "4-replay")
+	w = startWorker(t, env, "4-replay")
 	waitCommitted(t, k, topic, group, 60*time.Second)
 	t.Logf("replayed the whole topic %s after the start", since(start))
 	checkExactlyOnce(t, db, accepted)
@@ -268,35 +254,12 @@ func newTodo(t *testing.T, i int, now time.Time) *todo.Todo {
 func userID(i int) shared.UserID { return shared.UserID(fmt.Sprintf("crash-user-%03d", i%1000)) }
 
 // worker is one run of `taskstream worker`, its output in a log file.
-type worker struct {
-	name string
-	cmd  *exec.Cmd
-	done chan error
-}
+// worker is a `taskstream worker` process of the test (tests/internal/proc keeps its output).
+type worker struct{ *proc.Process }
 
-func startWorker(t *testing.T, env []string, logDir, run string) *worker {
+func startWorker(t *testing.T, env map[string]string, run string) *worker {
 	t.Helper()
-	f, err := os.Create(filepath.Join(logDir, "worker-run"+run+".log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(binary, "worker")
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdout, cmd.Stderr = f, f
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start taskstream worker: %v", err)
-	}
-	w := &worker{name: "run " + run, cmd: cmd, done: make(chan error, 1)}
-	go func() {
-		w.done <- cmd.Wait()
-		_ = f.Close()
-	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		err := <-w.done
-		w.done <- err
-	})
-	return w
+	return &worker{proc.Start(t, "worker run "+run, binary, env, "worker")}
 }
 
 // waitFor polls the row count until it reaches at least want and returns it. The worker ending
@@ -306,11 +269,8 @@ func (w *worker) waitFor(t *testing.T, db *sql.DB, want int, timeout time.Durati
 	deadline := time.Now().Add(timeout)
 	n := 0
 	for time.Now().Before(deadline) {
-		select {
-		case err := <-w.done:
-			w.done <- err
-			t.Fatalf("worker %s ended on its own (%v) with %d rows stored", w.name, err, n)
-		default:
+		if !w.Running() {
+			t.Fatalf("%s ended on its own with %d rows stored", w.Name, n)
 		}
 		n = count(t, db, "SELECT count(*) FROM todos")
 		if n >= want {
@@ -318,7 +278,7 @@ func (w *worker) waitFor(t *testing.T, db *sql.DB, want int, timeout time.Durati
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	t.Fatalf("worker %s: %d rows stored after %s, want %d", w.name, n, timeout, want)
+	t.Fatalf("%s: %d rows stored after %s, want %d", w.Name, n, timeout, want)
 	return n
 }
 
@@ -327,20 +287,12 @@ func (w *worker) waitFor(t *testing.T, db *sql.DB, want int, timeout time.Durati
 func (w *worker) killAt(t *testing.T, db *sql.DB, want int) int {
 	t.Helper()
 	seen := w.waitFor(t, db, want, 60*time.Second)
-	if err := w.cmd.Process.Kill(); err != nil {
-		t.Fatalf("kill -9 worker %s: %v", w.name, err)
-	}
-	err := <-w.done
-	w.done <- err
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
-		t.Fatalf("worker %s did not die of SIGKILL: %v", w.name, err)
-	}
+	w.Kill9(t)
 	n := count(t, db, "SELECT count(*) FROM todos")
 	if n <= 0 || n >= total {
-		t.Fatalf("worker %s killed with %d of %d rows stored: the kill was not mid-ingest", w.name, n, total)
+		t.Fatalf("%s killed with %d of %d rows stored: the kill was not mid-ingest", w.Name, n, total)
 	}
-	t.Logf("killed worker %s with SIGKILL at %d rows (saw %d just before)", w.name, n, seen)
+	t.Logf("killed %s with SIGKILL at %d rows (saw %d just before)", w.Name, n, seen)
 	return n
 }
 
@@ -349,19 +301,8 @@ func (w *worker) killAt(t *testing.T, db *sql.DB, want int) int {
 func (w *worker) terminate(t *testing.T) {
 	t.Helper()
 	start := time.Now()
-	if err := w.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatalf("SIGTERM worker %s: %v", w.name, err)
-	}
-	select {
-	case err := <-w.done:
-		w.done <- err
-		if err != nil {
-			t.Fatalf("worker %s exited with %v after SIGTERM, want status 0", w.name, err)
-		}
-		t.Logf("worker %s exited with status 0 %s after SIGTERM", w.name, since(start))
-	case <-time.After(shutdownTimeout + 5*time.Second):
-		t.Fatalf("worker %s still running %s after SIGTERM (SHUTDOWN_TIMEOUT=%s)", w.name, since(start), shutdownTimeout)
-	}
+	w.Stop(t, shutdownTimeout+5*time.Second)
+	t.Logf("%s exited %s after SIGTERM", w.Name, since(start))
 }
 
 // checkExactlyOnce compares the table with the accepted to-dos: every one present, with its
@@ -523,17 +464,6 @@ func waitCommitted(t *testing.T, k config.Kafka, topic, group string, timeout ti
 			t.Fatalf("the group committed %d of %d records in %s", committed, end, timeout)
 		}
 		time.Sleep(200 * time.Millisecond)
-	}
-}
-
-func printLogs(t *testing.T, dir string) {
-	files, _ := filepath.Glob(filepath.Join(dir, "*.log"))
-	for _, f := range files {
-		b, _ := os.ReadFile(f)
-		if len(b) > 20_000 {
-			b = append([]byte("...\n"), b[len(b)-20_000:]...)
-		}
-		t.Logf("---- %s ----\n%s", filepath.Base(f), bytes.TrimSpace(b))
 	}
 }
 
