@@ -337,3 +337,45 @@ func TestRelayOrdersTransactionIdsAsNumbers(t *testing.T) {
 		t.Fatalf("forwarded %v, want %v (transaction id order)", got, want)
 	}
 }
+
+// cutAfterPublish is a BatchPublisher that records a batch and then cuts the relay off, like a
+// relay process killed after Kafka took the batch and before its position moved.
+type cutAfterPublish struct {
+	recorder
+	cut context.CancelFunc
+}
+
+func (c *cutAfterPublish) PublishBatch(ctx context.Context, msgs []outbox.Routed) error {
+	err := c.recorder.PublishBatch(ctx, msgs)
+	c.cut()
+	return err
+}
+
+// A relay that dies between its publish and its commit leaves the position where it was: the
+// next relay publishes the same batch again (duplicates, never a loss) and then goes on.
+func TestRelayCutAfterItsPublishIsRepublishedByTheNext(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewDB(t)
+	want := writeOutbox(t, db, "task-events", 5)
+	ctx, cut := context.WithCancel(context.Background())
+	dying := &cutAfterPublish{cut: cut}
+	r := newRelay(t, db, dying, nil)
+	deadline := time.Now().Add(15 * time.Second)
+	for len(dying.uuids()) == 0 && time.Now().Before(deadline) {
+		if _, err := r.Round(ctx); err == nil && ctx.Err() != nil {
+			t.Fatal("a round cut after its publish reported success")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := dying.uuids(); !equal(got, want) {
+		t.Fatalf("the dying relay published %v, want %v", got, want)
+	}
+	next := &recorder{}
+	forward(t, newRelay(t, db, next, nil), 5)
+	if got := next.uuids(); !equal(got, want) {
+		t.Fatalf("the next relay published %v, want the same batch again %v", got, want)
+	}
+	if n := outboxRows(t, db); n != 0 {
+		t.Errorf("%d rows left after the next relay's round", n)
+	}
+}
