@@ -37,9 +37,10 @@ func NewBatchPublisher(c config.Kafka) (*BatchPublisher, error) {
 }
 
 // PublishBatch sends msgs and returns once Kafka acknowledged every one of them, or the first
-// error. After an error some messages may have been written: the caller sends them all again
-// (at least once).
-func (p *BatchPublisher) PublishBatch(_ context.Context, msgs []outbox.Routed) error {
+// error, or when ctx ends (the send goes on in the background; its records may still be
+// written). After an error some messages may have been written: the caller sends them all
+// again (at least once).
+func (p *BatchPublisher) PublishBatch(ctx context.Context, msgs []outbox.Routed) error {
 	records := make([]*sarama.ProducerMessage, len(msgs))
 	for i, m := range msgs {
 		r, err := p.marshaler.Marshal(m.Topic, m.Message)
@@ -48,7 +49,15 @@ func (p *BatchPublisher) PublishBatch(_ context.Context, msgs []outbox.Routed) e
 		}
 		records[i] = r
 	}
-	if err := p.producer.SendMessages(records); err != nil {
+	sent := make(chan error, 1)
+	go func() { sent <- p.producer.SendMessages(records) }()
+	var err error
+	select {
+	case err = <-sent:
+	case <-ctx.Done():
+		return fmt.Errorf("kafka did not acknowledge %d records in time: %w", len(records), ctx.Err())
+	}
+	if err != nil {
 		var errs sarama.ProducerErrors
 		if errors.As(err, &errs) && len(errs) > 0 {
 			return fmt.Errorf("kafka refused %d of %d records, the first: %w", len(errs), len(records), errs[0].Err)

@@ -40,7 +40,12 @@ type RelayConfig struct {
 	// MaxBackoff bounds the wait between rounds after failures (doubling from PollInterval).
 	// Default 5s.
 	MaxBackoff time.Duration
-	Logger     *slog.Logger
+	// PublishTimeout bounds a round's publish. The round holds its transaction meanwhile, and
+	// an open transaction holds back what every reader of the server sees (rows are read below
+	// the oldest running transaction), so a broker that hangs must not keep it open for the
+	// producer's own timeouts (minutes). Default 30s.
+	PublishTimeout time.Duration
+	Logger         *slog.Logger
 	// Observe, when set, is told of each forwarded round: how many rows and how long it took.
 	Observe func(rows int, took time.Duration)
 }
@@ -54,6 +59,9 @@ func (c *RelayConfig) setDefaults() {
 	}
 	if c.MaxBackoff == 0 {
 		c.MaxBackoff = 5 * time.Second
+	}
+	if c.PublishTimeout == 0 {
+		c.PublishTimeout = 30 * time.Second
 	}
 }
 
@@ -69,8 +77,8 @@ func (c RelayConfig) Validate() error {
 	if c.Logger == nil {
 		errs = append(errs, errors.New("relay: nil Logger"))
 	}
-	if c.BatchSize < 1 || c.PollInterval <= 0 || c.Retention < 0 || c.MaxBackoff < c.PollInterval {
-		errs = append(errs, errors.New("relay: BatchSize must be positive, PollInterval positive, Retention not negative, MaxBackoff at least PollInterval"))
+	if c.BatchSize < 1 || c.PollInterval <= 0 || c.Retention < 0 || c.MaxBackoff < c.PollInterval || c.PublishTimeout <= 0 {
+		errs = append(errs, errors.New("relay: BatchSize, PollInterval and PublishTimeout must be positive, Retention not negative, MaxBackoff at least PollInterval"))
 	}
 	return errors.Join(errs...)
 }
@@ -149,7 +157,7 @@ func (r *Relay) Round(ctx context.Context) (int, error) {
 	if err != nil || len(rows) == 0 {
 		return 0, errors.Join(err, r.clean(ctx, tx, pos, pos, false), tx.Commit())
 	}
-	if err := r.cfg.Publisher.PublishBatch(ctx, rows); err != nil {
+	if err := r.publish(ctx, rows); err != nil {
 		return 0, fmt.Errorf("publish %d messages: %w", len(rows), err)
 	}
 	if _, err := tx.ExecContext(ctx, relayAckQuery, RelayGroup, last.offset, last.txID); err != nil {
@@ -165,6 +173,13 @@ func (r *Relay) Round(ctx context.Context) (int, error) {
 		r.cfg.Observe(len(rows), time.Since(start))
 	}
 	return len(rows), nil
+}
+
+// publish sends the round's rows within PublishTimeout.
+func (r *Relay) publish(ctx context.Context, rows []outbox.Routed) error {
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.PublishTimeout)
+	defer cancel()
+	return r.cfg.Publisher.PublishBatch(ctx, rows)
 }
 
 // position is a place in the outbox's (transaction_id, offset) order. The transaction id is

@@ -379,3 +379,40 @@ func TestRelayCutAfterItsPublishIsRepublishedByTheNext(t *testing.T) {
 		t.Errorf("%d rows left after the next relay's round", n)
 	}
 }
+
+// hungBroker never acknowledges; it returns only when its context ends.
+type hungBroker struct{}
+
+func (hungBroker) PublishBatch(ctx context.Context, _ []outbox.Routed) error {
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// A broker that hangs holds a round, and with it the relay's transaction, only for the publish
+// timeout: the round fails and leaves its rows for the next.
+func TestRelayGivesUpAPublishAfterItsTimeout(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewDB(t)
+	writeOutbox(t, db, "task-events", 3)
+	r := newRelay(t, db, hungBroker{}, func(c *postgres.RelayConfig) { c.PublishTimeout = 200 * time.Millisecond })
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		start := time.Now()
+		n, err := r.Round(context.Background())
+		if err == nil {
+			if n > 0 {
+				t.Fatal("a round whose broker never answered reported success")
+			}
+			time.Sleep(10 * time.Millisecond) // the rows are not visible yet
+			continue
+		}
+		if took := time.Since(start); took > 2*time.Second {
+			t.Errorf("the round took %s, want about the publish timeout of 200ms", took)
+		}
+		if rows, _, err := postgres.OutboxBacklog(context.Background(), db); err != nil || rows != 3 {
+			t.Errorf("backlog after the timed-out round: %d, %v; want the 3 rows kept", rows, err)
+		}
+		return
+	}
+	t.Fatal("no round reached the publish")
+}
