@@ -12,7 +12,7 @@ import (
 type CompleteTask struct {
 	UserID  shared.UserID
 	ID      string
-	IfMatch *int64
+	IfMatch []int64
 	Meta    EventMeta
 }
 

@@ -12,7 +12,7 @@ import (
 type DeleteTask struct {
 	UserID  shared.UserID
 	ID      string
-	IfMatch *int64
+	IfMatch []int64
 	Meta    EventMeta
 }
 
@@ -34,10 +34,8 @@ func NewDeleteTaskHandler(store TaskStore, now Clock) decorator.Handler[DeleteTa
 
 func (h deleteTaskHandler) Handle(ctx context.Context, cmd DeleteTask) (struct{}, error) {
 	return struct{}{}, h.store.Change(ctx, cmd.UserID, cmd.ID, cmd.Meta, func(t *task.Task) (*task.Change, error) {
-		if cmd.IfMatch != nil {
-			if err := t.CheckVersion(*cmd.IfMatch); err != nil {
-				return nil, err
-			}
+		if err := t.CheckVersion(cmd.IfMatch...); err != nil {
+			return nil, err
 		}
 		c := task.Deletion(t, h.now())
 		return &c, nil

@@ -13,9 +13,9 @@ import (
 type UpdateTask struct {
 	UserID shared.UserID
 	ID     string
-	// IfMatch, when set, is the version the caller last read: the update fails with a
-	// precondition-failed error when the task has moved on since.
-	IfMatch     *int64
+	// IfMatch, when set, lists the versions the caller accepts (the one it last read): the
+	// update fails with a precondition-failed error when the task has moved on since.
+	IfMatch     []int64
 	Title       *string
 	Description *string
 	Status      *string
@@ -84,15 +84,13 @@ func applyUpdate(t *task.Task, cmd UpdateTask) error {
 
 // changeTask runs one change of a task in the store: check the version, apply edit, and when
 // anything changed, record it as the action edit returns.
-func changeTask(ctx context.Context, store TaskStore, now Clock, user shared.UserID, id string, ifMatch *int64,
+func changeTask(ctx context.Context, store TaskStore, now Clock, user shared.UserID, id string, ifMatch []int64,
 	meta EventMeta, edit func(*task.Task) (task.Action, error),
 ) (*task.Task, error) {
 	var out *task.Task
 	err := store.Change(ctx, user, id, meta, func(t *task.Task) (*task.Change, error) {
-		if ifMatch != nil {
-			if err := t.CheckVersion(*ifMatch); err != nil {
-				return nil, err
-			}
+		if err := t.CheckVersion(ifMatch...); err != nil {
+			return nil, err
 		}
 		action, err := edit(t)
 		if err != nil {

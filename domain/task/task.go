@@ -2,6 +2,7 @@ package task
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -137,12 +138,21 @@ func (t *Task) Version() int64 { return t.version }
 // first changed.
 func (t *Task) Changed() []string { return slices.Clone(t.changed) }
 
-// CheckVersion fails with a precondition-failed error when the task is not at version want.
-func (t *Task) CheckVersion(want int64) error {
-	if t.version != want {
-		return shared.PreconditionFailed("the task is at version %d, not %d: read it again and retry", t.version, want)
+// CheckVersion fails with a precondition-failed error unless the task is at one of the
+// accepted versions (none given: any version).
+func (t *Task) CheckVersion(accepted ...int64) error {
+	if len(accepted) == 0 || slices.Contains(accepted, t.version) {
+		return nil
 	}
-	return nil
+	return shared.PreconditionFailed("the task is at version %d, not %s: read it again and retry", t.version, versionList(accepted))
+}
+
+func versionList(vs []int64) string {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = strconv.FormatInt(v, 10)
+	}
+	return strings.Join(parts, " or ")
 }
 
 // Rename sets the title: 1 to MaxTitleLength characters after trimming, no control characters.

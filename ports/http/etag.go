@@ -27,10 +27,11 @@ func etagOf(version int64) string {
 // weak tag never matches (RFC 9110, section 13.1.1). A proxy that compresses may weaken ETags.
 var errWeakIfMatch = shared.PreconditionFailed("If-Match compares strong entity tags; a weak one (W/) never matches")
 
-// ifMatchOf reads the request's If-Match as the version it requires: nil when it is absent or
-// "*" (any version), N for the strong tag "N". A weak tag cannot match (412); anything else
-// (a bare number, a list, a tag this API never sends) is a 400.
-func ifMatchOf(c *gin.Context) (*int64, error) {
+// ifMatchOf reads the request's If-Match as the versions it accepts: nil when it is absent or
+// "*" (any version), else the versions its strong tags name ("3" names version 3; a list such as
+// "3", "4" accepts either). Weak tags never match (If-Match compares strongly): a header of weak
+// tags alone is a 412. Anything else (a bare number, a tag this API never sends) is a 400.
+func ifMatchOf(c *gin.Context) ([]int64, error) {
 	values := c.Request.Header.Values(headerIfMatch)
 	switch len(values) {
 	case 0:
@@ -43,19 +44,33 @@ func ifMatchOf(c *gin.Context) (*int64, error) {
 	if v == "*" {
 		return nil, nil
 	}
-	bad := malformed(headerIfMatch, `must be the task's ETag, such as "3" with the quotes, or *`)
-	opaque, weak, rest, ok := cutETag(v)
-	switch {
-	case !ok || strings.TrimSpace(rest) != "":
-		return nil, bad
-	case weak:
+	bad := malformed(headerIfMatch, `must be the task's ETag, such as "3" with the quotes, a list of them, or *`)
+	var versions []int64
+	weakOnly := true
+	for rest := v; ; {
+		opaque, weak, after, ok := cutETag(strings.TrimSpace(rest))
+		if !ok {
+			return nil, bad
+		}
+		version, err := strconv.ParseInt(opaque, 10, 64)
+		if err != nil || version < 1 || etagOf(version) != `"`+opaque+`"` {
+			return nil, bad
+		}
+		if !weak {
+			versions, weakOnly = append(versions, version), false
+		}
+		after = strings.TrimSpace(after)
+		if after == "" {
+			break
+		}
+		if rest, ok = strings.CutPrefix(after, ","); !ok {
+			return nil, bad
+		}
+	}
+	if weakOnly {
 		return nil, errWeakIfMatch
 	}
-	version, err := strconv.ParseInt(opaque, 10, 64)
-	if err != nil || version < 1 || etagOf(version) != `"`+opaque+`"` {
-		return nil, bad
-	}
-	return &version, nil
+	return versions, nil
 }
 
 // noneMatch reports whether the request's If-None-Match names the version: "*" or any listed

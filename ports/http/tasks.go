@@ -169,8 +169,8 @@ func (r taskRoutes) history(c *gin.Context) {
 }
 
 // targetOf reads what every change of a task names: the task's id (not a UUID: 404) and the
-// version If-Match requires (nil: any).
-func targetOf(c *gin.Context) (string, *int64, error) {
+// versions If-Match accepts (nil: any).
+func targetOf(c *gin.Context) (string, []int64, error) {
 	id, ok := pathID(c)
 	if !ok {
 		return "", nil, errNotFoundTask
