@@ -105,8 +105,8 @@ type Groups struct {
 	// Audit is KAFKA_CONSUMER_GROUP_AUDIT (default "audit-service").
 	Audit string
 	// WebSocket is KAFKA_CONSUMER_GROUP_WEBSOCKET (default "websocket-service"). Every API
-	// instance must see every task update, so each one joins its own group: this name, a dash
-	// and an id of the process.
+	// instance must see every task update: on Kafka each reads every partition without a group;
+	// on PostgreSQL each reads in a group of its own, this name, a dash and an id of the process.
 	WebSocket string
 }
 

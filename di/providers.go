@@ -229,7 +229,7 @@ func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, ap
 		return nil, err
 	}
 	// Every API instance must see every task update for its own WebSocket clients, so each one
-	// reads task-updates in a group of its own, from the newest message on.
+	// reads all of task-updates from the newest message on (Broker.Subscriber, fromNewest).
 	updates, err := provideConsumer(cfg, b, logger, PartAPI, cfg.Groups.WebSocket+"-"+instanceID(), true, messaging.Consumer{
 		Name: messaging.TaskUpdatesHandlerName, Topic: cfg.Topics.TaskUpdates, Handle: messaging.NewTaskUpdates(hub).Handle,
 	})

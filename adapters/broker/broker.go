@@ -137,8 +137,12 @@ func (b *Broker) BatchSubscriber(ctx context.Context, topic string, bc kafka.Bat
 
 // Subscriber returns a subscriber for consumer group on this broker: each group gets every
 // message once, members of one group share the partitions (Kafka). A new group starts at the
-// oldest message, or at the newest when fromNewest. The caller closes it (a Watermill router
-// closes its handlers' subscribers).
+// oldest message. The caller closes it (a Watermill router closes its handlers' subscribers).
+//
+// fromNewest is for a process that wants every message published from now on, for itself
+// (live updates: every API instance): the caller names a group of its own. Kafka then reads
+// every partition from its end without a group (nothing is committed and no empty group is
+// left behind when the process stops); PostgreSQL starts the group at the last row.
 //
 // On PostgreSQL one member of a group reads at a time (it locks the group's position while it
 // handles a batch of up to 100 rows) and gets them in commit order.

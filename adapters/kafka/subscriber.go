@@ -15,8 +15,12 @@ import (
 
 // NewSubscriber returns Watermill's Kafka subscriber for consumer group: one message at a time
 // per partition, the next one only after the handler acknowledged the last, offsets committed
-// after the ack. A new group starts at the oldest offset, or at the newest when fromNewest
-// (for consumers that only care about what happens from now on, such as live updates).
+// after the ack. A new group starts at the oldest offset.
+//
+// With fromNewest it reads every partition of the topic from its end, without a group (for a
+// process that only cares about what happens from now on, for itself, such as live updates):
+// nothing is committed, no group rebalances when instances come and go, and none is left
+// behind. Partitions added to the topic later are not read until the process restarts.
 func NewSubscriber(c config.Kafka, group string, fromNewest bool, logger *slog.Logger) (message.Subscriber, error) {
 	sc, err := ConsumerConfig(c)
 	if err != nil {
@@ -24,6 +28,7 @@ func NewSubscriber(c config.Kafka, group string, fromNewest bool, logger *slog.L
 	}
 	if fromNewest {
 		sc.Consumer.Offsets.Initial = sarama.OffsetNewest
+		group = ""
 	}
 	// Offsets are marked once a message is acknowledged and committed every second in the
 	// background, not after each message: with a commit per message (Watermill's behaviour when
