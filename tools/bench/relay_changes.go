@@ -47,18 +47,6 @@ func (g *changeGen) next() ([]outbox.Routed, error) {
 	return outbox.TaskChange(c, command.EventMeta{CorrelationID: uuid.NewString()}, g.topics)
 }
 
-// nextN returns n changes.
-func (g *changeGen) nextN(n int) ([][]outbox.Routed, error) {
-	out := make([][]outbox.Routed, n)
-	for i := range out {
-		var err error
-		if out[i], err = g.next(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
 func (g *changeGen) change(user string) (task.Change, error) {
 	prev, ok := g.last[user]
 	if !ok || g.text.rnd.IntN(3) == 0 {
@@ -83,17 +71,24 @@ func (g *changeGen) change(user string) (task.Change, error) {
 
 // edit changes t the way a user would; every branch changes at least one field.
 func (g *changeGen) edit(t *task.Task) (task.Action, error) {
+	return editTask(t, func() bool { return g.text.rnd.IntN(2) == 0 }, g.text.Title)
+}
+
+// editTask reopens t if it is done, else completes it if complete says so, else renames it to
+// title and moves its priority between high and the others; every branch changes at least one
+// field. complete and title are asked only when needed.
+func editTask(t *task.Task, complete func() bool, title func() string) (task.Action, error) {
 	switch {
 	case t.Status() == task.StatusDone:
 		return task.ActionReopened, t.Reopen()
-	case g.text.rnd.IntN(2) == 0:
+	case complete():
 		return task.ActionCompleted, t.Complete()
 	}
 	p := task.PriorityHigh
 	if t.Priority() == p {
 		p = task.PriorityLow
 	}
-	return task.ActionUpdated, errors.Join(t.Rename(g.text.Title()), t.Prioritize(p))
+	return task.ActionUpdated, errors.Join(t.Rename(title()), t.Prioritize(p))
 }
 
 // commitOutbox writes msgs to the outbox in one transaction with the task store's own writer

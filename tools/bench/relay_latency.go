@@ -18,7 +18,7 @@ import (
 
 // latencyResult is the time from commit to Kafka at a steady rate of changes.
 type latencyResult struct {
-	Rate           int // changes per second, two events each
+	Rate           int // changes per second (TaskStore.Change), two events each
 	Warmup, Window time.Duration
 	// Committed counts the events committed over the whole run; Received the distinct ones read
 	// back from Kafka.
@@ -27,8 +27,8 @@ type latencyResult struct {
 	// Missing counts those that never arrived.
 	Latency []time.Duration
 	Missing int
-	// Commit is the writers' time from begin to commit returned for the window's changes, sorted:
-	// how fast the database answered.
+	// Commit is the writers' time from calling TaskStore.Change to its return (lock, read,
+	// update, outbox, commit) for the window's changes, sorted: how fast the database answered.
 	Commit []time.Duration
 	// CommitRate is the changes per second committed in the window.
 	CommitRate float64
@@ -60,9 +60,10 @@ const drainTimeout = 15 * time.Second
 // does not hold back the ones due after it.
 const latencyWriters = 16
 
-// measureLatency starts a forwarder (name: relay or stock) on a fresh scene, reads the task topics from their start,
-// and commits changes at a steady rate for the warm-up and the window, each change in its own
-// transaction with its two outbox rows, as the task store does.
+// measureLatency creates a pool of tasks on a fresh scene with the task store, starts a forwarder
+// (name: relay or stock), reads the task topics from their start, waits for the pool's events,
+// then commits changes of the pool's tasks at a steady rate for the warm-up and the window, each
+// with TaskStore.Change (storeWriter): its own transaction, with the task row and two outbox rows.
 func (e benchEnv) measureLatency(ctx context.Context, name string, start startForwarder) (latencyResult, error) {
 	o := e.opts
 	res := latencyResult{Rate: o.RelayRate, Warmup: o.RelayWarmup, Window: o.RelayDuration}
@@ -72,15 +73,16 @@ func (e benchEnv) measureLatency(ctx context.Context, name string, start startFo
 	}
 	defer s.close()
 	total := int((o.RelayWarmup + o.RelayDuration).Seconds() * float64(o.RelayRate))
-	changes, err := newChangeGen(o.Users, s.topics, 5).nextN(total)
-	if err != nil {
-		return res, err
-	}
 	arr, err := e.readArrivals(s.topics.Events, s.topics.Updates)
 	if err != nil {
 		return res, err
 	}
 	defer arr.close()
+	w, err := newStoreWriter(ctx, s.db.DB, s.topics, o.Users, 5)
+	if err != nil {
+		return res, fmt.Errorf("create the tasks: %w", err)
+	}
+	changes := w.plan(total, 6)
 	label := "latency-" + name
 	f, err := start(ctx, s, label)
 	if err != nil {
@@ -90,8 +92,12 @@ func (e benchEnv) measureLatency(ctx context.Context, name string, start startFo
 		_ = f.stop()
 		return res, err
 	}
+	if err := waitArrived(ctx, arr, w.poolEvents(), f); err != nil {
+		_ = f.stop()
+		return res, fmt.Errorf("the events of the %d tasks created first: %w", latencyTasks, err)
+	}
 	logf("%s latency: committing %d changes/s for %s after a %s warm-up (%s)", name, o.RelayRate, o.RelayDuration, o.RelayWarmup, s.db.Name)
-	run, err := e.runSteady(ctx, s.db.DB, changes, arr, f)
+	run, err := e.runSteady(ctx, s.db.DB, w, changes, arr, f)
 	res.Rounds = f.rounds(ctx)
 	if stopErr := f.stop(); err == nil {
 		err = stopErr
@@ -100,18 +106,37 @@ func (e benchEnv) measureLatency(ctx context.Context, name string, start startFo
 		return res, err
 	}
 	at := arr.snapshot()
-	res.fill(run, changes, at)
-	if err := writeLatencies(filepath.Join(e.dir, label+".csv"), run, changes, at); err != nil {
+	res.fill(run, s.topics, w.poolEvents(), at)
+	if err := writeLatencies(filepath.Join(e.dir, label+".csv"), run, s.topics, at); err != nil {
 		return res, err
 	}
 	logf("%s latency: %d of %d events arrived, p99 %s, backlog growth %.0f events/s", name, res.Received, res.Committed, ms(res.Percentile(99)), res.Growth)
 	return res, nil
 }
 
+// waitArrived waits up to a minute until n events have arrived.
+func waitArrived(ctx context.Context, arr *arrivals, n int64, f *forwarderRun) error {
+	deadline := time.Now().Add(time.Minute)
+	for arr.received.Load() < n {
+		if err := f.failed(); err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d of %d arrived in a minute", arr.received.Load(), n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return nil
+}
+
 // steadyRun is what runSteady saw.
 type steadyRun struct {
-	began   []time.Time // per change, before its transaction began
-	commits []time.Time // per change, after its commit returned
+	began   []time.Time       // per change, before TaskStore.Change was called
+	commits []time.Time       // per change, after it returned
+	done    []committedChange // per change, its task and version
 	start   time.Time
 	rate    int // changes per second
 	backlog []backlogSample
@@ -125,18 +150,19 @@ type backlogSample struct {
 }
 
 // runSteady commits changes at the rate, samples the backlog every 100 ms, then waits for the
-// events to arrive.
-func (e benchEnv) runSteady(ctx context.Context, db *sql.DB, changes [][]outbox.Routed, arr *arrivals, f *forwarderRun) (steadyRun, error) {
+// events to arrive. The pool's events, which arrived before, count as committed.
+func (e benchEnv) runSteady(ctx context.Context, db *sql.DB, w *storeWriter, changes []plannedChange, arr *arrivals, f *forwarderRun) (steadyRun, error) {
 	run := steadyRun{
 		began: make([]time.Time, len(changes)), commits: make([]time.Time, len(changes)),
-		start: time.Now(), rate: e.opts.RelayRate,
+		done: make([]committedChange, len(changes)), start: time.Now(), rate: e.opts.RelayRate,
 	}
 	var committed atomic.Int64
+	committed.Store(w.poolEvents())
 	sampling, stopSampling := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { run.backlog = sampleBacklog(sampling, run.start, &committed, arr) })
 	wg.Go(func() { run.horizon = sampleHorizon(sampling, db) })
-	err := commitSteady(ctx, db, changes, &run, &committed)
+	err := commitSteady(ctx, w, changes, &run, &committed)
 	stopSampling()
 	wg.Wait()
 	if err != nil {
@@ -154,8 +180,8 @@ func (e benchEnv) runSteady(ctx context.Context, db *sql.DB, changes [][]outbox.
 }
 
 // commitSteady hands change i to the writers at start + i/rate, from a 1 ms ticker, and records
-// when each commit returned.
-func commitSteady(ctx context.Context, db *sql.DB, changes [][]outbox.Routed, run *steadyRun, committed *atomic.Int64) error {
+// when each TaskStore.Change returned, and the version it made.
+func commitSteady(ctx context.Context, w *storeWriter, changes []plannedChange, run *steadyRun, committed *atomic.Int64) error {
 	jobs := make(chan int, len(changes)) // never full: the ticker is never held back
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -164,14 +190,16 @@ func commitSteady(ctx context.Context, db *sql.DB, changes [][]outbox.Routed, ru
 		wg.Go(func() {
 			for i := range jobs {
 				run.began[i] = time.Now()
-				if err := commitOutbox(ctx, db, changes[i]); err != nil {
+				done, err := w.commit(ctx, changes[i])
+				if err != nil {
 					mu.Lock()
 					firstErr = cmp.Or(firstErr, fmt.Errorf("commit change %d: %w", i, err))
 					mu.Unlock()
 					continue
 				}
 				run.commits[i] = time.Now()
-				committed.Add(int64(len(changes[i])))
+				run.done[i] = done
+				committed.Add(2)
 			}
 		})
 	}
@@ -204,18 +232,18 @@ func sampleBacklog(ctx context.Context, start time.Time, committed *atomic.Int64
 	}
 }
 
-// fill computes the figures of the window from run.
-func (r *latencyResult) fill(run steadyRun, changes [][]outbox.Routed, at map[string]time.Time) {
+// fill computes the figures of the window from run; pool is the number of events of the tasks
+// created first, which arrived before the run.
+func (r *latencyResult) fill(run steadyRun, topics outbox.TaskTopics, pool int64, at map[eventKey]time.Time) {
 	from := int(r.Warmup.Seconds() * float64(r.Rate))
-	to := min(from+int(r.Window.Seconds()*float64(r.Rate)), len(changes))
+	to := min(from+int(r.Window.Seconds()*float64(r.Rate)), len(run.commits))
 	windowStart, windowEnd := run.start.Add(r.Warmup), run.start.Add(r.Warmup+r.Window)
 	inWindow := 0
-	for i, c := range changes {
-		commit := run.commits[i]
+	for i, commit := range run.commits {
 		if commit.IsZero() {
 			continue
 		}
-		r.Committed += len(c)
+		r.Committed += 2
 		if !commit.Before(windowStart) && !commit.After(windowEnd) {
 			inWindow++
 		}
@@ -223,8 +251,8 @@ func (r *latencyResult) fill(run steadyRun, changes [][]outbox.Routed, at map[st
 			continue
 		}
 		r.Commit = append(r.Commit, commit.Sub(run.began[i]))
-		for _, m := range c {
-			if got, ok := at[m.Message.UUID]; ok {
+		for _, k := range run.done[i].keys(topics) {
+			if got, ok := at[k]; ok {
 				r.Latency = append(r.Latency, got.Sub(commit))
 			} else {
 				r.Missing++
@@ -233,7 +261,7 @@ func (r *latencyResult) fill(run steadyRun, changes [][]outbox.Routed, at map[st
 	}
 	slices.Sort(r.Latency)
 	slices.Sort(r.Commit)
-	r.Received = len(at)
+	r.Received = len(at) - int(pool)
 	r.CommitRate = float64(inWindow) / r.Window.Seconds()
 	r.Drained = run.drained
 	r.Horizon = run.horizon
@@ -276,25 +304,31 @@ func waitSubscribed(ctx context.Context, db *sql.DB, f *forwarderRun) error {
 	return fmt.Errorf("the forwarder did not read the outbox within 30 s; log: %s", f.logTail())
 }
 
-// writeLatencies writes one line per change to path (kept with -keep): microseconds since the
-// start when it was due, began, committed, and its two events arrived (-1: never).
-func writeLatencies(path string, run steadyRun, changes [][]outbox.Routed, at map[string]time.Time) error {
+// writeLatencies writes one line per change to path (kept with -keep): the task and version it
+// made, and microseconds since the start when it was due, began, committed, and its two events
+// arrived (-1: never).
+func writeLatencies(path string, run steadyRun, topics outbox.TaskTopics, at map[eventKey]time.Time) error {
 	var b strings.Builder
-	b.WriteString("change,due_us,began_us,committed_us,events_us,updates_us\n")
+	b.WriteString("change,task,version,due_us,began_us,committed_us,events_us,updates_us\n")
 	us := func(t time.Time, ok bool) int64 {
 		if !ok || t.IsZero() {
 			return -1
 		}
 		return t.Sub(run.start).Microseconds()
 	}
-	for i, c := range changes {
+	for i, c := range run.done {
 		due := time.Duration(i) * time.Second / time.Duration(run.rate)
-		fmt.Fprintf(&b, "%d,%d,%d,%d", i, due.Microseconds(), us(run.began[i], true), us(run.commits[i], true))
-		for _, m := range c {
-			t, ok := at[m.Message.UUID]
+		fmt.Fprintf(&b, "%d,%s,%d,%d,%d,%d", i, c.task, c.version, due.Microseconds(), us(run.began[i], true), us(run.commits[i], true))
+		for _, k := range c.keys(topics) {
+			t, ok := at[k]
 			fmt.Fprintf(&b, ",%d", us(t, ok))
 		}
 		b.WriteByte('\n')
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o600)
+}
+
+// keys returns the keys of the change's two events: task-events, then task-updates.
+func (c committedChange) keys(topics outbox.TaskTopics) [2]eventKey {
+	return [2]eventKey{{topics.Events, c.task, c.version}, {topics.Updates, c.task, c.version}}
 }

@@ -31,7 +31,7 @@ func (r *relayResult) rows(tw io.Writer) []verdict {
 		num(float64(l.Received)), num(float64(l.Committed)), num(float64(sl.Received)), num(float64(sl.Committed)))
 	fmt.Fprintf(tw, "  changes committed/s; backlog growth, peak\t%s/s; %+.0f events/s, %s\t%s/s; %+.0f events/s, %s\t\t\n",
 		num(l.CommitRate), l.Growth, num(float64(l.MaxBacklog)), num(sl.CommitRate), sl.Growth, num(float64(sl.MaxBacklog)))
-	fmt.Fprintf(tw, "  writers' transactions p50 / p99\t%s / %s\t%s / %s\t\t\n",
+	fmt.Fprintf(tw, "  writers' TaskStore.Change p50 / p99\t%s / %s\t%s / %s\t\t\n",
 		ms(percentile(l.Commit, 50)), ms(percentile(l.Commit, 99)), ms(percentile(sl.Commit, 50)), ms(percentile(sl.Commit, 99)))
 	fmt.Fprintf(tw, "  relay rounds (its /metrics)\t%s\t\t\t\n", l.Rounds)
 	fmt.Fprintf(tw, "  oldest writing transaction on the server\t%s\t%s\t\t\n", l.Horizon, sl.Horizon)
