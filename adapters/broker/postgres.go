@@ -5,13 +5,14 @@ import (
 	"database/sql"
 	"fmt"
 	"hash/fnv"
-	"regexp"
 	"sync"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
 	wmsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
 	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/taskstream/taskstream/adapters/postgres"
 )
 
 // postgresSchema is the table layout of every topic of the postgres broker (ADR 6): watermill-sql's
@@ -37,9 +38,6 @@ func PostgresSchema() wmsql.SchemaAdapter { return postgresSchema }
 // watermill-sql's default of a second would put most of a second on every event.
 const postgresPollInterval = 100 * time.Millisecond
 
-// badTopicCharacters are the characters watermill-sql refuses in a topic name.
-var badTopicCharacters = regexp.MustCompile(`[^A-Za-z0-9\-\$\:\.\_]`)
-
 // postgresTables creates topic tables, once per topic per process.
 type postgresTables struct {
 	db   *sql.DB
@@ -53,9 +51,9 @@ func (t *postgresTables) ensure(ctx context.Context, topic string) error {
 	if _, ok := t.done.Load(topic); ok {
 		return nil
 	}
-	if topic == "" || badTopicCharacters.MatchString(topic) {
-		// The name goes into SQL as a table name; watermill-sql refuses the same characters.
-		return fmt.Errorf("topic %q: the postgres broker takes only letters, digits and - $ : . _", topic)
+	// The name goes into SQL as a table name.
+	if err := postgres.ValidateTopic("the postgres broker's topic", topic); err != nil {
+		return err
 	}
 	queries, err := postgresSchema.SchemaInitializingQueries(wmsql.SchemaInitializingQueriesParams{Topic: topic})
 	if err != nil {

@@ -69,14 +69,16 @@ func (c OutboxConfig) Validate() error {
 	if c.Mode != OutboxForwarder && c.Mode != OutboxDirect {
 		errs = append(errs, fmt.Errorf("outbox mode %q is neither %q nor %q", c.Mode, OutboxForwarder, OutboxDirect))
 	}
-	errs = append(errs, validateTopic("forwarder topic", c.ForwarderTopic))
+	errs = append(errs, ValidateTopic("forwarder topic", c.ForwarderTopic))
 	return errors.Join(errs...)
 }
 
 // sqlTopic is what watermill-sql accepts as a topic: the topic is part of a table name.
 var sqlTopic = regexp.MustCompile(`^[A-Za-z0-9\-$:._]+$`)
 
-func validateTopic(what, topic string) error {
+// ValidateTopic refuses a topic watermill-sql cannot turn into a table name; what names the
+// setting in the error.
+func ValidateTopic(what, topic string) error {
 	if !sqlTopic.MatchString(topic) {
 		return fmt.Errorf("%s %q must be letters, digits and -$:._ only", what, topic)
 	}

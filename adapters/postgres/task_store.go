@@ -37,8 +37,8 @@ func (c *TaskStoreConfig) setDefaults() {
 // Validate reports what is wrong with the configuration after defaults are applied.
 func (c TaskStoreConfig) Validate() error {
 	return errors.Join(
-		validateTopic("task events topic", c.Topics.Events),
-		validateTopic("task updates topic", c.Topics.Updates),
+		ValidateTopic("task events topic", c.Topics.Events),
+		ValidateTopic("task updates topic", c.Topics.Updates),
 		c.Outbox.Validate(),
 	)
 }
