@@ -33,7 +33,10 @@ func TestStockForwarderDeliversTheOutbox(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	out := gochannel.NewGoChannel(gochannel.Config{}, watermill.NopLogger{})
+	// Each publish waits for the test's ack: GoChannel otherwise hands every message over in a
+	// goroutine of its own, and the order this test checks would be GoChannel's, not the
+	// Forwarder's.
+	out := gochannel.NewGoChannel(gochannel.Config{BlockPublishUntilSubscriberAck: true}, watermill.NopLogger{})
 	t.Cleanup(func() { _ = out.Close() })
 	received := map[string]<-chan *message.Message{}
 	for _, topic := range []string{"task-events", "task-updates"} {
