@@ -38,6 +38,9 @@ type Config struct {
 	// week), since within it a message can be delivered again.
 	InboxRetention time.Duration
 	Auth           Auth
+	Notify         Notify
+	Reminders      Reminders
+	Results        Results
 }
 
 // Broker names the message broker.
@@ -84,6 +87,15 @@ type Topics struct {
 	// TaskUpdates is KAFKA_TOPIC_TASK_UPDATES (default "task-updates"): the changed fields of
 	// every task change, for live updates.
 	TaskUpdates string
+	// NotificationRequest is KAFKA_TOPIC_NOTIFICATION_REQUEST (default
+	// "notification.request"): notifications to store and deliver.
+	NotificationRequest string
+	// TestSubmissions is KAFKA_TOPIC_TEST_SUBMISSIONS (default "test_submissions"): submitted
+	// tests, for the result calculator.
+	TestSubmissions string
+	// TestResultsReady is KAFKA_TOPIC_TEST_RESULTS_READY (default "test_results_ready"): scored
+	// submissions, for notifications and analytics.
+	TestResultsReady string
 	// Poison is KAFKA_TOPIC_POISON (default "taskstream.poison"): messages no consumer could
 	// process, with the reason in the reason_poisoned header.
 	Poison string
@@ -96,7 +108,9 @@ type Topics struct {
 }
 
 // All lists every topic name.
-func (t Topics) All() []string { return []string{t.TodoCreate, t.TaskEvents, t.TaskUpdates, t.Poison} }
+func (t Topics) All() []string {
+	return []string{t.TodoCreate, t.TaskEvents, t.TaskUpdates, t.NotificationRequest, t.TestSubmissions, t.TestResultsReady, t.Poison}
+}
 
 // Groups are the consumer-group names (KAFKA_CONSUMER_GROUP_*).
 type Groups struct {
@@ -108,6 +122,67 @@ type Groups struct {
 	// instance must see every task update: on Kafka each reads every partition without a group;
 	// on PostgreSQL each reads in a group of its own, this name, a dash and an id of the process.
 	WebSocket string
+	// Notification is KAFKA_CONSUMER_GROUP_NOTIFICATION (default "notification-service"): it
+	// reads notification.request and test_results_ready.
+	Notification string
+	// Results is KAFKA_CONSUMER_GROUP_RESULTS (default "result-calculator"): it scores
+	// test_submissions.
+	Results string
+	// Analytics is KAFKA_CONSUMER_GROUP_ANALYTICS (default "analytics"): per-test statistics
+	// from test_results_ready.
+	Analytics string
+}
+
+// Notify configures the delivery channels of notifications besides in_app.
+type Notify struct {
+	// SMTP sends the email channel. Without SMTP_HOST, email deliveries fail with that reason.
+	SMTP SMTP
+	// SMSURL is SMS_WEBHOOK_URL: the gateway endpoint the sms channel posts to. Without it, sms
+	// deliveries fail with that reason.
+	SMSURL string
+	// SMSToken is SMS_WEBHOOK_TOKEN, sent as a bearer token when set.
+	SMSToken string
+	// Timeout is NOTIFY_TIMEOUT (default 10s): the bound of one send.
+	Timeout time.Duration
+}
+
+// SMTP is the email channel's server.
+type SMTP struct {
+	// Host and Port are SMTP_HOST and SMTP_PORT (default 587).
+	Host string
+	Port int
+	// TLS is SMTP_TLS: starttls (default; the server must offer it), tls (implicit, port 465
+	// usually) or none (loopback and tests only).
+	TLS string
+	// Username and Password are SMTP_USERNAME and SMTP_PASSWORD (PLAIN auth when set).
+	Username string
+	Password string
+	// From is SMTP_FROM, the sender address (default "taskstream@localhost").
+	From string
+}
+
+// SMTP TLS modes.
+const (
+	SMTPTLSNone     = "none"
+	SMTPStartTLS    = "starttls"
+	SMTPImplicitTLS = "tls"
+)
+
+// Reminders configures the deadline reminders of tasks.
+type Reminders struct {
+	// Window is REMINDER_WINDOW (default 24h): a task due within it gets a due-soon reminder.
+	// 0 turns reminders off.
+	Window time.Duration
+	// Interval is REMINDER_INTERVAL (default 1m): how often the scheduler looks.
+	Interval time.Duration
+	// Channels is REMINDER_CHANNELS (default "in_app"), comma-separated.
+	Channels []string
+}
+
+// Results configures the scoring of test submissions.
+type Results struct {
+	// Workers is RESULT_CALCULATOR_WORKERS (default 4): submissions scored at once per process.
+	Workers int
 }
 
 // Relay tunes the outbox relay, which forwards committed events from the outbox table to the
@@ -187,18 +262,24 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		LogFormat:       r.oneOf("LOG_FORMAT", "json", "json", "text"),
 		Kafka:           r.kafka(),
 		Topics: Topics{
-			TodoCreate:        r.name("KAFKA_TOPIC_TODO_CREATE", "todo-create"),
-			TaskEvents:        r.name("KAFKA_TOPIC_TASK_EVENTS", "task-events"),
-			TaskUpdates:       r.name("KAFKA_TOPIC_TASK_UPDATES", "task-updates"),
-			Poison:            r.name("KAFKA_TOPIC_POISON", "taskstream.poison"),
-			Create:            r.boolean("KAFKA_CREATE_TOPICS", true),
-			Partitions:        r.integer("KAFKA_TOPIC_PARTITIONS", 12, 1, 10000),
-			ReplicationFactor: r.integer("KAFKA_TOPIC_REPLICATION_FACTOR", -1, -1, 32),
+			TodoCreate:          r.name("KAFKA_TOPIC_TODO_CREATE", "todo-create"),
+			TaskEvents:          r.name("KAFKA_TOPIC_TASK_EVENTS", "task-events"),
+			TaskUpdates:         r.name("KAFKA_TOPIC_TASK_UPDATES", "task-updates"),
+			NotificationRequest: r.name("KAFKA_TOPIC_NOTIFICATION_REQUEST", "notification.request"),
+			TestSubmissions:     r.name("KAFKA_TOPIC_TEST_SUBMISSIONS", "test_submissions"),
+			TestResultsReady:    r.name("KAFKA_TOPIC_TEST_RESULTS_READY", "test_results_ready"),
+			Poison:              r.name("KAFKA_TOPIC_POISON", "taskstream.poison"),
+			Create:              r.boolean("KAFKA_CREATE_TOPICS", true),
+			Partitions:          r.integer("KAFKA_TOPIC_PARTITIONS", 12, 1, 10000),
+			ReplicationFactor:   r.integer("KAFKA_TOPIC_REPLICATION_FACTOR", -1, -1, 32),
 		},
 		Groups: Groups{
-			Todo:      r.name("KAFKA_CONSUMER_GROUP_TODO", "todo"),
-			Audit:     r.name("KAFKA_CONSUMER_GROUP_AUDIT", "audit-service"),
-			WebSocket: r.name("KAFKA_CONSUMER_GROUP_WEBSOCKET", "websocket-service"),
+			Todo:         r.name("KAFKA_CONSUMER_GROUP_TODO", "todo"),
+			Audit:        r.name("KAFKA_CONSUMER_GROUP_AUDIT", "audit-service"),
+			WebSocket:    r.name("KAFKA_CONSUMER_GROUP_WEBSOCKET", "websocket-service"),
+			Notification: r.name("KAFKA_CONSUMER_GROUP_NOTIFICATION", "notification-service"),
+			Results:      r.name("KAFKA_CONSUMER_GROUP_RESULTS", "result-calculator"),
+			Analytics:    r.name("KAFKA_CONSUMER_GROUP_ANALYTICS", "analytics"),
 		},
 		Relay: Relay{
 			BatchSize:    r.integer("OUTBOX_RELAY_BATCH_SIZE", 1000, 1, 100000),
@@ -215,6 +296,27 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			MaxRecords: r.integer("TODO_BATCH_MAX_RECORDS", 5000, 1, 100000),
 			MaxWait:    r.duration("TODO_BATCH_MAX_WAIT", 10*time.Second),
 			Linger:     r.duration("TODO_BATCH_LINGER", 50*time.Millisecond),
+		},
+		Notify: Notify{
+			SMTP: SMTP{
+				Host:     r.str("SMTP_HOST", ""),
+				Port:     r.integer("SMTP_PORT", 587, 1, 65535),
+				TLS:      r.oneOf("SMTP_TLS", SMTPStartTLS, SMTPStartTLS, SMTPImplicitTLS, SMTPTLSNone),
+				Username: r.str("SMTP_USERNAME", ""),
+				Password: r.str("SMTP_PASSWORD", ""),
+				From:     r.str("SMTP_FROM", "taskstream@localhost"),
+			},
+			SMSURL:   r.str("SMS_WEBHOOK_URL", ""),
+			SMSToken: r.str("SMS_WEBHOOK_TOKEN", ""),
+			Timeout:  r.duration("NOTIFY_TIMEOUT", 10*time.Second),
+		},
+		Reminders: Reminders{
+			Window:   r.durationFrom("REMINDER_WINDOW", 24*time.Hour, true),
+			Interval: r.duration("REMINDER_INTERVAL", time.Minute),
+			Channels: splitList(r.str("REMINDER_CHANNELS", "in_app")),
+		},
+		Results: Results{
+			Workers: r.integer("RESULT_CALCULATOR_WORKERS", 4, 1, 256),
 		},
 		Auth: Auth{
 			JWTSecret: r.str("AUTH_JWT_SECRET", ""),
@@ -306,6 +408,33 @@ func (r *reader) check(c Config) {
 	if c.ShutdownTimeout <= 0 {
 		r.fail("SHUTDOWN_TIMEOUT", "must be positive")
 	}
+	r.checkNotify(c)
+}
+
+// checkNotify validates the notification channels and reminders.
+func (r *reader) checkNotify(c Config) {
+	if (c.Notify.SMTP.Username == "") != (c.Notify.SMTP.Password == "") {
+		r.fail("SMTP_USERNAME", "and SMTP_PASSWORD must be set together")
+	}
+	if c.Notify.SMTP.Username != "" && c.Notify.SMTP.TLS == SMTPTLSNone {
+		r.fail("SMTP_TLS", "must be starttls or tls when SMTP_USERNAME is set: the password would travel in clear")
+	}
+	if !strings.Contains(c.Notify.SMTP.From, "@") {
+		r.fail("SMTP_FROM", "must be an email address, got %q", c.Notify.SMTP.From)
+	}
+	if u := c.Notify.SMSURL; u != "" {
+		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			r.fail("SMS_WEBHOOK_URL", "must be an http:// or https:// URL, got %q", u)
+		}
+	}
+	if len(c.Reminders.Channels) == 0 {
+		r.fail("REMINDER_CHANNELS", "must name at least one of in_app, email, sms")
+	}
+	for _, ch := range c.Reminders.Channels {
+		if ch != "in_app" && ch != "email" && ch != "sms" {
+			r.fail("REMINDER_CHANNELS", "must be in_app, email or sms, got %q", ch)
+		}
+	}
 }
 
 // checkKafka validates the Kafka settings that depend on each other.
@@ -333,7 +462,9 @@ func (r *reader) checkKafka(c Config) {
 	seen := map[string]string{}
 	for _, t := range []struct{ env, name string }{
 		{"KAFKA_TOPIC_TODO_CREATE", c.Topics.TodoCreate}, {"KAFKA_TOPIC_TASK_EVENTS", c.Topics.TaskEvents},
-		{"KAFKA_TOPIC_TASK_UPDATES", c.Topics.TaskUpdates}, {"KAFKA_TOPIC_POISON", c.Topics.Poison},
+		{"KAFKA_TOPIC_TASK_UPDATES", c.Topics.TaskUpdates}, {"KAFKA_TOPIC_NOTIFICATION_REQUEST", c.Topics.NotificationRequest},
+		{"KAFKA_TOPIC_TEST_SUBMISSIONS", c.Topics.TestSubmissions}, {"KAFKA_TOPIC_TEST_RESULTS_READY", c.Topics.TestResultsReady},
+		{"KAFKA_TOPIC_POISON", c.Topics.Poison},
 	} {
 		if other, dup := seen[t.name]; dup {
 			r.fail(t.env, "must differ from %s (both %q): consumers would read each other's messages", other, t.name)

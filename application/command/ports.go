@@ -56,3 +56,31 @@ type AuditLog interface {
 	// recorded before.
 	Record(ctx context.Context, e task.AuditEntry) (bool, error)
 }
+
+// Email is one email to send. MessageID is stable per notification and channel, so a receiver
+// that deduplicates on Message-ID drops a resend after a crash between send and record.
+type Email struct {
+	To        string
+	Subject   string
+	Body      string
+	MessageID string
+}
+
+// EmailSender sends email (adapters/notify: SMTP). An error of kind invalid means the email can
+// never be sent (a refused address); any other error may pass on a retry.
+type EmailSender interface {
+	SendEmail(ctx context.Context, e Email) error
+}
+
+// SMS is one text message to send. ID is stable per notification, sent as the gateway's
+// idempotency key.
+type SMS struct {
+	To   string
+	Body string
+	ID   string
+}
+
+// SMSSender sends text messages (adapters/notify: an HTTP gateway). Errors as EmailSender's.
+type SMSSender interface {
+	SendSMS(ctx context.Context, m SMS) error
+}
