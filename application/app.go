@@ -26,6 +26,11 @@ type Commands struct {
 	ReopenTask      command.ReopenTaskHandler
 	DeleteTask      command.DeleteTaskHandler
 	RecordTaskEvent command.RecordTaskEventHandler
+
+	CreateTest      command.CreateTestHandler
+	SubmitTest      command.SubmitTestHandler
+	ScoreSubmission command.ScoreSubmissionHandler
+	RecordTestScore command.RecordTestScoreHandler
 }
 
 // Queries read state.
@@ -36,4 +41,8 @@ type Queries struct {
 	GetTask     query.GetTaskHandler
 	ListTasks   query.ListTasksHandler
 	TaskHistory query.TaskHistoryHandler
+
+	GetTest       query.GetTestHandler
+	GetSubmission query.GetSubmissionHandler
+	TestStats     query.TestStatsHandler
 }

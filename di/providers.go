@@ -87,13 +87,7 @@ func provideTaskStores(db *sql.DB, b *broker.Broker, cfg config.Config) (taskSto
 		}
 		return taskStores{Store: store, Reader: store, Audit: audit}, nil
 	}
-	// With BROKER=postgres the events go straight to their topic tables in the change's
-	// transaction; otherwise to the outbox, which the relay forwards.
-	out := postgres.OutboxConfig{Mode: postgres.OutboxForwarder}
-	if cfg.Broker == config.BrokerPostgres {
-		out = postgres.OutboxConfig{Mode: postgres.OutboxDirect, Schema: broker.PostgresSchema()}
-	}
-	store, err := postgres.NewTaskStore(db, postgres.TaskStoreConfig{Topics: topics, Outbox: out})
+	store, err := postgres.NewTaskStore(db, postgres.TaskStoreConfig{Topics: topics, Outbox: outboxConfig(cfg)})
 	if err != nil {
 		return taskStores{}, err
 	}
@@ -102,6 +96,42 @@ func provideTaskStores(db *sql.DB, b *broker.Broker, cfg config.Config) (taskSto
 		return taskStores{}, err
 	}
 	return taskStores{Store: store, Reader: store, Audit: audit}, nil
+}
+
+// testStores are the test-results context's storage: the store the commands write through
+// (submission and event in one transaction), the scores analytics keeps, and the reader of the
+// queries. One type implements all three on each backend.
+type testStores struct {
+	Store  command.TestStore
+	Scores command.TestScores
+	Reader query.TestReader
+}
+
+func provideTestStores(db *sql.DB, b *broker.Broker, cfg config.Config) (testStores, error) {
+	topics := outbox.TestTopics{Submissions: cfg.Topics.TestSubmissions, ResultsReady: cfg.Topics.TestResultsReady}
+	if db == nil {
+		store, err := memory.NewTestStore(b.Publisher(), topics, cfg.Groups.Results, cfg.Groups.Analytics)
+		if err != nil {
+			return testStores{}, err
+		}
+		return testStores{Store: store, Scores: store, Reader: store}, nil
+	}
+	store, err := postgres.NewTestStore(db, postgres.TestStoreConfig{
+		Topics: topics, Outbox: outboxConfig(cfg), ResultsGroup: cfg.Groups.Results, AnalyticsGroup: cfg.Groups.Analytics,
+	})
+	if err != nil {
+		return testStores{}, err
+	}
+	return testStores{Store: store, Scores: store, Reader: store}, nil
+}
+
+// outboxConfig says how stores write their events: straight to the topic tables with
+// BROKER=postgres, else to the outbox, which the relay forwards.
+func outboxConfig(cfg config.Config) postgres.OutboxConfig {
+	if cfg.Broker == config.BrokerPostgres {
+		return postgres.OutboxConfig{Mode: postgres.OutboxDirect, Schema: broker.PostgresSchema()}
+	}
+	return postgres.OutboxConfig{Mode: postgres.OutboxForwarder}
 }
 
 func provideTodoEvents(b *broker.Broker, cfg config.Config) (command.TodoEvents, error) {
@@ -120,7 +150,7 @@ func keyedID(user shared.UserID, key string) string {
 	return uuid.NewSHA1(idempotencyNamespace, []byte(string(user)+"\x00"+key)).String()
 }
 
-func provideApplication(repo todo.Repository, events command.TodoEvents, tasks taskStores, logger *slog.Logger, m *metrics.Prometheus) application.Application {
+func provideApplication(repo todo.Repository, events command.TodoEvents, tasks taskStores, tests testStores, logger *slog.Logger, m *metrics.Prometheus) application.Application {
 	// PostgreSQL keeps microseconds; so does the clock, so the 202 answer shows what GET will.
 	now := func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 	return application.Application{
@@ -136,6 +166,11 @@ func provideApplication(repo todo.Repository, events command.TodoEvents, tasks t
 			ReopenTask:      decorator.Apply("ReopenTask", command.NewReopenTaskHandler(tasks.Store, now), logger, m),
 			DeleteTask:      decorator.Apply("DeleteTask", command.NewDeleteTaskHandler(tasks.Store, now), logger, m),
 			RecordTaskEvent: decorator.Apply("RecordTaskEvent", command.NewRecordTaskEventHandler(tasks.Audit), logger, m),
+
+			CreateTest:      decorator.Apply("CreateTest", command.NewCreateTestHandler(tests.Store, newID, keyedID, now), logger, m),
+			SubmitTest:      decorator.Apply("SubmitTest", command.NewSubmitTestHandler(tests.Store, newID, keyedID, now), logger, m),
+			ScoreSubmission: decorator.Apply("ScoreSubmission", command.NewScoreSubmissionHandler(tests.Store, now), logger, m),
+			RecordTestScore: decorator.Apply("RecordTestScore", command.NewRecordTestScoreHandler(tests.Scores), logger, m),
 		},
 		Queries: application.Queries{
 			GetTodo:   decorator.Apply("GetTodo", query.NewGetTodoHandler(repo), logger, m),
@@ -144,6 +179,10 @@ func provideApplication(repo todo.Repository, events command.TodoEvents, tasks t
 			GetTask:     decorator.Apply("GetTask", query.NewGetTaskHandler(tasks.Reader), logger, m),
 			ListTasks:   decorator.Apply("ListTasks", query.NewListTasksHandler(tasks.Reader), logger, m),
 			TaskHistory: decorator.Apply("TaskHistory", query.NewTaskHistoryHandler(tasks.Reader), logger, m),
+
+			GetTest:       decorator.Apply("GetTest", query.NewGetTestHandler(tests.Reader), logger, m),
+			GetSubmission: decorator.Apply("GetSubmission", query.NewGetSubmissionHandler(tests.Reader), logger, m),
+			TestStats:     decorator.Apply("TestStats", query.NewTestStatsHandler(tests.Reader), logger, m),
 		},
 	}
 }
@@ -236,7 +275,21 @@ func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, ap
 	if err != nil {
 		return nil, err
 	}
-	workers := []Worker{ingest, audit, updates}
+	results, err := provideConsumer(cfg, b, logger, PartWorker, cfg.Groups.Results, false, messaging.Consumer{
+		Name: messaging.ResultCalculatorHandlerName, Topic: cfg.Topics.TestSubmissions,
+		Handle: messaging.NewResultCalculator(app.Commands.ScoreSubmission, cfg.Results.Workers).Handle,
+	})
+	if err != nil {
+		return nil, err
+	}
+	analytics, err := provideConsumer(cfg, b, logger, PartWorker, cfg.Groups.Analytics, false, messaging.Consumer{
+		Name: messaging.TestAnalyticsHandlerName, Topic: cfg.Topics.TestResultsReady,
+		Handle: messaging.NewTestAnalytics(app.Commands.RecordTestScore).Handle,
+	})
+	if err != nil {
+		return nil, err
+	}
+	workers := []Worker{ingest, audit, updates, results, analytics}
 	if db != nil {
 		workers = append(workers, Worker{Name: "inbox-pruner", Part: PartWorker, Run: func(ctx context.Context) error {
 			return postgres.RunInboxPruner(ctx, db, cfg.InboxRetention, logger.With("worker", "inbox-pruner"))

@@ -23,6 +23,7 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		broker.New,
 		provideTodoEvents,
 		provideTaskStores,
+		provideTestStores,
 		provideApplication,
 		provideAuthenticator,
 		provideHub,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/task"
+	"github.com/taskstream/taskstream/domain/testresult"
 	"github.com/taskstream/taskstream/domain/todo"
 )
 
@@ -83,4 +84,35 @@ type SMS struct {
 // SMSSender sends text messages (adapters/notify: an HTTP gateway). Errors as EmailSender's.
 type SMSSender interface {
 	SendSMS(ctx context.Context, m SMS) error
+}
+
+// TestStore keeps tests and their submissions. It writes a submission and its submitted event
+// in one transaction, and a scored submission and its scored event in one transaction with the
+// inbox row of the event it applies (the transactional outbox and inbox). Implementations are
+// safe for concurrent use.
+type TestStore interface {
+	// AddTest stores a test. It reports false, writing nothing, when a test with that id
+	// exists (a retried create with the same idempotency key).
+	AddTest(ctx context.Context, t *testresult.Test) (bool, error)
+	// GetTest returns the test, or a shared.KindNotFound error.
+	GetTest(ctx context.Context, id string) (*testresult.Test, error)
+	// AddSubmission stores a pending submission and its submitted event. It reports false,
+	// writing nothing, when a submission with that id exists.
+	AddSubmission(ctx context.Context, s *testresult.Submission, meta EventMeta) (bool, error)
+	// GetSubmission returns the user's submission, or a shared.KindNotFound error.
+	GetSubmission(ctx context.Context, user shared.UserID, id string) (*testresult.Submission, error)
+	// Score applies the submitted event eventID once: it loads the submission holding a lock and
+	// its test, and calls decide. When decide reports true, it stores the submission as decide
+	// left it (scored or failed), with the scored event when it is scored, and the inbox row of
+	// eventID. It reports false, writing nothing, when the event was applied before or decide
+	// reports false; decide's errors are returned, and nothing is written. An unknown
+	// submission is a shared.KindNotFound error.
+	Score(ctx context.Context, eventID, submissionID string, meta EventMeta, decide func(*testresult.Test, *testresult.Submission) (bool, error)) (bool, error)
+}
+
+// TestScores keeps the scores of each test for its statistics (the analytics consumer group).
+type TestScores interface {
+	// Record stores the score of a scored submission once; it reports false, writing nothing,
+	// when the event or the submission was recorded before.
+	Record(ctx context.Context, eventID string, e testresult.Scored) (bool, error)
 }

@@ -24,6 +24,9 @@ const (
 	KindUnauthenticated
 	// KindUnavailable means a dependency (database, broker) cannot take the request now.
 	KindUnavailable
+	// KindForbidden means the caller may see the entity but not this part of it (a test's
+	// statistics are its owner's).
+	KindForbidden
 )
 
 // String returns the slug of the kind, used as the problem type in API errors.
@@ -41,6 +44,8 @@ func (k Kind) String() string {
 		return "unauthenticated"
 	case KindUnavailable:
 		return "unavailable"
+	case KindForbidden:
+		return "forbidden"
 	default:
 		return "internal"
 	}
@@ -99,4 +104,9 @@ func Conflict(format string, args ...any) error {
 // PreconditionFailed reports that an optimistic-concurrency check failed.
 func PreconditionFailed(format string, args ...any) error {
 	return &Error{Kind: KindPreconditionFailed, Message: fmt.Sprintf(format, args...)}
+}
+
+// Forbidden reports that the caller may not do or see what it asked for.
+func Forbidden(format string, args ...any) error {
+	return &Error{Kind: KindForbidden, Message: fmt.Sprintf(format, args...)}
 }

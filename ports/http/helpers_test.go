@@ -70,6 +70,7 @@ type fixture struct {
 	events  *recordingEvents
 	logs    *syncBuffer
 	tasks   taskAdapters
+	tests   *memory.TestStore
 }
 
 type fixtureOptions struct {
@@ -89,6 +90,7 @@ func newFixture(t *testing.T, opts fixtureOptions) *fixture {
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	app := buildApp(repo, events, tasks, logger)
+	tests := tasks.tests
 	if opts.app != nil {
 		opts.app(&app)
 	}
@@ -107,7 +109,7 @@ func newFixture(t *testing.T, opts fixtureOptions) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{t: t, handler: h, reg: reg, repo: repo, events: events, logs: logs, tasks: tasks}
+	return &fixture{t: t, handler: h, reg: reg, repo: repo, events: events, logs: logs, tasks: tasks, tests: tests}
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
@@ -132,6 +134,11 @@ func buildApp(repo *memory.TodoRepository, events command.TodoEvents, tasks task
 			ReopenTask:      command.NewReopenTaskHandler(tasks.store, now),
 			DeleteTask:      command.NewDeleteTaskHandler(tasks.store, now),
 			RecordTaskEvent: command.NewRecordTaskEventHandler(tasks.audit),
+
+			CreateTest:      command.NewCreateTestHandler(tasks.tests, ids, keyed, now),
+			SubmitTest:      command.NewSubmitTestHandler(tasks.tests, ids, keyed, now),
+			ScoreSubmission: command.NewScoreSubmissionHandler(tasks.tests, now),
+			RecordTestScore: command.NewRecordTestScoreHandler(tasks.tests),
 		},
 		Queries: application.Queries{
 			GetTodo:   query.NewGetTodoHandler(repo),
@@ -140,6 +147,10 @@ func buildApp(repo *memory.TodoRepository, events command.TodoEvents, tasks task
 			GetTask:     query.NewGetTaskHandler(tasks.store),
 			ListTasks:   query.NewListTasksHandler(tasks.store),
 			TaskHistory: query.NewTaskHistoryHandler(tasks.store),
+
+			GetTest:       query.NewGetTestHandler(tasks.tests),
+			GetSubmission: query.NewGetSubmissionHandler(tasks.tests),
+			TestStats:     query.NewTestStatsHandler(tasks.tests),
 		},
 	}
 }

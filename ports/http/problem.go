@@ -46,6 +46,7 @@ var problemTitles = map[string]string{
 	"precondition-failed":    "Precondition failed",
 	"unauthenticated":        "Authentication required",
 	"unavailable":            "Service unavailable",
+	"forbidden":              "Forbidden",
 	"internal":               "Internal server error",
 	"method-not-allowed":     "Method not allowed",
 	"payload-too-large":      "Request body too large",
@@ -76,6 +77,8 @@ func statusOf(err error) int {
 		return http.StatusUnauthorized
 	case shared.KindUnavailable:
 		return http.StatusServiceUnavailable
+	case shared.KindForbidden:
+		return http.StatusForbidden
 	default:
 		return http.StatusInternalServerError
 	}

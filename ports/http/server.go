@@ -157,6 +157,7 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 	v1 := engine.Group("/v1", authenticate(auth, logger))
 	newTodoRoutes(app, logger).register(v1)
 	newTaskRoutes(app, logger).register(v1)
+	newTestRoutes(app, logger).register(v1)
 	ws, err := newLiveRoutes(cfg.WebSocket, deps, logger)
 	if err != nil {
 		return nil, err

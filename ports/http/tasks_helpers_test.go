@@ -46,6 +46,8 @@ type taskAdapters struct {
 	audit  *memory.AuditLog
 	pubsub *gochannel.GoChannel
 	clock  *tickingClock
+	// tests is the test-results store, on the same GoChannel.
+	tests *memory.TestStore
 }
 
 func newTaskAdapters(t *testing.T) taskAdapters {
@@ -57,7 +59,11 @@ func newTaskAdapters(t *testing.T) taskAdapters {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return taskAdapters{store: store, audit: audit, pubsub: pubsub, clock: &tickingClock{}}
+	tests, err := memory.NewTestStore(pubsub, outbox.TestTopics{Submissions: "test_submissions", ResultsReady: "test_results_ready"}, "result-calculator", "analytics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return taskAdapters{store: store, audit: audit, pubsub: pubsub, clock: &tickingClock{}, tests: tests}
 }
 
 // taskSpec describes a task to seed; zero fields take New's defaults.

@@ -48,6 +48,33 @@ type TaskTombstone struct {
 	DeletedAt time.Time
 }
 
+type Test struct {
+	ID        uuid.UUID
+	OwnerID   string
+	Title     string
+	Questions json.RawMessage
+	CreatedAt time.Time
+}
+
+type TestScore struct {
+	SubmissionID uuid.UUID
+	TestID       uuid.UUID
+	Percentage   float64
+	ScoredAt     time.Time
+}
+
+type TestSubmission struct {
+	ID          uuid.UUID
+	TestID      uuid.UUID
+	UserID      string
+	Answers     json.RawMessage
+	Status      string
+	Reason      string
+	Result      pqtype.NullRawMessage
+	SubmittedAt time.Time
+	ScoredAt    sql.NullTime
+}
+
 type Todo struct {
 	ID          uuid.UUID
 	UserID      string

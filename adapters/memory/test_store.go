@@ -1,0 +1,190 @@
+package memory
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sync"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/taskstream/taskstream/adapters/outbox"
+	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/application/query"
+	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/domain/testresult"
+)
+
+// TestStore keeps tests, submissions and scores in memory and publishes each write's event
+// under its lock, so a write is stored only when its event was published. It is the embedded
+// default's command.TestStore, command.TestScores and query.TestReader. It keeps deep copies
+// (JSON), so callers never share its values. It is safe for concurrent use.
+type TestStore struct {
+	mu          sync.Mutex
+	tests       map[string][]byte
+	submissions map[string][]byte
+	scores      map[string]map[string]float64 // test id -> submission id -> percentage
+	applied     map[string]bool               // group + event id: the inbox
+	publisher   message.Publisher
+	topics      outbox.TestTopics
+	groups      [2]string // results, analytics
+}
+
+var (
+	_ command.TestStore  = (*TestStore)(nil)
+	_ command.TestScores = (*TestStore)(nil)
+	_ query.TestReader   = (*TestStore)(nil)
+)
+
+// NewTestStore returns an empty store that publishes with publisher to topics. resultsGroup and
+// analyticsGroup name the inboxes of Score and Record.
+func NewTestStore(publisher message.Publisher, topics outbox.TestTopics, resultsGroup, analyticsGroup string) (*TestStore, error) {
+	if publisher == nil || topics.Submissions == "" || topics.ResultsReady == "" || resultsGroup == "" || analyticsGroup == "" {
+		return nil, errors.New("memory test store: publisher, topics and groups are required")
+	}
+	return &TestStore{
+		tests: map[string][]byte{}, submissions: map[string][]byte{}, scores: map[string]map[string]float64{},
+		applied: map[string]bool{}, publisher: publisher, topics: topics, groups: [2]string{resultsGroup, analyticsGroup},
+	}, nil
+}
+
+// AddTest stores t unless its id exists.
+func (s *TestStore) AddTest(_ context.Context, t *testresult.Test) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.tests[t.ID]; ok {
+		return false, nil
+	}
+	return true, store(s.tests, t.ID, t)
+}
+
+// GetTest returns the test with its answer key.
+func (s *TestStore) GetTest(_ context.Context, id string) (*testresult.Test, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return load[testresult.Test](s.tests, id, "test")
+}
+
+// AddSubmission stores the pending submission and publishes its submitted event.
+func (s *TestStore) AddSubmission(_ context.Context, sub *testresult.Submission, meta command.EventMeta) (bool, error) {
+	msgs, err := outbox.TestSubmitted(sub, meta, s.topics)
+	if err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.submissions[sub.ID]; ok {
+		return false, nil
+	}
+	if err := s.publish(msgs); err != nil {
+		return false, err
+	}
+	return true, store(s.submissions, sub.ID, sub)
+}
+
+// GetSubmission returns the user's submission.
+func (s *TestStore) GetSubmission(_ context.Context, user shared.UserID, id string) (*testresult.Submission, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sub, err := load[testresult.Submission](s.submissions, id, "submission")
+	if err == nil && sub.UserID != user {
+		return nil, shared.NotFound("submission")
+	}
+	return sub, err
+}
+
+// Score applies the submitted event once: decide scores the submission, which is stored with
+// its scored event published.
+func (s *TestStore) Score(_ context.Context, eventID, submissionID string, meta command.EventMeta,
+	decide func(*testresult.Test, *testresult.Submission) (bool, error),
+) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := s.groups[0] + "\x00" + eventID
+	if s.applied[key] {
+		return false, nil
+	}
+	sub, err := load[testresult.Submission](s.submissions, submissionID, "submission")
+	if err != nil {
+		return false, err
+	}
+	t, err := load[testresult.Test](s.tests, sub.TestID, "test")
+	if err != nil {
+		return false, err
+	}
+	write, err := decide(t, sub)
+	if err != nil || !write {
+		return false, err
+	}
+	msgs, err := outbox.TestScored(t, sub, meta, s.topics)
+	if err != nil {
+		return false, err
+	}
+	if err := s.publish(msgs); err != nil {
+		return false, err
+	}
+	s.applied[key] = true
+	return true, store(s.submissions, sub.ID, sub)
+}
+
+// Record counts a scored submission in its test's statistics once.
+func (s *TestStore) Record(_ context.Context, eventID string, e testresult.Scored) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := s.groups[1] + "\x00" + eventID
+	if s.applied[key] {
+		return false, nil
+	}
+	s.applied[key] = true
+	byTest := s.scores[e.TestID]
+	if byTest == nil {
+		byTest = map[string]float64{}
+		s.scores[e.TestID] = byTest
+	}
+	if _, ok := byTest[e.SubmissionID]; ok {
+		return false, nil
+	}
+	byTest[e.SubmissionID] = e.Percentage
+	return true, nil
+}
+
+// Scores returns the percentages recorded for the test.
+func (s *TestStore) Scores(_ context.Context, testID string) ([]float64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]float64, 0, len(s.scores[testID]))
+	for _, p := range s.scores[testID] {
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func (s *TestStore) publish(msgs []outbox.Routed) error {
+	for _, m := range msgs {
+		if err := s.publisher.Publish(m.Topic, m.Message); err != nil {
+			return shared.Unavailable("the event could not be published", err)
+		}
+	}
+	return nil
+}
+
+func store(m map[string][]byte, id string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	m[id] = b
+	return nil
+}
+
+func load[T any](m map[string][]byte, id, entity string) (*T, error) {
+	b, ok := m[id]
+	if !ok {
+		return nil, shared.NotFound(entity)
+	}
+	v := new(T)
+	if err := json.Unmarshal(b, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}

@@ -1,0 +1,293 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/sqlc-dev/pqtype"
+
+	"github.com/taskstream/taskstream/adapters/outbox"
+	"github.com/taskstream/taskstream/adapters/postgres/internal/db"
+	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/application/query"
+	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/domain/testresult"
+)
+
+// TestStoreConfig configures a TestStore.
+type TestStoreConfig struct {
+	// Topics names the destination topics (test_submissions, test_results_ready by default).
+	Topics outbox.TestTopics
+	// Outbox says how the events are written (see TaskStoreConfig.Outbox).
+	Outbox OutboxConfig
+	// ResultsGroup is the consumer group whose inbox Score writes (result-calculator).
+	ResultsGroup string
+	// AnalyticsGroup is the consumer group whose inbox Record writes (analytics).
+	AnalyticsGroup string
+}
+
+func (c *TestStoreConfig) setDefaults() {
+	if c.Topics.Submissions == "" {
+		c.Topics.Submissions = "test_submissions"
+	}
+	if c.Topics.ResultsReady == "" {
+		c.Topics.ResultsReady = "test_results_ready"
+	}
+	if c.ResultsGroup == "" {
+		c.ResultsGroup = "result-calculator"
+	}
+	if c.AnalyticsGroup == "" {
+		c.AnalyticsGroup = "analytics"
+	}
+	c.Outbox.setDefaults()
+}
+
+// TestStore is the command.TestStore, command.TestScores and query.TestReader on PostgreSQL
+// (tables tests, test_submissions and test_scores). A submission and its submitted event commit
+// together; so do a scored submission, its scored event and the inbox row of the submitted
+// event it applies. It is safe for concurrent use.
+type TestStore struct {
+	db     *sql.DB
+	q      *db.Queries
+	cfg    TestStoreConfig
+	outbox outboxWriter
+}
+
+var (
+	_ command.TestStore  = (*TestStore)(nil)
+	_ command.TestScores = (*TestStore)(nil)
+	_ query.TestReader   = (*TestStore)(nil)
+)
+
+// NewTestStore returns a store on conn, a pool opened with Open.
+func NewTestStore(conn *sql.DB, cfg TestStoreConfig) (*TestStore, error) {
+	if conn == nil {
+		return nil, errors.New("postgres: nil *sql.DB for TestStore")
+	}
+	cfg.setDefaults()
+	if err := errors.Join(ValidateTopic("test submissions topic", cfg.Topics.Submissions),
+		ValidateTopic("test results topic", cfg.Topics.ResultsReady), cfg.Outbox.Validate()); err != nil {
+		return nil, fmt.Errorf("postgres: test store: %w", err)
+	}
+	return &TestStore{db: conn, q: db.New(conn), cfg: cfg, outbox: outboxWriter{cfg: cfg.Outbox}}, nil
+}
+
+// AddTest stores t unless its id exists.
+func (s *TestStore) AddTest(ctx context.Context, t *testresult.Test) (bool, error) {
+	id, ok := parseID(t.ID)
+	if !ok {
+		return false, shared.Invalid("id", "must be a UUID")
+	}
+	questions, err := json.Marshal(t.Questions)
+	if err != nil {
+		return false, fmt.Errorf("postgres: encode questions: %w", err)
+	}
+	t.CreatedAt = toDBTime(t.CreatedAt)
+	n, err := s.q.InsertTest(ctx, db.InsertTestParams{
+		ID: id, OwnerID: string(t.OwnerID), Title: t.Title, Questions: questions, CreatedAt: t.CreatedAt,
+	})
+	if err != nil {
+		return false, dbError("insert test", err)
+	}
+	return n == 1, nil
+}
+
+// GetTest returns the test with its answer key.
+func (s *TestStore) GetTest(ctx context.Context, id string) (*testresult.Test, error) {
+	uid, ok := parseID(id)
+	if !ok {
+		return nil, shared.NotFound("test")
+	}
+	return getTest(ctx, s.q, uid)
+}
+
+func getTest(ctx context.Context, q *db.Queries, id uuid.UUID) (*testresult.Test, error) {
+	row, err := q.GetTest(ctx, id)
+	if err != nil {
+		return nil, entityError("test", "get test", err)
+	}
+	t := &testresult.Test{ID: row.ID.String(), OwnerID: shared.UserID(row.OwnerID), Title: row.Title, CreatedAt: row.CreatedAt}
+	if err := json.Unmarshal(row.Questions, &t.Questions); err != nil {
+		return nil, fmt.Errorf("postgres: test %s: questions: %w", row.ID, err)
+	}
+	return t, nil
+}
+
+// AddSubmission stores the pending submission and its submitted event in one transaction.
+func (s *TestStore) AddSubmission(ctx context.Context, sub *testresult.Submission, meta command.EventMeta) (bool, error) {
+	id, ok1 := parseID(sub.ID)
+	testID, ok2 := parseID(sub.TestID)
+	if !ok1 || !ok2 {
+		return false, shared.Invalid("id", "must be a UUID")
+	}
+	answers, err := json.Marshal(sub.Answers)
+	if err != nil {
+		return false, fmt.Errorf("postgres: encode answers: %w", err)
+	}
+	sub.SubmittedAt = toDBTime(sub.SubmittedAt)
+	msgs, err := outbox.TestSubmitted(sub, meta, s.cfg.Topics)
+	if err != nil {
+		return false, err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, dbError("begin add submission", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	n, err := s.q.WithTx(tx).InsertSubmission(ctx, db.InsertSubmissionParams{
+		ID: id, TestID: testID, UserID: string(sub.UserID), Answers: answers, SubmittedAt: sub.SubmittedAt,
+	})
+	if err != nil || n == 0 {
+		return false, wrapIf(err, "insert submission")
+	}
+	if err := s.outbox.write(ctx, tx, msgs); err != nil {
+		return false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return false, dbError("commit add submission", err)
+	}
+	return true, nil
+}
+
+// GetSubmission returns the user's submission.
+func (s *TestStore) GetSubmission(ctx context.Context, user shared.UserID, id string) (*testresult.Submission, error) {
+	uid, ok := parseID(id)
+	if !ok {
+		return nil, shared.NotFound("submission")
+	}
+	row, err := s.q.GetSubmission(ctx, db.GetSubmissionParams{UserID: string(user), ID: uid})
+	if err != nil {
+		return nil, entityError("submission", "get submission", err)
+	}
+	return toDomainSubmission(row)
+}
+
+// Score applies the submitted event eventID once (inbox of the results group): it locks the
+// submission, lets decide score it, and stores the outcome with the scored event.
+func (s *TestStore) Score(ctx context.Context, eventID, submissionID string, meta command.EventMeta,
+	decide func(*testresult.Test, *testresult.Submission) (bool, error),
+) (bool, error) {
+	id, ok := parseID(submissionID)
+	if !ok {
+		return false, shared.NotFound("submission")
+	}
+	// decide reporting false writes nothing, not even the inbox row: errSkip rolls back.
+	written, err := processOnce(ctx, s.db, s.cfg.ResultsGroup, eventID, func(tx *sql.Tx) error {
+		q := s.q.WithTx(tx)
+		row, err := q.GetSubmissionForUpdate(ctx, id)
+		if err != nil {
+			return entityError("submission", "lock submission", err)
+		}
+		sub, err := toDomainSubmission(row)
+		if err != nil {
+			return err
+		}
+		t, err := getTest(ctx, q, row.TestID)
+		if err != nil {
+			return err
+		}
+		write, err := decide(t, sub)
+		if err != nil {
+			return err
+		}
+		if !write {
+			return errSkip
+		}
+		return s.decided(ctx, tx, t, sub, meta)
+	})
+	if errors.Is(err, errSkip) {
+		return false, nil
+	}
+	return written, err
+}
+
+// errSkip rolls back a transaction that has nothing to write.
+var errSkip = errors.New("nothing to write")
+
+// decided stores the outcome of sub, a submission of t, and its scored event in tx.
+func (s *TestStore) decided(ctx context.Context, tx *sql.Tx, t *testresult.Test, sub *testresult.Submission, meta command.EventMeta) error {
+	sub.ScoredAt = toDBTime(sub.ScoredAt)
+	params := db.DecideSubmissionParams{
+		ID: uuid.MustParse(sub.ID), Status: string(sub.Status), Reason: sub.Reason,
+		ScoredAt: sql.NullTime{Time: sub.ScoredAt, Valid: true},
+	}
+	if sub.Result != nil {
+		result, err := json.Marshal(sub.Result)
+		if err != nil {
+			return fmt.Errorf("postgres: encode result: %w", err)
+		}
+		params.Result = pqtype.NullRawMessage{RawMessage: result, Valid: true}
+	}
+	msgs, err := outbox.TestScored(t, sub, meta, s.cfg.Topics)
+	if err != nil {
+		return err
+	}
+	n, err := s.q.WithTx(tx).DecideSubmission(ctx, params)
+	if err != nil {
+		return dbError("decide submission", err)
+	}
+	if n != 1 {
+		return fmt.Errorf("postgres: submission %s was not pending", sub.ID)
+	}
+	return s.outbox.write(ctx, tx, msgs)
+}
+
+// Record counts a scored submission in its test's statistics once (inbox of the analytics
+// group, and the submission id as the key).
+func (s *TestStore) Record(ctx context.Context, eventID string, e testresult.Scored) (bool, error) {
+	sub, ok1 := parseID(e.SubmissionID)
+	test, ok2 := parseID(e.TestID)
+	if !ok1 || !ok2 {
+		return false, shared.Invalid("event", "submission_id and test_id must be UUIDs")
+	}
+	var inserted bool
+	_, err := processOnce(ctx, s.db, s.cfg.AnalyticsGroup, eventID, func(tx *sql.Tx) error {
+		n, err := s.q.WithTx(tx).InsertTestScore(ctx, db.InsertTestScoreParams{
+			SubmissionID: sub, TestID: test, Percentage: e.Percentage, ScoredAt: e.ScoredAt,
+		})
+		if err != nil {
+			return dbError("insert test score", err)
+		}
+		inserted = n == 1
+		return nil
+	})
+	return inserted, err
+}
+
+// Scores returns the percentages the analytics group recorded for the test.
+func (s *TestStore) Scores(ctx context.Context, testID string) ([]float64, error) {
+	id, ok := parseID(testID)
+	if !ok {
+		return nil, shared.NotFound("test")
+	}
+	scores, err := s.q.TestScores(ctx, id)
+	if err != nil {
+		return nil, dbError("read test scores", err)
+	}
+	return scores, nil
+}
+
+// toDomainSubmission rebuilds a submission from its row.
+func toDomainSubmission(row db.TestSubmission) (*testresult.Submission, error) {
+	sub := &testresult.Submission{
+		ID: row.ID.String(), TestID: row.TestID.String(), UserID: shared.UserID(row.UserID),
+		Status: testresult.Status(row.Status), Reason: row.Reason, SubmittedAt: row.SubmittedAt,
+	}
+	if err := json.Unmarshal(row.Answers, &sub.Answers); err != nil {
+		return nil, fmt.Errorf("postgres: submission %s: answers: %w", row.ID, err)
+	}
+	if row.Result.Valid {
+		sub.Result = &testresult.Result{}
+		if err := json.Unmarshal(row.Result.RawMessage, sub.Result); err != nil {
+			return nil, fmt.Errorf("postgres: submission %s: result: %w", row.ID, err)
+		}
+	}
+	if row.ScoredAt.Valid {
+		sub.ScoredAt = row.ScoredAt.Time
+	}
+	return sub, nil
+}

@@ -1,0 +1,217 @@
+package postgres_test
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/taskstream/taskstream/adapters/postgres"
+	"github.com/taskstream/taskstream/adapters/postgres/pgtest"
+	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/domain/testresult"
+	"github.com/taskstream/taskstream/platform/envelope"
+)
+
+var quizAt = time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+
+func newQuizStore(t *testing.T) (*postgres.TestStore, *sql.DB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("integration test: needs PostgreSQL (make services)")
+	}
+	conn := pgtest.NewDB(t)
+	store, err := postgres.NewTestStore(conn, postgres.TestStoreConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store, conn
+}
+
+// addQuiz stores a two-question test (5 points) and a submission by "taker" that gets q1 right.
+func addQuiz(t *testing.T, store *postgres.TestStore) (*testresult.Test, *testresult.Submission) {
+	t.Helper()
+	opts := []testresult.Option{{ID: "a", Text: "A"}, {ID: "b", Text: "B"}}
+	quiz, err := testresult.NewTest(uuid.NewString(), "owner", "Quiz", []testresult.Question{
+		{ID: "q1", Text: "1?", Kind: testresult.KindSingle, Category: "go", Points: 2, Options: opts, Correct: []string{"b"}},
+		{ID: "q2", Text: "2?", Kind: testresult.KindMultiple, Category: "sql", Points: 3, Options: opts, Correct: []string{"a", "b"}},
+	}, quizAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if ok, err := store.AddTest(ctx, quiz); err != nil || !ok {
+		t.Fatalf("AddTest: %v %v", ok, err)
+	}
+	if ok, err := store.AddTest(ctx, quiz); err != nil || ok {
+		t.Fatalf("AddTest again: %v %v, want false", ok, err)
+	}
+	sub, err := testresult.NewSubmission(uuid.NewString(), quiz, "taker", map[string][]string{"q1": {"b"}, "q2": {"a"}}, quizAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := store.AddSubmission(ctx, sub, command.EventMeta{CorrelationID: "corr-1"}); err != nil || !ok {
+		t.Fatalf("AddSubmission: %v %v", ok, err)
+	}
+	return quiz, sub
+}
+
+// outboxOf returns the envelopes in the outbox for topic.
+func outboxOf(t *testing.T, conn *sql.DB, topic string) []forwarderEnvelope {
+	t.Helper()
+	var out []forwarderEnvelope
+	for _, e := range outboxEnvelopes(t, conn) {
+		if e.DestinationTopic == topic {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func scoreEvent(s *testresult.Submission, eventID string) command.ScoreSubmission {
+	return command.ScoreSubmission{EventID: eventID, Event: testresult.Submitted{SubmissionID: s.ID, TestID: s.TestID, UserID: string(s.UserID)}}
+}
+
+// A submission and its submitted event commit together; a retried id writes neither again.
+func TestSubmissionIsStoredWithItsEvent(t *testing.T) {
+	t.Parallel()
+	store, conn := newQuizStore(t)
+	_, sub := addQuiz(t, store)
+	if ok, err := store.AddSubmission(context.Background(), sub, command.EventMeta{}); err != nil || ok {
+		t.Fatalf("AddSubmission again: %v %v, want false", ok, err)
+	}
+	events := outboxOf(t, conn, "test_submissions")
+	if len(events) != 1 {
+		t.Fatalf("%d submitted events in the outbox, want 1", len(events))
+	}
+	var got testresult.Submitted
+	if err := envelope.Decode(events[0].message(), testresult.EventSubmitted, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.SubmissionID != sub.ID || got.UserID != "taker" || events[0].Metadata[envelope.KeyCorrelationID] != "corr-1" {
+		t.Errorf("event %+v, metadata %v", got, events[0].Metadata)
+	}
+	stored, err := store.GetSubmission(context.Background(), "taker", sub.ID)
+	if err != nil || stored.Status != testresult.StatusPending || len(stored.Answers) != 2 {
+		t.Fatalf("stored: %+v %v", stored, err)
+	}
+	if _, err := store.GetSubmission(context.Background(), "owner", sub.ID); shared.KindOf(err) != shared.KindNotFound {
+		t.Errorf("another user's submission: %v, want not found", err)
+	}
+}
+
+// Many deliveries of the submitted event, at once and later, score the submission once and
+// emit one scored event.
+func TestScoringIsIdempotent(t *testing.T) {
+	t.Parallel()
+	store, conn := newQuizStore(t)
+	quiz, sub := addQuiz(t, store)
+	score := command.NewScoreSubmissionHandler(store, func() time.Time { return quizAt.Add(time.Second) })
+	eventID := uuid.NewString()
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		written int
+	)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok, err := score.Handle(context.Background(), scoreEvent(sub, eventID))
+			if err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if ok {
+				written++
+			}
+		}()
+	}
+	wg.Wait()
+	// Another event for the same submission (a replayed copy with a new id) writes nothing.
+	if ok, err := score.Handle(context.Background(), scoreEvent(sub, uuid.NewString())); err != nil || ok {
+		t.Fatalf("a second event: %v %v, want false", ok, err)
+	}
+	if written != 1 {
+		t.Fatalf("%d deliveries wrote, want 1", written)
+	}
+	events := outboxOf(t, conn, "test_results_ready")
+	if len(events) != 1 {
+		t.Fatalf("%d scored events, want 1", len(events))
+	}
+	var got testresult.Scored
+	if err := envelope.Decode(events[0].message(), testresult.EventScored, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.SubmissionID != sub.ID || got.TestTitle != quiz.Title || got.Points != 2 || got.Percentage != 40 || got.Weakest[0] != "sql" {
+		t.Errorf("scored event %+v", got)
+	}
+	stored, err := store.GetSubmission(context.Background(), "taker", sub.ID)
+	if err != nil || stored.Status != testresult.StatusScored || stored.Result.Points != 2 || !stored.ScoredAt.Equal(quizAt.Add(time.Second)) {
+		t.Fatalf("stored: %+v %v", stored, err)
+	}
+}
+
+// A submission whose answers no longer fit its test is failed with the reason, and nobody is
+// told it was scored.
+func TestUnscorableSubmissionFailsWithTheReason(t *testing.T) {
+	t.Parallel()
+	store, conn := newQuizStore(t)
+	_, sub := addQuiz(t, store)
+	if _, err := conn.Exec(`UPDATE test_submissions SET answers = '{"q7":["a"]}' WHERE id = $1`, sub.ID); err != nil {
+		t.Fatal(err)
+	}
+	ok, err := command.NewScoreSubmissionHandler(store, time.Now).Handle(context.Background(), scoreEvent(sub, uuid.NewString()))
+	if err != nil || !ok {
+		t.Fatalf("score: %v %v", ok, err)
+	}
+	stored, err := store.GetSubmission(context.Background(), "taker", sub.ID)
+	if err != nil || stored.Status != testresult.StatusFailed || stored.Reason != `answers: the test has no question "q7"` {
+		t.Fatalf("stored: %+v %v", stored, err)
+	}
+	if n := len(outboxOf(t, conn, "test_results_ready")); n != 0 {
+		t.Errorf("%d scored events for a failed submission", n)
+	}
+}
+
+// An event for a submission that is not stored is invalid: the consumer parks it.
+func TestScoringAnUnknownSubmissionIsInvalid(t *testing.T) {
+	t.Parallel()
+	store, _ := newQuizStore(t)
+	_, err := command.NewScoreSubmissionHandler(store, time.Now).Handle(context.Background(), command.ScoreSubmission{
+		EventID: uuid.NewString(), Event: testresult.Submitted{SubmissionID: uuid.NewString(), TestID: uuid.NewString(), UserID: "x"},
+	})
+	if shared.KindOf(err) != shared.KindInvalid {
+		t.Fatalf("err = %v, want invalid", err)
+	}
+}
+
+// Analytics counts each scored submission once, whatever the event id.
+func TestScoresAreCountedOnce(t *testing.T) {
+	t.Parallel()
+	store, _ := newQuizStore(t)
+	quiz, _ := addQuiz(t, store)
+	ctx := context.Background()
+	e := testresult.Scored{SubmissionID: uuid.NewString(), TestID: quiz.ID, Percentage: 40, ScoredAt: quizAt}
+	for i, want := range []bool{true, false} {
+		if ok, err := store.Record(ctx, uuid.NewString(), e); err != nil || ok != want {
+			t.Fatalf("record %d: %v %v, want %v", i, ok, err, want)
+		}
+	}
+	eventID := uuid.NewString()
+	e.SubmissionID, e.Percentage = uuid.NewString(), 80
+	for i, want := range []bool{true, false} {
+		if ok, err := store.Record(ctx, eventID, e); err != nil || ok != want {
+			t.Fatalf("record event %d: %v %v, want %v", i, ok, err, want)
+		}
+	}
+	scores, err := store.Scores(ctx, quiz.ID)
+	if err != nil || len(scores) != 2 || scores[0]+scores[1] != 120 {
+		t.Fatalf("scores %v %v", scores, err)
+	}
+}

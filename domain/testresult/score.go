@@ -1,0 +1,140 @@
+package testresult
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// MaxWeakest is how many weakest categories a result names at most.
+const MaxWeakest = 3
+
+// Result is a scored submission: the points, the percentage, the points by category, the
+// weakest categories and a short report.
+type Result struct {
+	Points     int              `json:"points"`
+	MaxPoints  int              `json:"max_points"`
+	Percentage float64          `json:"percentage"`
+	Categories []CategoryScore  `json:"categories"`
+	Weakest    []string         `json:"weakest_categories"`
+	Report     string           `json:"report"`
+	Questions  []QuestionResult `json:"questions"`
+}
+
+// QuestionResult says whether one question was answered right.
+type QuestionResult struct {
+	ID      string `json:"id"`
+	Correct bool   `json:"correct"`
+	Points  int    `json:"points"`
+}
+
+// score scores answers: a question earns its points when the options picked are exactly its
+// right options, and nothing otherwise (no partial credit for multiple choice).
+func score(t *Test, answers map[string][]string) (Result, error) {
+	if err := checkAnswers(t, answers); err != nil {
+		return Result{}, err
+	}
+	r := Result{MaxPoints: t.MaxScore(), Questions: make([]QuestionResult, 0, len(t.Questions))}
+	byCategory := map[string]*CategoryScore{}
+	for _, q := range t.Questions {
+		c := byCategory[q.Category]
+		if c == nil {
+			c = &CategoryScore{Category: q.Category}
+			byCategory[q.Category] = c
+		}
+		c.MaxPoints += q.Points
+		right := sameSet(answers[q.ID], q.Correct)
+		qr := QuestionResult{ID: q.ID, Correct: right}
+		if right {
+			qr.Points = q.Points
+			c.Points += q.Points
+			r.Points += q.Points
+		}
+		r.Questions = append(r.Questions, qr)
+	}
+	r.Percentage = percent(r.Points, r.MaxPoints)
+	for _, name := range sortedKeys(byCategory) {
+		c := byCategory[name]
+		c.Percentage = percent(c.Points, c.MaxPoints)
+		r.Categories = append(r.Categories, *c)
+	}
+	r.Weakest = weakest(r.Categories)
+	r.Report = report(r)
+	return r, nil
+}
+
+// weakest names the categories below 100%, lowest percentage first (ties by name), at most
+// MaxWeakest.
+func weakest(cats []CategoryScore) []string {
+	below := make([]CategoryScore, 0, len(cats))
+	for _, c := range cats {
+		if c.Points < c.MaxPoints {
+			below = append(below, c)
+		}
+	}
+	sort.SliceStable(below, func(i, j int) bool { return below[i].Percentage < below[j].Percentage })
+	out := []string{}
+	for i := 0; i < len(below) && i < MaxWeakest; i++ {
+		out = append(out, below[i].Category)
+	}
+	return out
+}
+
+// report is a short text for the user: the score, the strongest category, what to work on.
+func report(r Result) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "You scored %d of %d points (%s%%).", r.Points, r.MaxPoints, formatPercent(r.Percentage))
+	if len(r.Categories) > 1 {
+		best := r.Categories[0]
+		for _, c := range r.Categories[1:] {
+			if c.Percentage > best.Percentage {
+				best = c
+			}
+		}
+		fmt.Fprintf(&b, " Strongest: %s (%s%%).", best.Category, formatPercent(best.Percentage))
+	}
+	if len(r.Weakest) > 0 {
+		parts := make([]string, 0, len(r.Weakest))
+		for _, name := range r.Weakest {
+			for _, c := range r.Categories {
+				if c.Category == name {
+					parts = append(parts, fmt.Sprintf("%s (%s%%)", name, formatPercent(c.Percentage)))
+				}
+			}
+		}
+		fmt.Fprintf(&b, " Work on: %s.", strings.Join(parts, ", "))
+	} else {
+		b.WriteString(" Every category full marks.")
+	}
+	return b.String()
+}
+
+// percent is 100*part/whole rounded to two decimals.
+func percent(part, whole int) float64 {
+	if whole == 0 {
+		return 0
+	}
+	return math.Round(float64(part)*10000/float64(whole)) / 100
+}
+
+func formatPercent(p float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", p), "0"), ".")
+}
+
+// sameSet reports whether a and b hold the same ids (neither holds one twice).
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	in := make(map[string]bool, len(a))
+	for _, x := range a {
+		in[x] = true
+	}
+	for _, x := range b {
+		if !in[x] {
+			return false
+		}
+	}
+	return true
+}

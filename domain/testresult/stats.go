@@ -1,0 +1,55 @@
+package testresult
+
+import (
+	"math"
+	"sort"
+)
+
+// Stats are a test's statistics over its scored submissions (the analytics consumer group keeps
+// the scores).
+type Stats struct {
+	TestID   string  `json:"test_id"`
+	Attempts int     `json:"attempts"`
+	Mean     float64 `json:"mean_percentage"`
+	Median   float64 `json:"median_percentage"`
+	// Distribution counts the scores in ten bands of ten percentage points; the last band
+	// includes 100.
+	Distribution []Band `json:"distribution"`
+}
+
+// Band counts the scores from From (inclusive) to To (exclusive; inclusive for the last band).
+type Band struct {
+	From  int `json:"from"`
+	To    int `json:"to"`
+	Count int `json:"count"`
+}
+
+// Summarize computes the statistics of a test from the percentages of its scored submissions.
+func Summarize(testID string, percentages []float64) Stats {
+	s := Stats{TestID: testID, Attempts: len(percentages), Distribution: make([]Band, 10)}
+	for i := range s.Distribution {
+		s.Distribution[i] = Band{From: i * 10, To: i*10 + 10}
+	}
+	if len(percentages) == 0 {
+		return s
+	}
+	sorted := append([]float64(nil), percentages...)
+	sort.Float64s(sorted)
+	sum := 0.0
+	for _, p := range sorted {
+		sum += p
+		band := int(p / 10)
+		band = max(0, min(band, 9))
+		s.Distribution[band].Count++
+	}
+	s.Mean = round2(sum / float64(len(sorted)))
+	mid := len(sorted) / 2
+	if len(sorted)%2 == 1 {
+		s.Median = sorted[mid]
+	} else {
+		s.Median = round2((sorted[mid-1] + sorted[mid]) / 2)
+	}
+	return s
+}
+
+func round2(x float64) float64 { return math.Round(x*100) / 100 }

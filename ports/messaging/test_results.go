@@ -1,0 +1,85 @@
+package messaging
+
+import (
+	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/domain/testresult"
+	"github.com/taskstream/taskstream/platform/envelope"
+)
+
+// Handler names of the test-results consumers, in logs, metrics and the handler_poisoned header.
+const (
+	// ResultCalculatorHandlerName scores test_submissions (group result-calculator).
+	ResultCalculatorHandlerName = "result-calculator"
+	// TestAnalyticsHandlerName keeps per-test statistics from test_results_ready (group
+	// analytics).
+	TestAnalyticsHandlerName = "test-analytics"
+)
+
+// ResultCalculator scores each submitted test. At most workers submissions are scored at once
+// in the process, whatever the broker hands over in parallel (on Kafka, one message per
+// assigned partition).
+type ResultCalculator struct {
+	score command.ScoreSubmissionHandler
+	slots chan struct{}
+}
+
+// NewResultCalculator returns the result-calculator handler with workers slots. It panics on a
+// nil use case or fewer than one worker.
+func NewResultCalculator(score command.ScoreSubmissionHandler, workers int) *ResultCalculator {
+	if score == nil || workers < 1 {
+		panic("messaging: result calculator needs a ScoreSubmission handler and at least one worker")
+	}
+	return &ResultCalculator{score: score, slots: make(chan struct{}, workers)}
+}
+
+// Handle scores the submission the event names, once.
+func (h *ResultCalculator) Handle(msg *message.Message) error {
+	var ev testresult.Submitted
+	if err := envelope.Decode(msg, testresult.EventSubmitted, &ev); err != nil {
+		return shared.Invalid("message", "%v", err)
+	}
+	ctx := msg.Context()
+	select {
+	case h.slots <- struct{}{}:
+		defer func() { <-h.slots }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	_, err := h.score.Handle(ctx, command.ScoreSubmission{EventID: eventID(msg), Event: ev, Meta: metaOf(msg)})
+	return err
+}
+
+// TestAnalytics records each scored submission in its test's statistics.
+type TestAnalytics struct {
+	record command.RecordTestScoreHandler
+}
+
+// NewTestAnalytics returns the analytics handler. It panics on a nil use case.
+func NewTestAnalytics(record command.RecordTestScoreHandler) *TestAnalytics {
+	if record == nil {
+		panic("messaging: nil RecordTestScore handler")
+	}
+	return &TestAnalytics{record: record}
+}
+
+// Handle records one score; a score recorded before changes nothing.
+func (h *TestAnalytics) Handle(msg *message.Message) error {
+	var ev testresult.Scored
+	if err := envelope.Decode(msg, testresult.EventScored, &ev); err != nil {
+		return shared.Invalid("message", "%v", err)
+	}
+	_, err := h.record.Handle(msg.Context(), command.RecordTestScore{EventID: eventID(msg), Event: ev})
+	return err
+}
+
+// metaOf carries the correlation id and trace context of msg on to the events its handler
+// emits.
+func metaOf(msg *message.Message) command.EventMeta {
+	return command.EventMeta{
+		CorrelationID: msg.Metadata.Get(envelope.KeyCorrelationID),
+		TraceParent:   msg.Metadata.Get(envelope.KeyTraceParent),
+	}
+}
