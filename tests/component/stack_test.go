@@ -26,18 +26,24 @@ func newStack(t *testing.T) stack {
 	s := randomSuffix(t)
 	st := stack{todoTopic: "todo-create-" + s, poisonTopic: "poison-" + s}
 	st.env = map[string]string{
-		"DATABASE_URL":                   url,
-		"KAFKA_BROKERS":                  kafkaBrokers(),
-		"AUTH_JWT_SECRET":                secret,
-		"KAFKA_TOPIC_TODO_CREATE":        st.todoTopic,
-		"KAFKA_TOPIC_TASK_EVENTS":        "task-events-" + s,
-		"KAFKA_TOPIC_TASK_UPDATES":       "task-updates-" + s,
-		"KAFKA_TOPIC_POISON":             st.poisonTopic,
-		"KAFKA_TOPIC_PARTITIONS":         "4",
-		"KAFKA_CONSUMER_GROUP_TODO":      "todo-" + s,
-		"KAFKA_CONSUMER_GROUP_AUDIT":     "audit-" + s,
-		"KAFKA_CONSUMER_GROUP_WEBSOCKET": "websocket-" + s,
-		"TODO_BATCH_LINGER":              "20ms",
+		"DATABASE_URL":                      url,
+		"KAFKA_BROKERS":                     kafkaBrokers(),
+		"AUTH_JWT_SECRET":                   secret,
+		"KAFKA_TOPIC_TODO_CREATE":           st.todoTopic,
+		"KAFKA_TOPIC_TASK_EVENTS":           "task-events-" + s,
+		"KAFKA_TOPIC_TASK_UPDATES":          "task-updates-" + s,
+		"KAFKA_TOPIC_POISON":                st.poisonTopic,
+		"KAFKA_TOPIC_PARTITIONS":            "4",
+		"KAFKA_CONSUMER_GROUP_TODO":         "todo-" + s,
+		"KAFKA_CONSUMER_GROUP_AUDIT":        "audit-" + s,
+		"KAFKA_CONSUMER_GROUP_WEBSOCKET":    "websocket-" + s,
+		"KAFKA_TOPIC_NOTIFICATION_REQUEST":  "notification.request-" + s,
+		"KAFKA_TOPIC_TEST_SUBMISSIONS":      "test_submissions-" + s,
+		"KAFKA_TOPIC_TEST_RESULTS_READY":    "test_results_ready-" + s,
+		"KAFKA_CONSUMER_GROUP_NOTIFICATION": "notification-" + s,
+		"KAFKA_CONSUMER_GROUP_RESULTS":      "results-" + s,
+		"KAFKA_CONSUMER_GROUP_ANALYTICS":    "analytics-" + s,
+		"TODO_BATCH_LINGER":                 "20ms",
 	}
 	t.Cleanup(func() { st.deleteKafkaNames() })
 	return st
@@ -54,11 +60,13 @@ func (s stack) deleteKafkaNames() {
 	groups, _ := admin.ListConsumerGroups()
 	for g := range groups {
 		if g == s.env["KAFKA_CONSUMER_GROUP_TODO"] || g == s.env["KAFKA_CONSUMER_GROUP_AUDIT"] ||
+			g == s.env["KAFKA_CONSUMER_GROUP_NOTIFICATION"] || g == s.env["KAFKA_CONSUMER_GROUP_RESULTS"] ||
+			g == s.env["KAFKA_CONSUMER_GROUP_ANALYTICS"] ||
 			strings.HasPrefix(g, s.env["KAFKA_CONSUMER_GROUP_WEBSOCKET"]+"-") {
 			_ = admin.DeleteConsumerGroup(g)
 		}
 	}
-	for _, name := range []string{"TODO_CREATE", "TASK_EVENTS", "TASK_UPDATES", "POISON"} {
+	for _, name := range []string{"TODO_CREATE", "TASK_EVENTS", "TASK_UPDATES", "NOTIFICATION_REQUEST", "TEST_SUBMISSIONS", "TEST_RESULTS_READY", "POISON"} {
 		_ = admin.DeleteTopic(s.env["KAFKA_TOPIC_"+name])
 	}
 }
