@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 
 	"github.com/google/uuid"
 	"github.com/sqlc-dev/pqtype"
@@ -55,6 +57,33 @@ type TestStore struct {
 	q      *db.Queries
 	cfg    TestStoreConfig
 	outbox outboxWriter
+	tests  testCache
+}
+
+// testCache keeps tests read before: a test never changes once stored, so every submission and
+// every scoring of a test need not read and decode its questions again. It holds at most
+// testCacheSize tests and starts over when full. It is safe for concurrent use.
+type testCache struct {
+	mu    sync.RWMutex
+	tests map[uuid.UUID]*testresult.Test
+}
+
+const testCacheSize = 10000
+
+func (c *testCache) get(id uuid.UUID) (*testresult.Test, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	t, ok := c.tests[id]
+	return t, ok
+}
+
+func (c *testCache) put(id uuid.UUID, t *testresult.Test) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.tests == nil || len(c.tests) >= testCacheSize {
+		c.tests = make(map[uuid.UUID]*testresult.Test)
+	}
+	c.tests[id] = t
 }
 
 var (
@@ -102,10 +131,14 @@ func (s *TestStore) GetTest(ctx context.Context, id string) (*testresult.Test, e
 	if !ok {
 		return nil, shared.NotFound("test")
 	}
-	return getTest(ctx, s.q, uid)
+	return s.getTest(ctx, s.q, uid)
 }
 
-func getTest(ctx context.Context, q *db.Queries, id uuid.UUID) (*testresult.Test, error) {
+// getTest reads the test through the cache; callers get a copy they may change.
+func (s *TestStore) getTest(ctx context.Context, q *db.Queries, id uuid.UUID) (*testresult.Test, error) {
+	if t, ok := s.tests.get(id); ok {
+		return cloneTest(t), nil
+	}
 	row, err := q.GetTest(ctx, id)
 	if err != nil {
 		return nil, entityError("test", "get test", err)
@@ -114,7 +147,20 @@ func getTest(ctx context.Context, q *db.Queries, id uuid.UUID) (*testresult.Test
 	if err := json.Unmarshal(row.Questions, &t.Questions); err != nil {
 		return nil, fmt.Errorf("postgres: test %s: questions: %w", row.ID, err)
 	}
+	s.tests.put(id, cloneTest(t))
 	return t, nil
+}
+
+// cloneTest copies t deeply enough that changing the copy's questions leaves t as it is.
+func cloneTest(t *testresult.Test) *testresult.Test {
+	c := *t
+	c.Questions = make([]testresult.Question, len(t.Questions))
+	for i, q := range t.Questions {
+		q.Options = slices.Clone(q.Options)
+		q.Correct = slices.Clone(q.Correct)
+		c.Questions[i] = q
+	}
+	return &c
 }
 
 // AddSubmission stores the pending submission and its submitted event in one transaction.
@@ -186,7 +232,7 @@ func (s *TestStore) Score(ctx context.Context, eventID, submissionID string, met
 		if err != nil {
 			return err
 		}
-		t, err := getTest(ctx, q, row.TestID)
+		t, err := s.getTest(ctx, q, row.TestID)
 		if err != nil {
 			return err
 		}

@@ -11,7 +11,10 @@
 //     (Kafka must then hold all N), against Watermill's stock Forwarder (watermill-sql
 //     subscriber, watermill-kafka publisher, default settings, in the bench) on an outbox of its
 //     own for at most -relay-stock-time; then the time from commit to Kafka of every event at a
-//     steady -relay-rate changes per second (a transaction each, two events), for both.
+//     steady -relay-rate changes per second (a transaction each, two events), for both;
+//   - scoring: relay, worker and API on PostgreSQL and Kafka; -scoring-n test submissions over
+//     HTTP as fast as -clients clients go, from the first POST to the last result stored by the
+//     result calculator; then the time from submit to scored at a steady -scoring-rate.
 //
 // It also prints the CPU seconds the process under test, PostgreSQL, Kafka and the bench spent
 // in each window: the two cores are shared, so that is where the time goes. -profile runs the
@@ -54,13 +57,18 @@ type options struct {
 	RelayWarmup    time.Duration
 	RelayDuration  time.Duration
 	RelayTimeout   time.Duration
-	DatabaseURL    string
-	Brokers        []string
-	ProfileDir     string
-	Only           string
-	LogLevel       string
-	Keep           bool
-	Binary         string
+	// The test-results figures (scoring.go).
+	ScoringN        int
+	ScoringRate     int
+	ScoringDuration time.Duration
+	ScoringWorkers  int
+	DatabaseURL     string
+	Brokers         []string
+	ProfileDir      string
+	Only            string
+	LogLevel        string
+	Keep            bool
+	Binary          string
 	// ServeMinimal and MinimalTopic run the bench as the accept figure's minimal server
 	// (minimal.go) instead of measuring: the bench starts itself that way.
 	ServeMinimal string
@@ -85,10 +93,14 @@ func parseFlags() options {
 	flag.DurationVar(&o.RelayWarmup, "relay-warmup", 3*time.Second, "relay latency: warm-up before the measurement")
 	flag.DurationVar(&o.RelayDuration, "relay-duration", 20*time.Second, "relay latency: length of the measurement")
 	flag.DurationVar(&o.RelayTimeout, "relay-timeout", 2*time.Minute, "relay: give up when the relay has not emptied the outbox by then")
+	flag.IntVar(&o.ScoringN, "scoring-n", 20_000, "scoring: answer sheets submitted as fast as the clients go, timed to the last one scored")
+	flag.IntVar(&o.ScoringRate, "scoring-rate", 500, "scoring latency: submissions per second")
+	flag.DurationVar(&o.ScoringDuration, "scoring-duration", 20*time.Second, "scoring latency: length of the steady phase")
+	flag.IntVar(&o.ScoringWorkers, "scoring-workers", 4, "scoring: RESULT_CALCULATOR_WORKERS of the worker")
 	flag.StringVar(&o.DatabaseURL, "database-url", envOr("DATABASE_URL", "postgres://taskstream:taskstream@127.0.0.1:5432/taskstream?sslmode=disable"), "PostgreSQL server (its role needs CREATEDB)")
 	flag.StringVar(&brokers, "brokers", envOr("KAFKA_BROKERS", "127.0.0.1:9092"), "Kafka brokers, comma-separated")
 	flag.StringVar(&o.ProfileDir, "profile", "", "run the worker and the API inside the bench (same wiring as the binary) and write their CPU profiles (worker.pprof, api.pprof) to this directory")
-	flag.StringVar(&o.Only, "only", "", "run only one measurement: ingest, accept or relay")
+	flag.StringVar(&o.Only, "only", "", "run only one measurement: ingest, accept, relay or scoring")
 	flag.StringVar(&o.LogLevel, "log-level", "info", "LOG_LEVEL of the processes under test")
 	flag.StringVar(&o.Binary, "binary", "", "use this taskstream binary instead of building ./cmd/taskstream (to compare builds)")
 	flag.BoolVar(&o.Keep, "keep", false, "keep the scratch directory with the logs of the processes under test")
@@ -158,6 +170,13 @@ func run() int {
 			return fail(fmt.Errorf("relay: %w", err))
 		}
 		rep.relay = &r
+	}
+	if o.Only == "" || o.Only == "scoring" {
+		r, err := measureScoring(ctx, env)
+		if err != nil {
+			return fail(fmt.Errorf("scoring: %w", err))
+		}
+		rep.scoring = &r
 	}
 	rep.print(os.Stdout, time.Since(start))
 	return 0

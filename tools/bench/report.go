@@ -15,13 +15,16 @@ const (
 	targetIngestRate  = 50_000 // to-dos per second
 	targetIngestRatio = 0.5    // of the COPY rate
 	targetAcceptRatio = 0.5    // of the produce-loop rate
+	// Issue 4: the p99 from submit to scored at a steady 500 submissions per second.
+	targetScoringP99 = 500 * time.Millisecond
 )
 
 // report is every figure of the run.
 type report struct {
-	ingest *ingestResult
-	accept *acceptResult
-	relay  *relayResult
+	ingest  *ingestResult
+	accept  *acceptResult
+	relay   *relayResult
+	scoring *scoringResult
 }
 
 type verdict struct {
@@ -45,6 +48,9 @@ func (r report) print(w io.Writer, took time.Duration) {
 	if rl := r.relay; rl != nil {
 		verdicts = append(verdicts, rl.rows(tw)...)
 	}
+	if sc := r.scoring; sc != nil {
+		verdicts = append(verdicts, sc.rows(tw)...)
+	}
 	_ = tw.Flush()
 
 	fmt.Fprintf(w, "\nCPU seconds spent in each window, per process group (at most %d per second of window):\n", runtime.NumCPU())
@@ -60,6 +66,9 @@ func (r report) print(w io.Writer, took time.Duration) {
 	if rl := r.relay; rl != nil {
 		fmt.Fprintf(w, "  relay, first row forwarded to the last (%s): %s\n", rl.Relay.Elapsed.Round(10*time.Millisecond), cpuLine(rl.Relay.CPU, rl.Relay.CPUGroup, "relay"))
 		fmt.Fprintf(w, "  relay baseline, stock Forwarder (%s): %s\n", rl.Stock.Elapsed.Round(10*time.Millisecond), cpuLine(rl.Stock.CPU, rl.Stock.CPUGroup, "stock Forwarder"))
+	}
+	if sc := r.scoring; sc != nil {
+		fmt.Fprintf(w, "  scoring, first submit to last scored (%s): %s\n", sc.Elapsed.Round(10*time.Millisecond), cpuLine(sc.CPU, "taskstream", "relay+worker+api"))
 	}
 	fmt.Fprintln(w)
 	for _, v := range verdicts {
@@ -160,3 +169,14 @@ func spread(d []time.Duration) string {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
+
+func (sc *scoringResult) rows(tw io.Writer) []verdict {
+	fmt.Fprintf(tw, "scoring %s submissions end to end (POST to result stored, %d calculator workers)\t%s/s\t\t\t\n",
+		num(float64(sc.N)), sc.Workers, num(sc.ScoredPerSecond()))
+	fmt.Fprintf(tw, "  accepted (202) while submitting\t%s/s\t\t\t\n", num(sc.AcceptRate))
+	p99 := percentile(sc.Latency, 99)
+	fmt.Fprintf(tw, "scoring latency at %d/s, %d submissions: p50 / p99 / max\t%s / %s / %s\t\t\t\n", sc.Rate, sc.Sent,
+		ms(percentile(sc.Latency, 50)), ms(p99), ms(percentile(sc.Latency, 100)))
+	return []verdict{{pass: p99 < targetScoringP99 && len(sc.Latency) == sc.Sent,
+		text: fmt.Sprintf("submit-to-scored p99 %s at %d/s (target < %s, every submission scored: %d of %d)", ms(p99), sc.Rate, ms(targetScoringP99), len(sc.Latency), sc.Sent)}}
+}
