@@ -149,37 +149,35 @@ func run() int {
 		}
 	}
 
-	var rep report
-	if o.Only == "" || o.Only == "ingest" {
-		r, err := measureIngest(ctx, env)
-		if err != nil {
-			return fail(fmt.Errorf("ingest: %w", err))
-		}
-		rep.ingest = &r
-	}
-	if o.Only == "" || o.Only == "accept" {
-		r, err := measureAccept(ctx, env)
-		if err != nil {
-			return fail(fmt.Errorf("accept: %w", err))
-		}
-		rep.accept = &r
-	}
-	if o.Only == "" || o.Only == "relay" {
-		r, err := measureRelay(ctx, env)
-		if err != nil {
-			return fail(fmt.Errorf("relay: %w", err))
-		}
-		rep.relay = &r
-	}
-	if o.Only == "" || o.Only == "scoring" {
-		r, err := measureScoring(ctx, env)
-		if err != nil {
-			return fail(fmt.Errorf("scoring: %w", err))
-		}
-		rep.scoring = &r
+	rep, err := measure(ctx, env)
+	if err != nil {
+		return fail(err)
 	}
 	rep.print(os.Stdout, time.Since(start))
 	return 0
+}
+
+// measure runs the measurements -only names, or all of them.
+func measure(ctx context.Context, env benchEnv) (report, error) {
+	var rep report
+	steps := []struct {
+		name string
+		run  func() error
+	}{
+		{"ingest", func() (err error) { r, err := measureIngest(ctx, env); rep.ingest = &r; return err }},
+		{"accept", func() (err error) { r, err := measureAccept(ctx, env); rep.accept = &r; return err }},
+		{"relay", func() (err error) { r, err := measureRelay(ctx, env); rep.relay = &r; return err }},
+		{"scoring", func() (err error) { r, err := measureScoring(ctx, env); rep.scoring = &r; return err }},
+	}
+	for _, s := range steps {
+		if env.opts.Only != "" && env.opts.Only != s.name {
+			continue
+		}
+		if err := s.run(); err != nil {
+			return rep, fmt.Errorf("%s: %w", s.name, err)
+		}
+	}
+	return rep, nil
 }
 
 // benchEnv is what every measurement needs.

@@ -97,47 +97,24 @@ func measureScoring(ctx context.Context, e benchEnv) (scoringResult, error) {
 		return res, err
 	}
 	defer fresh.Close()
-	s := randomHex(4)
-	env := e.serviceEnv(fresh.URL, "bench-todo-"+s)
-	names := map[string]string{
-		"KAFKA_TOPIC_TASK_EVENTS": "bench-task-events-" + s, "KAFKA_TOPIC_TASK_UPDATES": "bench-task-updates-" + s,
-		"KAFKA_TOPIC_NOTIFICATION_REQUEST": "bench-notification-" + s, "KAFKA_TOPIC_TEST_SUBMISSIONS": "bench-submissions-" + s,
-		"KAFKA_TOPIC_TEST_RESULTS_READY": "bench-results-" + s, "KAFKA_TOPIC_POISON": "bench-poison-" + s,
-		"KAFKA_CONSUMER_GROUP_TODO": "bench-todo-" + s, "KAFKA_CONSUMER_GROUP_AUDIT": "bench-audit-" + s,
-		"KAFKA_CONSUMER_GROUP_NOTIFICATION": "bench-notification-" + s, "KAFKA_CONSUMER_GROUP_RESULTS": "bench-results-" + s,
-		"KAFKA_CONSUMER_GROUP_ANALYTICS": "bench-analytics-" + s,
-	}
-	for k, v := range names {
-		env[k] = v
-	}
-	env["KAFKA_TOPIC_PARTITIONS"] = fmt.Sprint(o.Partitions)
-	env["RESULT_CALCULATOR_WORKERS"] = fmt.Sprint(o.ScoringWorkers)
+	env := e.scoringEnv(fresh.URL)
 	defer e.deleteKafkaNames(env)
-
 	apiAddr, err := freeAddr()
 	if err != nil {
 		return res, err
 	}
-	var services []service
+	services, err := e.startScoringServices(ctx, env, apiAddr)
 	defer func() {
 		for _, svc := range slices.Backward(services) {
 			_ = svc.stop()
 		}
 	}()
-	for _, part := range []string{"relay", "worker", "api"} {
-		penv := maps.Clone(env)
-		if part == "api" {
-			penv["HTTP_ADDR"] = apiAddr
-		}
-		svc, err := e.startService(ctx, part, "scoring-"+part, penv)
-		if err != nil {
-			return res, err
-		}
-		services = append(services, svc)
+	if err != nil {
+		return res, err
 	}
 	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256}}
 	base := "http://" + apiAddr
-	if err := waitHealthy(ctx, hc, base, services[2]); err != nil {
+	if err := waitHealthy(ctx, hc, base, services[len(services)-1]); err != nil {
 		return res, err
 	}
 	tokens, err := e.tokens(ctx, o.Clients)
@@ -169,20 +146,64 @@ func measureScoring(ctx context.Context, e benchEnv) (scoringResult, error) {
 	res.CPU = sampleCPU(0).sub(before)
 	logf("scoring: %d scored in %s (%.0f/s); accepted at %.0f/s", o.ScoringN, res.Elapsed.Round(time.Millisecond), res.ScoredPerSecond(), res.AcceptRate)
 
-	// (2) A steady rate, open loop: each submission has a scheduled send time, and a late
-	// send counts from its schedule, so a stall is not hidden.
+	res.Sent, res.Latency, err = e.steadyScoring(ctx, fresh.DB, submit, services)
+	return res, err
+}
+
+// steadyScoring submits at a steady rate, open loop: each submission has a scheduled send
+// time, and a late send counts from its schedule, so a stall is not hidden. It returns how
+// many were sent and, sorted, each one's time from its schedule to its scored_at.
+func (e benchEnv) steadyScoring(ctx context.Context, db *sql.DB, submit func(int) (string, error), services []service) (int, []time.Duration, error) {
+	o := e.opts
 	n := int(float64(o.ScoringRate) * o.ScoringDuration.Seconds())
 	logf("scoring: %d submissions at a steady %d/s for %s", n, o.ScoringRate, o.ScoringDuration)
 	sent, err := submitAtRate(ctx, o.ScoringRate, n, o.Clients, submit)
 	if err != nil {
-		return res, err
+		return len(sent), nil, err
 	}
-	res.Sent = len(sent)
-	if _, err := waitScored(ctx, fresh.DB, o.ScoringN+len(sent), o.RelayTimeout, services); err != nil {
-		return res, err
+	if _, err := waitScored(ctx, db, o.ScoringN+len(sent), o.RelayTimeout, services); err != nil {
+		return len(sent), nil, err
 	}
-	res.Latency, err = scoredLatencies(ctx, fresh.DB, sent)
-	return res, err
+	latency, err := scoredLatencies(ctx, db, sent)
+	return len(sent), latency, err
+}
+
+// scoringEnv is the environment of the scoring measurement's processes: fresh topics and
+// groups for everything they read or write.
+func (e benchEnv) scoringEnv(databaseURL string) map[string]string {
+	s := randomHex(4)
+	env := e.serviceEnv(databaseURL, "bench-todo-"+s)
+	names := map[string]string{
+		"KAFKA_TOPIC_TASK_EVENTS": "bench-task-events-" + s, "KAFKA_TOPIC_TASK_UPDATES": "bench-task-updates-" + s,
+		"KAFKA_TOPIC_NOTIFICATION_REQUEST": "bench-notification-" + s, "KAFKA_TOPIC_TEST_SUBMISSIONS": "bench-submissions-" + s,
+		"KAFKA_TOPIC_TEST_RESULTS_READY": "bench-results-" + s, "KAFKA_TOPIC_POISON": "bench-poison-" + s,
+		"KAFKA_CONSUMER_GROUP_TODO": "bench-todo-" + s, "KAFKA_CONSUMER_GROUP_AUDIT": "bench-audit-" + s,
+		"KAFKA_CONSUMER_GROUP_NOTIFICATION": "bench-notification-" + s, "KAFKA_CONSUMER_GROUP_RESULTS": "bench-results-" + s,
+		"KAFKA_CONSUMER_GROUP_ANALYTICS": "bench-analytics-" + s,
+	}
+	for k, v := range names {
+		env[k] = v
+	}
+	env["KAFKA_TOPIC_PARTITIONS"] = fmt.Sprint(e.opts.Partitions)
+	env["RESULT_CALCULATOR_WORKERS"] = fmt.Sprint(e.opts.ScoringWorkers)
+	return env
+}
+
+// startScoringServices starts relay, worker and API (last) on env, the API on apiAddr.
+func (e benchEnv) startScoringServices(ctx context.Context, env map[string]string, apiAddr string) ([]service, error) {
+	var services []service
+	for _, part := range []string{"relay", "worker", "api"} {
+		penv := maps.Clone(env)
+		if part == "api" {
+			penv["HTTP_ADDR"] = apiAddr
+		}
+		svc, err := e.startService(ctx, part, "scoring-"+part, penv)
+		if err != nil {
+			return services, err
+		}
+		services = append(services, svc)
+	}
+	return services, nil
 }
 
 func createBenchTest(hc *http.Client, base, token string) (string, error) {
@@ -197,8 +218,11 @@ func createBenchTest(hc *http.Client, base, token string) (string, error) {
 	var body struct {
 		ID string `json:"id"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || resp.StatusCode != http.StatusCreated {
-		return "", fmt.Errorf("POST /v1/tests: %d %v", resp.StatusCode, err)
+	if resp.StatusCode != http.StatusCreated {
+		return "", fmt.Errorf("POST /v1/tests: %d", resp.StatusCode)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		return "", fmt.Errorf("POST /v1/tests: %w", err)
 	}
 	return body.ID, nil
 }
