@@ -15,8 +15,8 @@ import (
 
 // With BROKER=postgres the relay is not needed and the whole product works on PostgreSQL alone:
 // `taskstream all` with DATABASE_URL and no Kafka stores to-dos, answers task changes, records
-// them in the history (the audit consumer on watermill-sql) and pushes them to the owner's
-// WebSocket, and SIGTERM closes that WebSocket with 1001 and ends the process with status 0.
+// them in the history (the audit consumer on watermill-sql), pushes them to the owner's
+// WebSocket and scores test submissions, and SIGTERM closes that WebSocket with 1001 and ends the process with status 0.
 func TestWholeProductOnPostgresAlone(t *testing.T) {
 	if testing.Short() {
 		t.Skip("component test: needs PostgreSQL (make services)")
@@ -55,6 +55,7 @@ func TestWholeProductOnPostgresAlone(t *testing.T) {
 		}
 		return nil
 	})
+	scoreOne(t, alice, bob)
 
 	all.Stop(t, shutdownTimeout)
 	a.expectClosed(websocket.StatusGoingAway, time.Second)

@@ -118,3 +118,25 @@ func TestTestResultsOnKafka(t *testing.T) {
 		p.Stop(t, stopTimeout)
 	}
 }
+
+// scoreOne has owner create the quiz and taker submit a sheet worth 40%, and waits until the
+// submission is scored and counted in the statistics: the test-results flow on whatever broker
+// the process runs.
+func scoreOne(t *testing.T, owner, taker *client) {
+	t.Helper()
+	testPath := owner.expect("POST", "/v1/tests", quiz, http.StatusCreated).header.Get("Location")
+	loc := taker.expect("POST", testPath+"/submissions", `{"answers":{"q1":["b"],"q2":["a"]}}`, http.StatusAccepted).header.Get("Location")
+	eventually(t, 30*time.Second, func() error {
+		r := taker.expect("GET", loc, "", http.StatusOK)
+		if result, _ := r.body["result"].(map[string]any); r.body["status"] != "scored" || result["percentage"] != float64(40) {
+			return fmt.Errorf("%s: %s", loc, r.raw)
+		}
+		return nil
+	})
+	eventually(t, 30*time.Second, func() error {
+		if s := owner.expect("GET", testPath+"/stats", "", http.StatusOK); s.body["attempts"] != float64(1) {
+			return fmt.Errorf("stats %s", s.raw)
+		}
+		return nil
+	})
+}

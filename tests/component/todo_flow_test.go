@@ -179,5 +179,6 @@ func TestEmbeddedDefault(t *testing.T) {
 		}
 		return nil
 	})
+	scoreOne(t, demo, demo)
 	all.Stop(t, stopTimeout)
 }
