@@ -85,9 +85,10 @@ func taskEnv(t *testing.T, k config.Kafka, dbURL string) (map[string]string, con
 	s := suffix()
 	topics := config.Topics{
 		TodoCreate: "crash-todo-" + s, TaskEvents: "crash-task-events-" + s, TaskUpdates: "crash-task-updates-" + s,
-		Poison: "crash-poison-" + s,
+		Poison: "crash-poison-" + s, NotificationRequest: "crash-notification-" + s,
+		TestSubmissions: "crash-submissions-" + s, TestResultsReady: "crash-results-" + s,
 	}
-	groups := []string{"crash-todo-" + s, "crash-audit-" + s}
+	groups := []string{"crash-todo-" + s, "crash-audit-" + s, "crash-notification-" + s, "crash-results-" + s, "crash-analytics-" + s}
 	t.Cleanup(func() {
 		admin := clusterAdmin(t, k)
 		defer func() { _ = admin.Close() }()
@@ -103,7 +104,10 @@ func taskEnv(t *testing.T, k config.Kafka, dbURL string) (map[string]string, con
 		"KAFKA_TOPIC_TODO_CREATE": topics.TodoCreate, "KAFKA_TOPIC_TASK_EVENTS": topics.TaskEvents,
 		"KAFKA_TOPIC_TASK_UPDATES": topics.TaskUpdates, "KAFKA_TOPIC_POISON": topics.Poison,
 		"KAFKA_TOPIC_PARTITIONS": strconv.Itoa(partitions), "KAFKA_CONSUMER_GROUP_TODO": groups[0],
-		"KAFKA_CONSUMER_GROUP_AUDIT": groups[1], "SHUTDOWN_TIMEOUT": shutdownTimeout.String(), "LOG_LEVEL": "warn",
+		"KAFKA_CONSUMER_GROUP_AUDIT": groups[1], "KAFKA_CONSUMER_GROUP_NOTIFICATION": groups[2],
+		"KAFKA_CONSUMER_GROUP_RESULTS": groups[3], "KAFKA_CONSUMER_GROUP_ANALYTICS": groups[4],
+		"KAFKA_TOPIC_NOTIFICATION_REQUEST": topics.NotificationRequest, "KAFKA_TOPIC_TEST_SUBMISSIONS": topics.TestSubmissions,
+		"KAFKA_TOPIC_TEST_RESULTS_READY": topics.TestResultsReady, "SHUTDOWN_TIMEOUT": shutdownTimeout.String(), "LOG_LEVEL": "warn",
 	}, topics
 }
 
