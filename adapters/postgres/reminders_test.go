@@ -4,11 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill"
+	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
 	"github.com/google/uuid"
 
 	"github.com/taskstream/taskstream/adapters/postgres"
@@ -26,6 +29,7 @@ func newTestScheduler(t *testing.T, conn *sql.DB, cfg postgres.ReminderConfig) *
 	if cfg.Window == 0 {
 		cfg.Window = time.Hour
 	}
+	cfg.Logger = slog.New(slog.NewTextHandler(t.Output(), nil))
 	s, err := postgres.NewReminderScheduler(conn, cfg)
 	if err != nil {
 		t.Fatalf("NewReminderScheduler: %v", err)
@@ -283,7 +287,8 @@ func TestRemindersRun(t *testing.T) {
 	user := shared.UserID("run-user")
 	addDueTask(t, store, user, "First", time.Now().Add(10*time.Minute))
 
-	off, err := postgres.NewReminderScheduler(conn, postgres.ReminderConfig{Window: 0, Interval: 10 * time.Millisecond})
+	off, err := postgres.NewReminderScheduler(conn, postgres.ReminderConfig{Window: 0, Interval: 10 * time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(t.Output(), nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,5 +343,50 @@ func TestNewReminderSchedulerValidates(t *testing.T) {
 	}
 	if _, err := postgres.NewReminderScheduler(nil, postgres.ReminderConfig{Window: time.Hour}); err == nil {
 		t.Error("a nil pool was accepted")
+	}
+}
+
+// In direct mode (BROKER=postgres) a reminder goes to the topic table of notification.request,
+// where a watermill-sql subscriber reads it; nothing goes to the outbox.
+func TestRemindersDirectModeWritesTheTopicTable(t *testing.T) {
+	t.Parallel()
+	conn := pgtest.NewDB(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	sub, err := wsql.NewSubscriber(wsql.BeginnerFromStdSQL(conn), wsql.SubscriberConfig{
+		ConsumerGroup:    "notification-service",
+		SchemaAdapter:    wsql.DefaultPostgreSQLSchema{},
+		OffsetsAdapter:   wsql.DefaultPostgreSQLOffsetsAdapter{},
+		PollInterval:     50 * time.Millisecond,
+		InitializeSchema: true, // as the broker does when it starts
+	}, watermill.NopLogger{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sub.Close() })
+	if err := sub.SubscribeInitialize(reminderTopic); err != nil {
+		t.Fatal(err)
+	}
+	store := newTestTaskStore(t, conn, postgres.TaskStoreConfig{})
+	tk := addDueTask(t, store, "direct-user", "Direct", time.Now().Add(-time.Minute))
+	s := newTestScheduler(t, conn, postgres.ReminderConfig{Outbox: postgres.OutboxConfig{Mode: postgres.OutboxDirect}})
+	mustRound(t, s, time.Now(), 1)
+
+	if n := countOutboxRows(t, conn, notification.EventRequested); n != 0 {
+		t.Errorf("direct mode wrote %d reminders to the outbox", n)
+	}
+	msgs, err := sub.Subscribe(ctx, reminderTopic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case msg := <-msgs:
+		msg.Ack()
+		var r notification.Requested
+		if err := envelope.Decode(msg, notification.EventRequested, &r); err != nil || r.TaskID != tk.ID() || r.Type != notification.TypeTaskOverdue {
+			t.Errorf("received %+v, %v; want the overdue reminder of %s", r, err, tk.ID())
+		}
+	case <-ctx.Done():
+		t.Fatal("the reminder did not arrive")
 	}
 }
