@@ -43,6 +43,13 @@ type TaskAudit struct {
 	RecordedAt time.Time
 }
 
+type TaskReminder struct {
+	TaskID    uuid.UUID
+	Kind      string
+	DueAt     time.Time
+	EmittedAt time.Time
+}
+
 type TaskTombstone struct {
 	ID        uuid.UUID
 	DeletedAt time.Time
