@@ -26,6 +26,11 @@ type Commands struct {
 	ReopenTask      command.ReopenTaskHandler
 	DeleteTask      command.DeleteTaskHandler
 	RecordTaskEvent command.RecordTaskEventHandler
+
+	HandleNotificationRequest command.HandleNotificationRequestHandler
+	NotifyTestScored          command.NotifyTestScoredHandler
+	MarkNotificationRead      command.MarkNotificationReadHandler
+	MarkAllNotificationsRead  command.MarkAllNotificationsReadHandler
 }
 
 // Queries read state.
@@ -36,4 +41,6 @@ type Queries struct {
 	GetTask     query.GetTaskHandler
 	ListTasks   query.ListTasksHandler
 	TaskHistory query.TaskHistoryHandler
+
+	ListNotifications query.ListNotificationsHandler
 }

@@ -69,8 +69,8 @@ func (d Delivery) Failed(reason string, final bool) Delivery {
 	return d
 }
 
-// Record is a stored notification, for Rehydrate.
-type Record struct {
+// Snapshot is a notification's state in primitives, for storage (Rehydrate restores it).
+type Snapshot struct {
 	ID, UserID, TaskID, Type, Title, Message string
 	CreatedAt, ReadAt                        time.Time
 	Deliveries                               []Delivery
@@ -78,7 +78,7 @@ type Record struct {
 
 // Rehydrate restores a stored notification. It checks only what the store cannot, that the
 // user id and the statuses are valid, since New validated the rest when it was stored.
-func Rehydrate(r Record) (*Notification, error) {
+func Rehydrate(r Snapshot) (*Notification, error) {
 	user, err := shared.ParseUserID(r.UserID)
 	if err != nil {
 		return nil, err
@@ -95,4 +95,12 @@ func Rehydrate(r Record) (*Notification, error) {
 		id: r.ID, userID: user, taskID: r.TaskID, typ: r.Type, title: r.Title, message: r.Message,
 		createdAt: r.CreatedAt, readAt: r.ReadAt, deliveries: append([]Delivery(nil), r.Deliveries...),
 	}, nil
+}
+
+// Snapshot returns the notification's state, for storage.
+func (n *Notification) Snapshot() Snapshot {
+	return Snapshot{
+		ID: n.id, UserID: string(n.userID), TaskID: n.taskID, Type: n.typ, Title: n.title, Message: n.message,
+		CreatedAt: n.createdAt, ReadAt: n.readAt, Deliveries: n.Deliveries(),
+	}
 }

@@ -215,10 +215,10 @@ func (n *Notification) MarkRead(at time.Time) bool {
 	return true
 }
 
-// Record replaces the delivery on d.Channel with d. It refuses a channel that was not
+// RecordDelivery replaces the delivery on d.Channel with d. It refuses a channel that was not
 // requested and a change of a delivery that is sent or failed already (a sent channel is never
 // sent again).
-func (n *Notification) Record(d Delivery) error {
+func (n *Notification) RecordDelivery(d Delivery) error {
 	for i, cur := range n.deliveries {
 		if cur.Channel != d.Channel {
 			continue

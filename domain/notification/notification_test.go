@@ -120,21 +120,21 @@ func TestDeliveryOutcomes(t *testing.T) {
 	if retry.Status != notification.StatusPending || retry.Attempts != 1 || retry.Reason != "connection refused" {
 		t.Errorf("after a failed attempt %+v", retry)
 	}
-	if err := n.Record(retry); err != nil {
+	if err := n.RecordDelivery(retry); err != nil {
 		t.Fatal(err)
 	}
 	sent := retry.Sent(now.Add(time.Minute))
-	if err := n.Record(sent); err != nil {
+	if err := n.RecordDelivery(sent); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := n.Delivery(notification.ChannelEmail); got.Status != notification.StatusSent || got.Attempts != 2 || got.Reason != "" {
 		t.Errorf("after sending %+v", got)
 	}
-	if err := n.Record(sent.Failed("again", true)); shared.KindOf(err) != shared.KindConflict {
+	if err := n.RecordDelivery(sent.Failed("again", true)); shared.KindOf(err) != shared.KindConflict {
 		t.Errorf("changing a sent delivery: %v, want a conflict", err)
 	}
 	sms, _ := n.Delivery(notification.ChannelSMS)
-	if err := n.Record(sms.Failed("gateway refused", true)); err != nil {
+	if err := n.RecordDelivery(sms.Failed("gateway refused", true)); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := n.Delivery(notification.ChannelSMS); got.Status != notification.StatusFailed || got.Reason != "gateway refused" {
