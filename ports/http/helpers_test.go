@@ -132,6 +132,9 @@ func buildApp(repo *memory.TodoRepository, events command.TodoEvents, tasks task
 			ReopenTask:      command.NewReopenTaskHandler(tasks.store, now),
 			DeleteTask:      command.NewDeleteTaskHandler(tasks.store, now),
 			RecordTaskEvent: command.NewRecordTaskEventHandler(tasks.audit),
+
+			MarkNotificationRead:     command.NewMarkNotificationReadHandler(tasks.notifications, now),
+			MarkAllNotificationsRead: command.NewMarkAllNotificationsReadHandler(tasks.notifications, now),
 		},
 		Queries: application.Queries{
 			GetTodo:   query.NewGetTodoHandler(repo),
@@ -140,6 +143,8 @@ func buildApp(repo *memory.TodoRepository, events command.TodoEvents, tasks task
 			GetTask:     query.NewGetTaskHandler(tasks.store),
 			ListTasks:   query.NewListTasksHandler(tasks.store),
 			TaskHistory: query.NewTaskHistoryHandler(tasks.store),
+
+			ListNotifications: query.NewListNotificationsHandler(tasks.notifications),
 		},
 	}
 }

@@ -46,6 +46,8 @@ type taskAdapters struct {
 	audit  *memory.AuditLog
 	pubsub *gochannel.GoChannel
 	clock  *tickingClock
+	// notifications is the in-memory notification store of the same application.
+	notifications *memory.NotificationStore
 }
 
 func newTaskAdapters(t *testing.T) taskAdapters {
@@ -57,7 +59,7 @@ func newTaskAdapters(t *testing.T) taskAdapters {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return taskAdapters{store: store, audit: audit, pubsub: pubsub, clock: &tickingClock{}}
+	return taskAdapters{store: store, audit: audit, pubsub: pubsub, clock: &tickingClock{}, notifications: memory.NewNotificationStore()}
 }
 
 // taskSpec describes a task to seed; zero fields take New's defaults.
