@@ -120,9 +120,12 @@ func keyedID(user shared.UserID, key string) string {
 	return uuid.NewSHA1(idempotencyNamespace, []byte(string(user)+"\x00"+key)).String()
 }
 
-func provideApplication(repo todo.Repository, events command.TodoEvents, tasks taskStores, logger *slog.Logger, m *metrics.Prometheus) application.Application {
+func provideApplication(repo todo.Repository, events command.TodoEvents, tasks taskStores, notes notificationStores,
+	delivery command.NotificationDelivery, logger *slog.Logger, m *metrics.Prometheus,
+) application.Application {
 	// PostgreSQL keeps microseconds; so does the clock, so the 202 answer shows what GET will.
 	now := func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+	request := decorator.Apply("HandleNotificationRequest", command.NewHandleNotificationRequestHandler(notes.Store, delivery, now), logger, m)
 	return application.Application{
 		Commands: application.Commands{
 			CreateTodo:  decorator.Apply("CreateTodo", command.NewCreateTodoHandler(events, newID, keyedID, now), logger, m),
@@ -136,6 +139,11 @@ func provideApplication(repo todo.Repository, events command.TodoEvents, tasks t
 			ReopenTask:      decorator.Apply("ReopenTask", command.NewReopenTaskHandler(tasks.Store, now), logger, m),
 			DeleteTask:      decorator.Apply("DeleteTask", command.NewDeleteTaskHandler(tasks.Store, now), logger, m),
 			RecordTaskEvent: decorator.Apply("RecordTaskEvent", command.NewRecordTaskEventHandler(tasks.Audit), logger, m),
+
+			HandleNotificationRequest: request,
+			NotifyTestScored:          decorator.Apply("NotifyTestScored", command.NewNotifyTestScoredHandler(request, namedID), logger, m),
+			MarkNotificationRead:      decorator.Apply("MarkNotificationRead", command.NewMarkNotificationReadHandler(notes.Store, now), logger, m),
+			MarkAllNotificationsRead:  decorator.Apply("MarkAllNotificationsRead", command.NewMarkAllNotificationsReadHandler(notes.Store, now), logger, m),
 		},
 		Queries: application.Queries{
 			GetTodo:   decorator.Apply("GetTodo", query.NewGetTodoHandler(repo), logger, m),
@@ -144,6 +152,8 @@ func provideApplication(repo todo.Repository, events command.TodoEvents, tasks t
 			GetTask:     decorator.Apply("GetTask", query.NewGetTaskHandler(tasks.Reader), logger, m),
 			ListTasks:   decorator.Apply("ListTasks", query.NewListTasksHandler(tasks.Reader), logger, m),
 			TaskHistory: decorator.Apply("TaskHistory", query.NewTaskHistoryHandler(tasks.Reader), logger, m),
+
+			ListNotifications: decorator.Apply("ListNotifications", query.NewListNotificationsHandler(notes.Reader), logger, m),
 		},
 	}
 }
@@ -213,8 +223,8 @@ func provideHTTP(app application.Application, auth httpport.Authenticator, logge
 }
 
 // provideWorkers builds the long-running parts besides the HTTP API: the consumers (to-do ingest
-// in group todo, the audit trail in group audit-service) and, with an outbox to forward, the
-// relay.
+// in group todo, the audit trail in group audit-service, the notification-service's two) and,
+// with an outbox to forward, the relay.
 func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, app application.Application, db *sql.DB,
 	hub *live.Hub, reg *prometheus.Registry, logger *slog.Logger, m *metrics.Prometheus,
 ) ([]Worker, error) {
@@ -236,7 +246,11 @@ func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, ap
 	if err != nil {
 		return nil, err
 	}
-	workers := []Worker{ingest, audit, updates}
+	notify, err := provideNotificationWorkers(cfg, b, app, hub, logger)
+	if err != nil {
+		return nil, err
+	}
+	workers := append([]Worker{ingest, audit, updates}, notify...)
 	if db != nil {
 		workers = append(workers, Worker{Name: "inbox-pruner", Part: PartWorker, Run: func(ctx context.Context) error {
 			return postgres.RunInboxPruner(ctx, db, cfg.InboxRetention, logger.With("worker", "inbox-pruner"))

@@ -23,6 +23,8 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		broker.New,
 		provideTodoEvents,
 		provideTaskStores,
+		provideNotificationStores,
+		provideNotificationDelivery,
 		provideApplication,
 		provideAuthenticator,
 		provideHub,

@@ -40,6 +40,13 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		cleanup()
 		return nil, nil, err
 	}
+	diNotificationStores, err := provideNotificationStores(db, cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	notificationDelivery := provideNotificationDelivery(cfg)
 	registry := provideRegistry()
 	prometheus, err := provideMetrics(registry)
 	if err != nil {
@@ -47,7 +54,7 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		cleanup()
 		return nil, nil, err
 	}
-	application := provideApplication(repository, todoEvents, diTaskStores, logger, prometheus)
+	application := provideApplication(repository, todoEvents, diTaskStores, diNotificationStores, notificationDelivery, logger, prometheus)
 	authenticator, err := provideAuthenticator(ctx, cfg)
 	if err != nil {
 		cleanup2()

@@ -165,7 +165,7 @@ func (s *NotificationStore) List(ctx context.Context, q notification.ListQuery) 
 	if q.Limit < 1 || q.Limit > notification.MaxPageSize {
 		return notification.Page{}, shared.Invalid("limit", "must be between 1 and %d", notification.MaxPageSize)
 	}
-	params := db.ListNotificationsParams{UserID: string(q.UserID), UnreadOnly: q.UnreadOnly, PageLimit: int32(q.Limit + 1)} //nolint:gosec // at most MaxPageSize
+	params := db.ListNotificationsParams{UserID: string(q.UserID), UnreadOnly: q.UnreadOnly, PageLimit: int32(q.Limit + 1)}
 	if q.After != nil {
 		cid, ok := parseID(q.After.ID)
 		if !ok {

@@ -1,7 +1,6 @@
 package notification
 
 import (
-	"net/mail"
 	"slices"
 	"strings"
 	"time"
@@ -132,17 +131,38 @@ func newDelivery(ch Channel, r Requested, now time.Time) Delivery {
 	return d
 }
 
-// emailProblem is why addr cannot be mailed to, "" when it can: a bare address (no display
-// name) that net/mail parses.
+// emailProblem is why addr cannot be mailed to, "" when it can: a bare address local@domain
+// (no display name), at most 254 bytes, a dot-atom local part and a domain of dot-separated
+// labels of letters, digits and hyphens.
 func emailProblem(addr string) string {
 	if addr == "" {
 		return ReasonNoEmail
 	}
-	a, err := mail.ParseAddress(addr)
-	if err != nil || a.Address != addr || a.Name != "" {
+	local, domain, ok := strings.Cut(addr, "@")
+	if !ok || len(addr) > 254 || !dotAtom(local, "!#$%&'*+/=?^_`{|}~-") || !dotAtom(domain, "-") || !strings.Contains(domain, ".") {
 		return ReasonInvalidEmail
 	}
 	return ""
+}
+
+// dotAtom reports whether s is non-empty dot-separated runs of ASCII letters, digits and the
+// extra characters.
+func dotAtom(s, extra string) bool {
+	if s == "" || len(s) > 253 {
+		return false
+	}
+	for _, part := range strings.Split(s, ".") {
+		if part == "" {
+			return false
+		}
+		for i := 0; i < len(part); i++ {
+			c := part[i]
+			if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (c < '0' || c > '9') && !strings.ContainsRune(extra, rune(c)) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // phoneProblem is why p cannot get a text, "" when it can: E.164, a '+' and 8 to 15 digits.

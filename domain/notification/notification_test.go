@@ -85,6 +85,9 @@ func TestNewFailsAChannelWithoutItsAddress(t *testing.T) {
 		{"no email", "", "+4915112345678", "email", notification.ReasonNoEmail},
 		{"malformed email", "alice@", "+4915112345678", "email", notification.ReasonInvalidEmail},
 		{"display name", "Alice <alice@example.com>", "+4915112345678", "email", notification.ReasonInvalidEmail},
+		{"two @", "alice@bob@example.com", "+4915112345678", "email", notification.ReasonInvalidEmail},
+		{"no dot in the domain", "alice@localhost", "+4915112345678", "email", notification.ReasonInvalidEmail},
+		{"empty label", "alice@example..com", "+4915112345678", "email", notification.ReasonInvalidEmail},
 		{"no phone", "alice@example.com", "", "sms", notification.ReasonNoPhone},
 		{"phone without +", "alice@example.com", "4915112345678", "sms", notification.ReasonInvalidPhone},
 		{"phone with letters", "alice@example.com", "+49151CALLME", "sms", notification.ReasonInvalidPhone},
@@ -156,5 +159,20 @@ func TestMarkReadKeepsTheFirstTime(t *testing.T) {
 	}
 	if at, read := n.ReadAt(); !read || !at.Equal(now.Add(time.Hour)) {
 		t.Errorf("read at %v, %v", at, read)
+	}
+}
+
+func TestNewAcceptsUsualAddresses(t *testing.T) {
+	t.Parallel()
+	for _, addr := range []string{"first.last+tag@sub.example.org", "o'brien@example.ie", "x@a-b.io"} {
+		r := valid()
+		r.Email = addr
+		n, err := notification.New(r, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, _ := n.Delivery(notification.ChannelEmail); d.Status != notification.StatusPending {
+			t.Errorf("%s: %+v, want pending", addr, d)
+		}
 	}
 }

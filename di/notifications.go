@@ -1,0 +1,98 @@
+package di
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+
+	"github.com/google/uuid"
+
+	"github.com/taskstream/taskstream/adapters/broker"
+	"github.com/taskstream/taskstream/adapters/memory"
+	"github.com/taskstream/taskstream/adapters/postgres"
+	"github.com/taskstream/taskstream/application"
+	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/application/query"
+	"github.com/taskstream/taskstream/config"
+	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/platform/live"
+	"github.com/taskstream/taskstream/ports/messaging"
+)
+
+// notificationStores are the notification context's storage: the store the notification-service
+// and the read commands write, and the reader of the list.
+type notificationStores struct {
+	Store  command.NotificationStore
+	Reader query.NotificationReader
+}
+
+func provideNotificationStores(db *sql.DB, cfg config.Config) (notificationStores, error) {
+	if db == nil {
+		store := memory.NewNotificationStore()
+		return notificationStores{Store: store, Reader: store}, nil
+	}
+	store, err := postgres.NewNotificationStore(db, cfg.Groups.Notification)
+	if err != nil {
+		return notificationStores{}, err
+	}
+	return notificationStores{Store: store, Reader: store}, nil
+}
+
+// provideNotificationDelivery is how the notification-service sends: the senders, and as many
+// attempts per channel as the consumer makes (the first and CONSUMER_MAX_RETRIES retries), so
+// the last retry fails the channel with its reason instead of parking the message.
+func provideNotificationDelivery(cfg config.Config) command.NotificationDelivery {
+	email, sms := provideSenders(cfg)
+	return command.NotificationDelivery{Email: email, SMS: sms, MaxAttempts: cfg.Retry.MaxRetries + 1}
+}
+
+// provideSenders returns the email and sms senders. Until the SMTP and SMS adapters are wired,
+// both fail every send with a reason that names the missing setting.
+func provideSenders(cfg config.Config) (command.EmailSender, command.SMSSender) {
+	_ = cfg
+	return unconfiguredEmail{}, unconfiguredSMS{}
+}
+
+// unconfiguredEmail fails every email: kind invalid, so the channel fails at once with the
+// reason rather than being retried.
+type unconfiguredEmail struct{}
+
+func (unconfiguredEmail) SendEmail(context.Context, command.Email) error {
+	return &shared.Error{Kind: shared.KindInvalid, Message: "email channel not configured: SMTP_HOST is empty"}
+}
+
+// unconfiguredSMS fails every text message, as unconfiguredEmail.
+type unconfiguredSMS struct{}
+
+func (unconfiguredSMS) SendSMS(context.Context, command.SMS) error {
+	return &shared.Error{Kind: shared.KindInvalid, Message: "sms channel not configured: SMS_WEBHOOK_URL is empty"}
+}
+
+// testScoredNamespace is the UUID namespace of the ids of test-scored notifications. Changing it
+// would notify again of results already notified.
+var testScoredNamespace = uuid.MustParse("3c0f5b8e-2d71-4f0a-9b6e-7a4d1c9e5f21")
+
+// namedID is a name-based UUID (version 5) in testScoredNamespace.
+func namedID(name string) string {
+	return uuid.NewSHA1(testScoredNamespace, []byte(name)).String()
+}
+
+// provideNotificationWorkers are the notification-service's consumers, both in its group: the
+// notification requests, and the scored tests it tells their users about. They push new in-app
+// notifications on this process's hub.
+func provideNotificationWorkers(cfg config.Config, b *broker.Broker, app application.Application, hub *live.Hub, logger *slog.Logger) ([]Worker, error) {
+	h := messaging.NewNotifications(app.Commands.HandleNotificationRequest, app.Commands.NotifyTestScored, hub)
+	requests, err := provideConsumer(cfg, b, logger, PartWorker, cfg.Groups.Notification, false, messaging.Consumer{
+		Name: messaging.NotificationRequestsHandlerName, Topic: cfg.Topics.NotificationRequest, Handle: h.HandleRequest,
+	})
+	if err != nil {
+		return nil, err
+	}
+	scored, err := provideConsumer(cfg, b, logger, PartWorker, cfg.Groups.Notification, false, messaging.Consumer{
+		Name: messaging.NotificationTestResultsHandlerName, Topic: cfg.Topics.TestResultsReady, Handle: h.HandleScored,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return []Worker{requests, scored}, nil
+}
