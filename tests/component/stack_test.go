@@ -37,7 +37,12 @@ func newStack(t *testing.T) stack {
 		"KAFKA_CONSUMER_GROUP_TODO":      "todo-" + s,
 		"KAFKA_CONSUMER_GROUP_AUDIT":     "audit-" + s,
 		"KAFKA_CONSUMER_GROUP_WEBSOCKET": "websocket-" + s,
-		"TODO_BATCH_LINGER":              "20ms",
+		// The notification-service's topics and group, so that no other test's process
+		// consumes what this one publishes.
+		"KAFKA_TOPIC_NOTIFICATION_REQUEST":  "notification.request-" + s,
+		"KAFKA_TOPIC_TEST_RESULTS_READY":    "test_results_ready-" + s,
+		"KAFKA_CONSUMER_GROUP_NOTIFICATION": "notification-" + s,
+		"TODO_BATCH_LINGER":                 "20ms",
 	}
 	t.Cleanup(func() { st.deleteKafkaNames() })
 	return st
@@ -53,12 +58,12 @@ func (s stack) deleteKafkaNames() {
 	defer func() { _ = admin.Close() }()
 	groups, _ := admin.ListConsumerGroups()
 	for g := range groups {
-		if g == s.env["KAFKA_CONSUMER_GROUP_TODO"] || g == s.env["KAFKA_CONSUMER_GROUP_AUDIT"] ||
+		if g == s.env["KAFKA_CONSUMER_GROUP_TODO"] || g == s.env["KAFKA_CONSUMER_GROUP_AUDIT"] || g == s.env["KAFKA_CONSUMER_GROUP_NOTIFICATION"] ||
 			strings.HasPrefix(g, s.env["KAFKA_CONSUMER_GROUP_WEBSOCKET"]+"-") {
 			_ = admin.DeleteConsumerGroup(g)
 		}
 	}
-	for _, name := range []string{"TODO_CREATE", "TASK_EVENTS", "TASK_UPDATES", "POISON"} {
+	for _, name := range []string{"TODO_CREATE", "TASK_EVENTS", "TASK_UPDATES", "NOTIFICATION_REQUEST", "TEST_RESULTS_READY", "POISON"} {
 		_ = admin.DeleteTopic(s.env["KAFKA_TOPIC_"+name])
 	}
 }

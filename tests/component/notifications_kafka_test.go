@@ -1,0 +1,155 @@
+package component_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/IBM/sarama"
+	"github.com/coder/websocket"
+	"github.com/google/uuid"
+
+	"github.com/taskstream/taskstream/domain/notification"
+	"github.com/taskstream/taskstream/platform/envelope"
+)
+
+// notificationRequest is a notification.requested event as a producer writes it to Kafka: the
+// CloudEvents headers, key = the user id.
+func notificationRequest(t *testing.T, topic string, req notification.Requested) *sarama.ProducerMessage {
+	t.Helper()
+	msg, err := envelope.New(envelope.Event{Type: notification.EventRequested, SchemaVersion: notification.EventRequestedVersion,
+		UserID: req.UserID, Time: time.Now(), Payload: req})
+	if err != nil {
+		t.Fatal(err)
+	}
+	headers := []sarama.RecordHeader{{Key: []byte("_watermill_message_uuid"), Value: []byte(msg.UUID)}}
+	for k, v := range msg.Metadata {
+		headers = append(headers, sarama.RecordHeader{Key: []byte(k), Value: []byte(v)})
+	}
+	return &sarama.ProducerMessage{Topic: topic, Key: sarama.StringEncoder(req.UserID), Value: sarama.ByteEncoder(msg.Payload), Headers: headers}
+}
+
+// A notification.request on Kafka is stored once and delivered per channel: in_app sent and
+// pushed on the user's WebSocket, email failed with the reason (no SMTP server configured), a
+// second message with the same notification id adds nothing; a malformed request is parked
+// with its reason and the request after it is processed.
+func TestNotificationRequestOverKafka(t *testing.T) {
+	if testing.Short() {
+		t.Skip("component test: needs PostgreSQL and Kafka (make services)")
+	}
+	t.Parallel()
+	st := newStack(t)
+	st.env["MIGRATE_ON_START"] = "true"
+	topic := st.env["KAFKA_TOPIC_NOTIFICATION_REQUEST"]
+	all, base := st.start(t, "all")
+	all.WaitReady(t, base)
+	alice := newClient(t, base, "alice")
+	frames := dialNotifications(t, base, alice.token)
+
+	req := notification.Requested{
+		ID: uuid.NewString(), UserID: "alice", TaskID: uuid.NewString(), Type: notification.TypeTaskOverdue,
+		Title: "Overdue: the report", Message: "It was due yesterday.", Email: "alice@example.com",
+		Channels: []notification.Channel{notification.ChannelInApp, notification.ChannelEmail}, RequestedAt: time.Now(),
+	}
+	malformed := notificationRequest(t, topic, req)
+	malformed.Value = sarama.StringEncoder(`{"id":`)
+	noChannel := req
+	noChannel.ID, noChannel.Channels = uuid.NewString(), nil
+	produce(t, []*sarama.ProducerMessage{
+		malformed,
+		notificationRequest(t, topic, noChannel),
+		notificationRequest(t, topic, req),
+		notificationRequest(t, topic, req), // the same notification again, in a new message
+	})
+
+	var items []any
+	eventually(t, 30*time.Second, func() error {
+		r := alice.do("GET", "/v1/notifications", "")
+		items, _ = r.body["items"].([]any)
+		if r.status != http.StatusOK || len(items) != 1 {
+			return fmt.Errorf("GET /v1/notifications: %d %s", r.status, r.raw)
+		}
+		ds := items[0].(map[string]any)["deliveries"].([]any)
+		if email := ds[1].(map[string]any); email["status"] != "failed" {
+			return fmt.Errorf("email still %v", email["status"])
+		}
+		return nil
+	})
+	n := items[0].(map[string]any)
+	ds := n["deliveries"].([]any)
+	inApp, email := ds[0].(map[string]any), ds[1].(map[string]any)
+	if n["id"] != req.ID || n["title"] != req.Title || inApp["status"] != "sent" || inApp["channel"] != "in_app" {
+		t.Errorf("notification %v", n)
+	}
+	if reason, _ := email["reason"].(string); !strings.Contains(reason, "SMTP_HOST") {
+		t.Errorf("email %v, want failed with the missing setting as the reason", email)
+	}
+
+	parked := consumeAll(t, st.poisonTopic, 2)
+	for i, want := range []string{"unexpected EOF", "channels"} {
+		m := parked[i]
+		if reason := header(m, "reason_poisoned"); !strings.Contains(reason, want) ||
+			header(m, "handler_poisoned") != "notification-service" || header(m, "topic_poisoned") != topic {
+			t.Errorf("parked %d: reason %q (want %q), headers %v", i, reason, want, m.Headers)
+		}
+	}
+
+	select {
+	case f := <-frames:
+		if f.Type != "notification.created" || f.ID != req.ID {
+			t.Errorf("frame %+v", f)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("no notification.created frame on alice's WebSocket")
+	}
+	select {
+	case f := <-frames:
+		t.Errorf("a second frame %+v: the redelivered request was pushed again", f)
+	case <-time.After(time.Second):
+	}
+
+	read := alice.expect("POST", "/v1/notifications/read-all", "", http.StatusOK)
+	if read.body["marked"] != float64(1) {
+		t.Errorf("read-all: %s", read.raw)
+	}
+	all.Stop(t, stopTimeout)
+}
+
+type notificationFrame struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+}
+
+// dialNotifications opens /v1/ws and returns its notification.created frames.
+func dialNotifications(t *testing.T, base, token string) <-chan notificationFrame {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, resp, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/v1/ws",
+		&websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + token}}})
+	if err != nil {
+		t.Fatalf("dial /v1/ws: %v", err)
+	}
+	if resp.Body != nil {
+		_ = resp.Body.Close()
+	}
+	t.Cleanup(func() { _ = conn.CloseNow() })
+	out := make(chan notificationFrame, 16)
+	go func() {
+		for {
+			_, data, err := conn.Read(context.Background())
+			if err != nil {
+				return
+			}
+			var f notificationFrame
+			if json.Unmarshal(data, &f) == nil && f.Type == "notification.created" {
+				out <- f
+			}
+		}
+	}()
+	return out
+}
