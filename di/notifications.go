@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -78,21 +79,35 @@ func namedID(name string) string {
 }
 
 // provideNotificationWorkers are the notification-service's consumers, both in its group: the
-// notification requests, and the scored tests it tells their users about. They push new in-app
-// notifications on this process's hub.
+// notification requests, and the scored tests it tells their users about; and on every API
+// instance the live push of new in-app notifications, which reads both topics from the newest
+// message on in a group of its own (as task-updates), so a user's WebSocket on any instance gets
+// them wherever the notification-service runs.
 func provideNotificationWorkers(cfg config.Config, b *broker.Broker, app application.Application, hub *live.Hub, logger *slog.Logger) ([]Worker, error) {
-	h := messaging.NewNotifications(app.Commands.HandleNotificationRequest, app.Commands.NotifyTestScored, hub)
-	requests, err := provideConsumer(cfg, b, logger, PartWorker, cfg.Groups.Notification, false, messaging.Consumer{
-		Name: messaging.NotificationRequestsHandlerName, Topic: cfg.Topics.NotificationRequest, Handle: h.HandleRequest,
-	})
-	if err != nil {
-		return nil, err
+	h := messaging.NewNotifications(app.Commands.HandleNotificationRequest, app.Commands.NotifyTestScored)
+	push := messaging.NewNotificationPush(hub, namedID, time.Now, logger.With("worker", messaging.NotificationPushHandlerName))
+	instance := cfg.Groups.WebSocket + "-notifications-" + instanceID()
+	consumers := []struct {
+		part, group string
+		fromNewest  bool
+		c           messaging.Consumer
+	}{
+		{PartWorker, cfg.Groups.Notification, false, messaging.Consumer{
+			Name: messaging.NotificationRequestsHandlerName, Topic: cfg.Topics.NotificationRequest, Handle: h.HandleRequest}},
+		{PartWorker, cfg.Groups.Notification, false, messaging.Consumer{
+			Name: messaging.NotificationTestResultsHandlerName, Topic: cfg.Topics.TestResultsReady, Handle: h.HandleScored}},
+		{PartAPI, instance, true, messaging.Consumer{
+			Name: messaging.NotificationPushHandlerName, Topic: cfg.Topics.NotificationRequest, Handle: push.HandleRequest}},
+		{PartAPI, instance, true, messaging.Consumer{
+			Name: messaging.TestResultPushHandlerName, Topic: cfg.Topics.TestResultsReady, Handle: push.HandleScored}},
 	}
-	scored, err := provideConsumer(cfg, b, logger, PartWorker, cfg.Groups.Notification, false, messaging.Consumer{
-		Name: messaging.NotificationTestResultsHandlerName, Topic: cfg.Topics.TestResultsReady, Handle: h.HandleScored,
-	})
-	if err != nil {
-		return nil, err
+	workers := make([]Worker, 0, len(consumers))
+	for _, c := range consumers {
+		w, err := provideConsumer(cfg, b, logger, c.part, c.group, c.fromNewest, c.c)
+		if err != nil {
+			return nil, err
+		}
+		workers = append(workers, w)
 	}
-	return []Worker{requests, scored}, nil
+	return workers, nil
 }

@@ -44,9 +44,19 @@ func NewNotifyTestScoredHandler(request HandleNotificationRequestHandler, ids Na
 }
 
 func (h notifyTestScoredHandler) Handle(ctx context.Context, cmd NotifyTestScored) (NotificationHandled, error) {
-	s := cmd.Scored
+	req, err := TestScoredRequest(cmd.Scored, h.ids)
+	if err != nil {
+		return NotificationHandled{}, err
+	}
+	return h.request.Handle(ctx, HandleNotificationRequest{MessageID: cmd.MessageID, Request: req})
+}
+
+// TestScoredRequest is the notification request a scored test makes: in-app, of type
+// test.scored, its id derived by ids from the submission id. The live-update port builds the
+// same one to push it.
+func TestScoredRequest(s testresult.Scored, ids NamedIDs) (notification.Requested, error) {
 	if !shared.IsUUID(s.SubmissionID) {
-		return NotificationHandled{}, shared.Invalid("submission_id", "must be a UUID")
+		return notification.Requested{}, shared.Invalid("submission_id", "must be a UUID")
 	}
 	title := strings.TrimSpace(s.TestTitle)
 	if title == "" {
@@ -55,15 +65,15 @@ func (h notifyTestScoredHandler) Handle(ctx context.Context, cmd NotifyTestScore
 	if utf8.RuneCountInString(title) > maxTestTitleRunes {
 		title = string([]rune(title)[:maxTestTitleRunes-1]) + "…"
 	}
-	return h.request.Handle(ctx, HandleNotificationRequest{MessageID: cmd.MessageID, Request: notification.Requested{
-		ID:          h.ids("test.scored:" + strings.ToLower(s.SubmissionID)),
+	return notification.Requested{
+		ID:          ids("test.scored:" + strings.ToLower(s.SubmissionID)),
 		UserID:      s.UserID,
 		Type:        notification.TypeTestScored,
 		Title:       fmt.Sprintf("Your result for %s is ready: %s%%", title, percent(s.Percentage)),
 		Message:     scoredMessage(s),
 		Channels:    []notification.Channel{notification.ChannelInApp},
 		RequestedAt: s.ScoredAt,
-	}})
+	}, nil
 }
 
 // percent shows p rounded to one decimal, without a trailing ".0".

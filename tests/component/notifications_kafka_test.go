@@ -48,6 +48,7 @@ func TestNotificationRequestOverKafka(t *testing.T) {
 	all, base := st.start(t, "all")
 	all.WaitReady(t, base)
 	alice := newClient(t, base, "alice")
+	warmUpNotificationPush(t, base, topic)
 	frames := dialNotifications(t, base, alice.token)
 
 	req := notification.Requested{
@@ -117,6 +118,28 @@ func TestNotificationRequestOverKafka(t *testing.T) {
 		t.Errorf("read-all: %s", read.raw)
 	}
 	all.Stop(t, stopTimeout)
+}
+
+// warmUpNotificationPush waits until the API instance's push consumer reads the topic: it
+// reads from the newest message on, so what is published before its group is assigned is not
+// pushed. It sends in-app requests for a user of its own until one is pushed.
+func warmUpNotificationPush(t *testing.T, base, topic string) {
+	t.Helper()
+	warm := newClient(t, base, "warm-up")
+	frames := dialNotifications(t, base, warm.token)
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		produce(t, []*sarama.ProducerMessage{notificationRequest(t, topic, notification.Requested{
+			ID: uuid.NewString(), UserID: "warm-up", Type: "warm.up", Title: "warm-up",
+			Channels: []notification.Channel{notification.ChannelInApp},
+		})})
+		select {
+		case <-frames:
+			return
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	t.Fatal("the API instance pushed no notification in 30s")
 }
 
 type notificationFrame struct {
