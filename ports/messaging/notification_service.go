@@ -57,6 +57,9 @@ func (h *Notifications) HandleScored(msg *message.Message) error {
 	if err := envelope.Decode(msg, testresult.EventScored, &ev); err != nil {
 		return shared.Invalid("message", "%v", err)
 	}
+	if header := msg.Metadata.Get(envelope.KeyUserID); header != "" && header != ev.UserID {
+		return shared.Invalid("message", "test.scored event for user_id %q under %s %q", ev.UserID, envelope.KeyUserID, header)
+	}
 	_, err := h.scored.Handle(msg.Context(), command.NotifyTestScored{MessageID: eventID(msg), Scored: ev})
 	return err
 }

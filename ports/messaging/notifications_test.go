@@ -245,4 +245,7 @@ func TestTestScoredBecomesOneInAppNotification(t *testing.T) {
 	if err := h.HandleScored(bad); shared.KindOf(err) != shared.KindInvalid {
 		t.Errorf("bad payload: %v, want invalid", err)
 	}
+	if err := h.HandleScored(event(t, testresult.EventScored, "mallory", ev)); shared.KindOf(err) != shared.KindInvalid {
+		t.Errorf("user header differs: %v, want invalid", err)
+	}
 }
