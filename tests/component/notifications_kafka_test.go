@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/taskstream/taskstream/domain/notification"
+	"github.com/taskstream/taskstream/domain/testresult"
 	"github.com/taskstream/taskstream/platform/envelope"
 )
 
@@ -21,8 +22,13 @@ import (
 // CloudEvents headers, key = the user id.
 func notificationRequest(t *testing.T, topic string, req notification.Requested) *sarama.ProducerMessage {
 	t.Helper()
-	msg, err := envelope.New(envelope.Event{Type: notification.EventRequested, SchemaVersion: notification.EventRequestedVersion,
-		UserID: req.UserID, Time: time.Now(), Payload: req})
+	return kafkaEvent(t, topic, notification.EventRequested, notification.EventRequestedVersion, req.UserID, req)
+}
+
+// kafkaEvent is an event in Taskstream's envelope as a record of topic, keyed by the user id.
+func kafkaEvent(t *testing.T, topic, typ, version, user string, payload any) *sarama.ProducerMessage {
+	t.Helper()
+	msg, err := envelope.New(envelope.Event{Type: typ, SchemaVersion: version, UserID: user, Time: time.Now(), Payload: payload})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +36,7 @@ func notificationRequest(t *testing.T, topic string, req notification.Requested)
 	for k, v := range msg.Metadata {
 		headers = append(headers, sarama.RecordHeader{Key: []byte(k), Value: []byte(v)})
 	}
-	return &sarama.ProducerMessage{Topic: topic, Key: sarama.StringEncoder(req.UserID), Value: sarama.ByteEncoder(msg.Payload), Headers: headers}
+	return &sarama.ProducerMessage{Topic: topic, Key: sarama.StringEncoder(user), Value: sarama.ByteEncoder(msg.Payload), Headers: headers}
 }
 
 // A notification.request on Kafka is stored once and delivered per channel: in_app sent and
@@ -140,6 +146,48 @@ func warmUpNotificationPush(t *testing.T, base, topic string) {
 		}
 	}
 	t.Fatal("the API instance pushed no notification in 30s")
+}
+
+// A scored test on test_results_ready becomes one in-app notification for its user, also when
+// the event comes twice, and is pushed on the user's WebSocket.
+func TestTestScoredNotifiesTheUserOverKafka(t *testing.T) {
+	if testing.Short() {
+		t.Skip("component test: needs PostgreSQL and Kafka (make services)")
+	}
+	t.Parallel()
+	st := newStack(t)
+	st.env["MIGRATE_ON_START"] = "true"
+	all, base := st.start(t, "all")
+	all.WaitReady(t, base)
+	warmUpNotificationPush(t, base, st.env["KAFKA_TOPIC_NOTIFICATION_REQUEST"])
+	bob := newClient(t, base, "bob")
+	frames := dialNotifications(t, base, bob.token)
+	ev := testresult.Scored{SubmissionID: uuid.NewString(), TestID: uuid.NewString(), TestTitle: "Go basics", UserID: "bob",
+		Points: 9, MaxPoints: 12, Percentage: 75, SubmittedAt: time.Now(), ScoredAt: time.Now()}
+	topic := st.env["KAFKA_TOPIC_TEST_RESULTS_READY"]
+	produce(t, []*sarama.ProducerMessage{
+		kafkaEvent(t, topic, testresult.EventScored, testresult.EventScoredVersion, "bob", ev),
+		kafkaEvent(t, topic, testresult.EventScored, testresult.EventScoredVersion, "bob", ev),
+	})
+	var f notificationFrame
+	select {
+	case f = <-frames:
+	case <-time.After(20 * time.Second):
+		t.Fatal("no notification.created frame on bob's WebSocket")
+	}
+	eventually(t, 30*time.Second, func() error {
+		r := bob.do("GET", "/v1/notifications", "")
+		items, _ := r.body["items"].([]any)
+		if r.status != http.StatusOK || len(items) != 1 {
+			return fmt.Errorf("GET /v1/notifications: %d %s", r.status, r.raw)
+		}
+		n := items[0].(map[string]any)
+		if n["id"] != f.ID || n["type"] != "test.scored" || n["title"] != "Your result for Go basics is ready: 75%" {
+			return fmt.Errorf("notification %v, frame id %s", n, f.ID)
+		}
+		return nil
+	})
+	all.Stop(t, stopTimeout)
 }
 
 type notificationFrame struct {
