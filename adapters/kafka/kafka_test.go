@@ -81,7 +81,9 @@ func testTopics(prefix string) config.Topics {
 	return config.Topics{
 		TodoCreate: unique(prefix + "todo-create-"), TaskEvents: unique(prefix + "task-events-"),
 		TaskUpdates: unique(prefix + "task-updates-"), Poison: unique(prefix + "poison-"),
-		Create: true, Partitions: 1, ReplicationFactor: -1,
+		NotificationRequest: unique(prefix + "notification-request-"), TestSubmissions: unique(prefix + "test-submissions-"),
+		TestResultsReady: unique(prefix + "test-results-ready-"),
+		Create:           true, Partitions: 1, ReplicationFactor: -1,
 	}
 }
 
