@@ -31,6 +31,11 @@ type Commands struct {
 	SubmitTest      command.SubmitTestHandler
 	ScoreSubmission command.ScoreSubmissionHandler
 	RecordTestScore command.RecordTestScoreHandler
+
+	HandleNotificationRequest command.HandleNotificationRequestHandler
+	NotifyTestScored          command.NotifyTestScoredHandler
+	MarkNotificationRead      command.MarkNotificationReadHandler
+	MarkAllNotificationsRead  command.MarkAllNotificationsReadHandler
 }
 
 // Queries read state.
@@ -45,4 +50,6 @@ type Queries struct {
 	GetTest       query.GetTestHandler
 	GetSubmission query.GetSubmissionHandler
 	TestStats     query.TestStatsHandler
+
+	ListNotifications query.ListNotificationsHandler
 }

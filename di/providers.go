@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -150,9 +151,12 @@ func keyedID(user shared.UserID, key string) string {
 	return uuid.NewSHA1(idempotencyNamespace, []byte(string(user)+"\x00"+key)).String()
 }
 
-func provideApplication(repo todo.Repository, events command.TodoEvents, tasks taskStores, tests testStores, logger *slog.Logger, m *metrics.Prometheus) application.Application {
+func provideApplication(repo todo.Repository, events command.TodoEvents, tasks taskStores, tests testStores, notes notificationStores,
+	delivery command.NotificationDelivery, logger *slog.Logger, m *metrics.Prometheus,
+) application.Application {
 	// PostgreSQL keeps microseconds; so does the clock, so the 202 answer shows what GET will.
 	now := func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+	request := decorator.Apply("HandleNotificationRequest", command.NewHandleNotificationRequestHandler(notes.Store, delivery, now), logger, m)
 	return application.Application{
 		Commands: application.Commands{
 			CreateTodo:  decorator.Apply("CreateTodo", command.NewCreateTodoHandler(events, newID, keyedID, now), logger, m),
@@ -171,6 +175,11 @@ func provideApplication(repo todo.Repository, events command.TodoEvents, tasks t
 			SubmitTest:      decorator.Apply("SubmitTest", command.NewSubmitTestHandler(tests.Store, newID, keyedID, now), logger, m),
 			ScoreSubmission: decorator.Apply("ScoreSubmission", command.NewScoreSubmissionHandler(tests.Store, now), logger, m),
 			RecordTestScore: decorator.Apply("RecordTestScore", command.NewRecordTestScoreHandler(tests.Scores), logger, m),
+
+			HandleNotificationRequest: request,
+			NotifyTestScored:          decorator.Apply("NotifyTestScored", command.NewNotifyTestScoredHandler(request, namedID), logger, m),
+			MarkNotificationRead:      decorator.Apply("MarkNotificationRead", command.NewMarkNotificationReadHandler(notes.Store, now), logger, m),
+			MarkAllNotificationsRead:  decorator.Apply("MarkAllNotificationsRead", command.NewMarkAllNotificationsReadHandler(notes.Store, now), logger, m),
 		},
 		Queries: application.Queries{
 			GetTodo:   decorator.Apply("GetTodo", query.NewGetTodoHandler(repo), logger, m),
@@ -183,6 +192,8 @@ func provideApplication(repo todo.Repository, events command.TodoEvents, tasks t
 			GetTest:       decorator.Apply("GetTest", query.NewGetTestHandler(tests.Reader), logger, m),
 			GetSubmission: decorator.Apply("GetSubmission", query.NewGetSubmissionHandler(tests.Reader), logger, m),
 			TestStats:     decorator.Apply("TestStats", query.NewTestStatsHandler(tests.Reader), logger, m),
+
+			ListNotifications: decorator.Apply("ListNotifications", query.NewListNotificationsHandler(notes.Reader), logger, m),
 		},
 	}
 }
@@ -252,8 +263,8 @@ func provideHTTP(app application.Application, auth httpport.Authenticator, logge
 }
 
 // provideWorkers builds the long-running parts besides the HTTP API: the consumers (to-do ingest
-// in group todo, the audit trail in group audit-service) and, with an outbox to forward, the
-// relay.
+// in group todo, the audit trail in group audit-service, the notification-service's two) and,
+// with an outbox to forward, the relay.
 func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, app application.Application, db *sql.DB,
 	hub *live.Hub, reg *prometheus.Registry, logger *slog.Logger, m *metrics.Prometheus,
 ) ([]Worker, error) {
@@ -289,7 +300,15 @@ func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, ap
 	if err != nil {
 		return nil, err
 	}
-	workers := []Worker{ingest, audit, updates, results, analytics}
+	notify, err := provideNotificationWorkers(cfg, b, app, hub, logger)
+	if err != nil {
+		return nil, err
+	}
+	reminders, err := provideReminders(cfg, db, logger)
+	if err != nil {
+		return nil, err
+	}
+	workers := slices.Concat([]Worker{ingest, audit, updates, results, analytics}, notify, reminders)
 	if db != nil {
 		workers = append(workers, Worker{Name: "inbox-pruner", Part: PartWorker, Run: func(ctx context.Context) error {
 			return postgres.RunInboxPruner(ctx, db, cfg.InboxRetention, logger.With("worker", "inbox-pruner"))

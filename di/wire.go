@@ -24,6 +24,8 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		provideTodoEvents,
 		provideTaskStores,
 		provideTestStores,
+		provideNotificationStores,
+		provideNotificationDelivery,
 		provideApplication,
 		provideAuthenticator,
 		provideHub,

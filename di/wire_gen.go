@@ -46,6 +46,18 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		cleanup()
 		return nil, nil, err
 	}
+	diNotificationStores, err := provideNotificationStores(db, cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	notificationDelivery, err := provideNotificationDelivery(cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
 	registry := provideRegistry()
 	prometheus, err := provideMetrics(registry)
 	if err != nil {
@@ -53,7 +65,7 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		cleanup()
 		return nil, nil, err
 	}
-	application := provideApplication(repository, todoEvents, diTaskStores, diTestStores, logger, prometheus)
+	application := provideApplication(repository, todoEvents, diTaskStores, diTestStores, diNotificationStores, notificationDelivery, logger, prometheus)
 	authenticator, err := provideAuthenticator(ctx, cfg)
 	if err != nil {
 		cleanup2()

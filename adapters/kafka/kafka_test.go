@@ -81,8 +81,8 @@ func testTopics(prefix string) config.Topics {
 	return config.Topics{
 		TodoCreate: unique(prefix + "todo-create-"), TaskEvents: unique(prefix + "task-events-"),
 		TaskUpdates: unique(prefix + "task-updates-"), Poison: unique(prefix + "poison-"),
-		NotificationRequest: unique(prefix + "notification-"), TestSubmissions: unique(prefix + "submissions-"),
-		TestResultsReady: unique(prefix + "results-"),
+		NotificationRequest: unique(prefix + "notification-request-"), TestSubmissions: unique(prefix + "test-submissions-"),
+		TestResultsReady: unique(prefix + "test-results-ready-"),
 		Create:           true, Partitions: 1, ReplicationFactor: -1,
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/IBM/sarama"
 
@@ -13,6 +14,9 @@ import (
 // EnsureTopics creates the topics that do not exist yet, with partitions and replicationFactor
 // (-1: the broker's default.replication.factor). Existing topics are left as they are, so an
 // operator who manages topics elsewhere loses nothing; set KAFKA_CREATE_TOPICS=false to skip.
+// It returns once every partition of the topics it created answers on its leader: a consumer
+// started right after a creation could otherwise fail with "not the leader for some partition"
+// (the broker accepts the creation before the leaders are elected).
 func EnsureTopics(c config.Kafka, topics []string, partitions int32, replicationFactor int16) error {
 	sc, err := clientConfig(c)
 	if err != nil {
@@ -23,10 +27,58 @@ func EnsureTopics(c config.Kafka, topics []string, partitions int32, replication
 		return fmt.Errorf("connect to Kafka at %v: %w", c.Brokers, err)
 	}
 	defer func() { _ = admin.Close() }()
+	var created []string
 	for _, t := range topics {
 		err := admin.CreateTopic(t, &sarama.TopicDetail{NumPartitions: partitions, ReplicationFactor: replicationFactor}, false)
 		if err != nil && !errors.Is(err, sarama.ErrTopicAlreadyExists) {
 			return fmt.Errorf("create topic %s: %w", t, err)
+		}
+		if err == nil {
+			created = append(created, t)
+		}
+	}
+	if len(created) == 0 {
+		return nil
+	}
+	return awaitLeaders(c.Brokers, sc, created, leaderTimeout)
+}
+
+// leaderTimeout bounds how long EnsureTopics waits for the leaders of the topics it created.
+const leaderTimeout = 30 * time.Second
+
+// awaitLeaders waits until every partition of topics answers an offset request on its leader.
+func awaitLeaders(brokers []string, sc *sarama.Config, topics []string, timeout time.Duration) error {
+	client, err := sarama.NewClient(brokers, sc)
+	if err != nil {
+		return fmt.Errorf("connect to Kafka at %v: %w", brokers, err)
+	}
+	defer func() { _ = client.Close() }()
+	deadline := time.Now().Add(timeout)
+	for {
+		err := leadersAnswer(client, topics)
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("created topics have no leader after %s: %w", timeout, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func leadersAnswer(client sarama.Client, topics []string) error {
+	if err := client.RefreshMetadata(topics...); err != nil {
+		return err
+	}
+	for _, t := range topics {
+		parts, err := client.Partitions(t)
+		if err != nil {
+			return err
+		}
+		for _, p := range parts {
+			if _, err := client.GetOffset(t, p, sarama.OffsetNewest); err != nil {
+				return fmt.Errorf("%s/%d: %w", t, p, err)
+			}
 		}
 	}
 	return nil

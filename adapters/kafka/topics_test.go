@@ -36,6 +36,36 @@ func TestEnsureTopicsCreatesMissingTopicsOnce(t *testing.T) {
 	}
 }
 
+// A consumer can read every partition of topics EnsureTopics created as soon as it returns: it
+// waits for their leaders (a consumer started too early failed with "not the leader"). The race
+// is rare on one local broker, so this checks the promise more than it reproduces the failure.
+func TestEnsureTopicsReturnsOnceTheLeadersAnswer(t *testing.T) {
+	k := integration(t)
+	topics := []string{unique("leadertest-a-"), unique("leadertest-b-"), unique("leadertest-c-")}
+	t.Cleanup(func() { forget(k)(t, topics, nil) })
+	if err := kafka.EnsureTopics(k, topics, 4, -1); err != nil {
+		t.Fatalf("EnsureTopics: %v", err)
+	}
+	sc, err := kafka.ConsumerConfig(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	consumer, err := sarama.NewConsumer(k.Brokers, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = consumer.Close() }()
+	for _, topic := range topics {
+		for p := range int32(4) {
+			pc, err := consumer.ConsumePartition(topic, p, sarama.OffsetNewest)
+			if err != nil {
+				t.Fatalf("consume %s/%d right after EnsureTopics: %v", topic, p, err)
+			}
+			_ = pc.Close()
+		}
+	}
+}
+
 // With KAFKA_CREATE_TOPICS=false a missing topic stops the start with its name, instead of
 // surfacing when the first bad message cannot be parked.
 func TestCheckTopicsNamesTheMissingOnes(t *testing.T) {

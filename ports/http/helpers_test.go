@@ -135,10 +135,12 @@ func buildApp(repo *memory.TodoRepository, events command.TodoEvents, tasks task
 			DeleteTask:      command.NewDeleteTaskHandler(tasks.store, now),
 			RecordTaskEvent: command.NewRecordTaskEventHandler(tasks.audit),
 
-			CreateTest:      command.NewCreateTestHandler(tasks.tests, ids, keyed, now),
-			SubmitTest:      command.NewSubmitTestHandler(tasks.tests, ids, keyed, now),
-			ScoreSubmission: command.NewScoreSubmissionHandler(tasks.tests, now),
-			RecordTestScore: command.NewRecordTestScoreHandler(tasks.tests),
+			CreateTest:               command.NewCreateTestHandler(tasks.tests, ids, keyed, now),
+			SubmitTest:               command.NewSubmitTestHandler(tasks.tests, ids, keyed, now),
+			ScoreSubmission:          command.NewScoreSubmissionHandler(tasks.tests, now),
+			RecordTestScore:          command.NewRecordTestScoreHandler(tasks.tests),
+			MarkNotificationRead:     command.NewMarkNotificationReadHandler(tasks.notifications, now),
+			MarkAllNotificationsRead: command.NewMarkAllNotificationsReadHandler(tasks.notifications, now),
 		},
 		Queries: application.Queries{
 			GetTodo:   query.NewGetTodoHandler(repo),
@@ -148,9 +150,10 @@ func buildApp(repo *memory.TodoRepository, events command.TodoEvents, tasks task
 			ListTasks:   query.NewListTasksHandler(tasks.store),
 			TaskHistory: query.NewTaskHistoryHandler(tasks.store),
 
-			GetTest:       query.NewGetTestHandler(tasks.tests),
-			GetSubmission: query.NewGetSubmissionHandler(tasks.tests),
-			TestStats:     query.NewTestStatsHandler(tasks.tests),
+			GetTest:           query.NewGetTestHandler(tasks.tests),
+			GetSubmission:     query.NewGetSubmissionHandler(tasks.tests),
+			TestStats:         query.NewTestStatsHandler(tasks.tests),
+			ListNotifications: query.NewListNotificationsHandler(tasks.notifications),
 		},
 	}
 }

@@ -133,7 +133,7 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 		{"healthz", "/healthz", request{method: http.MethodGet, path: "/healthz"}, http.StatusOK, true},
 		{"readyz", "/readyz", request{method: http.MethodGet, path: "/readyz"}, http.StatusOK, true},
 	}
-	for _, tc := range append(append(cases, taskOpenAPICases(f)...), testOpenAPICases(f)...) {
+	for _, tc := range slices.Concat(cases, taskOpenAPICases(f), testOpenAPICases(f), notificationOpenAPICases(f)) {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := f.do(tc.req)
 			if rec.Code != tc.status {

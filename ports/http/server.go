@@ -118,6 +118,9 @@ func validateApp(app application.Application) error {
 		q.GetTask == nil || q.ListTasks == nil || q.TaskHistory == nil {
 		return errors.New("httpport: the application lacks a task handler")
 	}
+	if c.MarkNotificationRead == nil || c.MarkAllNotificationsRead == nil || q.ListNotifications == nil {
+		return errors.New("httpport: the application lacks a notification handler")
+	}
 	return nil
 }
 
@@ -158,6 +161,7 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 	newTodoRoutes(app, logger).register(v1)
 	newTaskRoutes(app, logger).register(v1)
 	newTestRoutes(app, logger).register(v1)
+	newNotificationRoutes(app, logger).register(v1)
 	ws, err := newLiveRoutes(cfg.WebSocket, deps, logger)
 	if err != nil {
 		return nil, err

@@ -48,6 +48,8 @@ type taskAdapters struct {
 	clock  *tickingClock
 	// tests is the test-results store, on the same GoChannel.
 	tests *memory.TestStore
+	// notifications is the in-memory notification store of the same application.
+	notifications *memory.NotificationStore
 }
 
 func newTaskAdapters(t *testing.T) taskAdapters {
@@ -63,7 +65,7 @@ func newTaskAdapters(t *testing.T) taskAdapters {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return taskAdapters{store: store, audit: audit, pubsub: pubsub, clock: &tickingClock{}, tests: tests}
+	return taskAdapters{store: store, audit: audit, pubsub: pubsub, clock: &tickingClock{}, tests: tests, notifications: memory.NewNotificationStore()}
 }
 
 // taskSpec describes a task to seed; zero fields take New's defaults.

@@ -19,6 +19,29 @@ type Inbox struct {
 	ProcessedAt   time.Time
 }
 
+type Notification struct {
+	ID        uuid.UUID
+	UserID    string
+	TaskID    uuid.NullUUID
+	Type      string
+	Title     string
+	Message   string
+	CreatedAt time.Time
+	ReadAt    sql.NullTime
+}
+
+type NotificationDelivery struct {
+	NotificationID uuid.UUID
+	Channel        string
+	Position       int32
+	Address        string
+	Status         string
+	Attempts       int32
+	Reason         string
+	SentAt         sql.NullTime
+	UpdatedAt      time.Time
+}
+
 type Task struct {
 	ID          uuid.UUID
 	UserID      string

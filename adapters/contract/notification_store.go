@@ -1,0 +1,266 @@
+package contract
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/application/query"
+	"github.com/taskstream/taskstream/domain/notification"
+	"github.com/taskstream/taskstream/domain/shared"
+)
+
+// Notifications is what the notification store suite exercises: a store and the reader of the
+// same notifications.
+type Notifications interface {
+	command.NotificationStore
+	query.NotificationReader
+}
+
+// NotificationStore runs the command.NotificationStore and query.NotificationReader contract
+// against the stores newStore returns. Subtests run in parallel, each with its own users and
+// ids, so newStore may hand every subtest the same store.
+func NotificationStore(t *testing.T, newStore func(t *testing.T) Notifications) {
+	tests := []struct {
+		name string
+		run  func(t *testing.T, store Notifications)
+	}{
+		{"add and get", testNotificationAddAndGet},
+		{"add stores once per message and once per id", testNotificationAddOnce},
+		{"a recorded delivery is kept; a sent one never changes", testNotificationRecordDelivery},
+		{"list newest first with cursor and unread filter", testNotificationList},
+		{"mark read and mark all read", testNotificationMarkRead},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tt.run(t, newStore(t))
+		})
+	}
+}
+
+var notificationEpoch = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+
+func newNotification(t *testing.T, user shared.UserID, title string, at time.Time, channels ...notification.Channel) *notification.Notification {
+	t.Helper()
+	if len(channels) == 0 {
+		channels = []notification.Channel{notification.ChannelInApp}
+	}
+	n, err := notification.New(notification.Requested{
+		ID: uuid.NewString(), UserID: string(user), TaskID: uuid.NewString(), Type: notification.TypeTaskDueSoon,
+		Title: title, Message: "about " + title, Channels: channels, Email: "someone@example.com",
+	}, micro(at))
+	if err != nil {
+		t.Fatalf("notification.New: %v", err)
+	}
+	return n
+}
+
+func mustAddNotification(t *testing.T, store Notifications, n *notification.Notification) {
+	t.Helper()
+	added, err := store.Add(context.Background(), uuid.NewString(), n)
+	if err != nil || !added {
+		t.Fatalf("Add = %v, %v; want true", added, err)
+	}
+}
+
+func assertSameNotification(t *testing.T, got, want *notification.Notification) {
+	t.Helper()
+	g, w := got.Snapshot(), want.Snapshot()
+	if g.ID != w.ID || g.UserID != w.UserID || g.TaskID != w.TaskID || g.Type != w.Type || g.Title != w.Title ||
+		g.Message != w.Message || !g.CreatedAt.Equal(w.CreatedAt) || !g.ReadAt.Equal(w.ReadAt) || len(g.Deliveries) != len(w.Deliveries) {
+		t.Fatalf("got %+v,\nwant %+v", g, w)
+	}
+	for i := range w.Deliveries {
+		gd, wd := g.Deliveries[i], w.Deliveries[i]
+		if gd.Channel != wd.Channel || gd.To != wd.To || gd.Status != wd.Status || gd.Attempts != wd.Attempts ||
+			gd.Reason != wd.Reason || !gd.SentAt.Equal(wd.SentAt) {
+			t.Errorf("delivery %d: got %+v, want %+v", i, gd, wd)
+		}
+	}
+}
+
+func testNotificationAddAndGet(t *testing.T, store Notifications) {
+	ctx, user := context.Background(), newUser()
+	want := newNotification(t, user, "due soon", notificationEpoch, notification.ChannelInApp, notification.ChannelEmail, notification.ChannelSMS)
+	mustAddNotification(t, store, want)
+	got, err := store.Get(ctx, user, want.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSameNotification(t, got, want)
+	if d, _ := got.Delivery(notification.ChannelSMS); d.Status != notification.StatusFailed || d.Reason != notification.ReasonNoPhone {
+		t.Errorf("sms without a phone: %+v", d)
+	}
+	_, err = store.Get(ctx, newUser(), want.ID())
+	assertNotFound(t, "Get another user's notification", err)
+	_, err = store.Get(ctx, user, uuid.NewString())
+	assertNotFound(t, "Get unknown id", err)
+	_, err = store.Get(ctx, user, "not-a-uuid")
+	assertNotFound(t, "Get malformed id", err)
+}
+
+func testNotificationAddOnce(t *testing.T, store Notifications) {
+	ctx, user := context.Background(), newUser()
+	first := newNotification(t, user, "first", notificationEpoch)
+	msg := uuid.NewString()
+	if added, err := store.Add(ctx, msg, first); err != nil || !added {
+		t.Fatalf("Add = %v, %v", added, err)
+	}
+	if added, err := store.Add(ctx, msg, first); err != nil || added {
+		t.Errorf("Add of the same message = %v, %v; want false", added, err)
+	}
+	again := first.Snapshot()
+	again.Title = "second attempt"
+	second, err := notification.Rehydrate(again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if added, err := store.Add(ctx, uuid.NewString(), second); err != nil || added {
+		t.Errorf("Add of the same id in another message = %v, %v; want false", added, err)
+	}
+	got, err := store.Get(ctx, user, first.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSameNotification(t, got, first)
+}
+
+func testNotificationRecordDelivery(t *testing.T, store Notifications) {
+	ctx, user := context.Background(), newUser()
+	n := newNotification(t, user, "mail me", notificationEpoch, notification.ChannelInApp, notification.ChannelEmail)
+	mustAddNotification(t, store, n)
+	email, _ := n.Delivery(notification.ChannelEmail)
+	failed := email.Failed("connection refused", false)
+	if ok, err := store.RecordDelivery(ctx, n.ID(), failed); err != nil || !ok {
+		t.Fatalf("RecordDelivery(failed attempt) = %v, %v", ok, err)
+	}
+	sent := failed.Sent(micro(notificationEpoch.Add(time.Minute)))
+	if ok, err := store.RecordDelivery(ctx, n.ID(), sent); err != nil || !ok {
+		t.Fatalf("RecordDelivery(sent) = %v, %v", ok, err)
+	}
+	if ok, err := store.RecordDelivery(ctx, n.ID(), sent.Failed("late", true)); err != nil || ok {
+		t.Errorf("RecordDelivery over a sent delivery = %v, %v; want false", ok, err)
+	}
+	inApp, _ := n.Delivery(notification.ChannelInApp)
+	if ok, err := store.RecordDelivery(ctx, n.ID(), inApp.Failed("late", true)); err != nil || ok {
+		t.Errorf("RecordDelivery over the sent in_app delivery = %v, %v; want false", ok, err)
+	}
+	got, err := store.Get(ctx, user, n.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := got.Delivery(notification.ChannelEmail); d.Status != notification.StatusSent || d.Attempts != 2 || d.Reason != "" || !d.SentAt.Equal(sent.SentAt) {
+		t.Errorf("email %+v, want sent after 2 attempts", d)
+	}
+	if d, _ := got.Delivery(notification.ChannelInApp); d.Status != notification.StatusSent {
+		t.Errorf("in_app %+v", d)
+	}
+}
+
+func testNotificationList(t *testing.T, store Notifications) {
+	ctx, user := context.Background(), newUser()
+	var all []*notification.Notification
+	for i := range 5 {
+		// Two share a creation time: the id orders them.
+		at := notificationEpoch.Add(time.Duration(min(i, 3)) * time.Minute)
+		n := newNotification(t, user, fmt.Sprintf("n%d", i), at)
+		mustAddNotification(t, store, n)
+		all = append(all, n)
+	}
+	mustAddNotification(t, store, newNotification(t, newUser(), "not mine", notificationEpoch))
+	if _, err := store.MarkRead(ctx, user, all[1].ID(), micro(notificationEpoch.Add(time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	q := notification.ListQuery{UserID: user, Limit: 2}
+	for page := 0; ; page++ {
+		p, err := store.List(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range p.Items {
+			seen = append(seen, n.ID())
+			if len(n.Deliveries()) != 1 {
+				t.Errorf("listed %s without its delivery", n.ID())
+			}
+		}
+		if p.Next == nil {
+			break
+		}
+		if page > 5 {
+			t.Fatal("the cursor does not advance")
+		}
+		q.After = p.Next
+	}
+	want := notificationsNewestFirst(all)
+	if fmt.Sprint(seen) != fmt.Sprint(want) {
+		t.Errorf("listed %v,\nwant %v", seen, want)
+	}
+	unread, err := store.List(ctx, notification.ListQuery{UserID: user, UnreadOnly: true, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(unread.Items) != 4 || unread.Next != nil {
+		t.Errorf("%d unread, want 4", len(unread.Items))
+	}
+	for _, n := range unread.Items {
+		if n.ID() == all[1].ID() {
+			t.Error("the read notification is listed as unread")
+		}
+	}
+}
+
+// notificationsNewestFirst is the ids in the list's order: created_at descending, then id descending.
+func notificationsNewestFirst(ns []*notification.Notification) []string {
+	sorted := append([]*notification.Notification(nil), ns...)
+	for i := range sorted {
+		for j := i + 1; j < len(sorted); j++ {
+			a, b := sorted[i], sorted[j]
+			if b.CreatedAt().After(a.CreatedAt()) || (b.CreatedAt().Equal(a.CreatedAt()) && b.ID() > a.ID()) {
+				sorted[i], sorted[j] = b, a
+			}
+		}
+	}
+	ids := make([]string, len(sorted))
+	for i, n := range sorted {
+		ids[i] = n.ID()
+	}
+	return ids
+}
+
+func testNotificationMarkRead(t *testing.T, store Notifications) {
+	ctx, user := context.Background(), newUser()
+	a := newNotification(t, user, "a", notificationEpoch)
+	b := newNotification(t, user, "b", notificationEpoch)
+	c := newNotification(t, user, "c", notificationEpoch)
+	for _, n := range []*notification.Notification{a, b, c} {
+		mustAddNotification(t, store, n)
+	}
+	first := micro(notificationEpoch.Add(time.Hour))
+	got, err := store.MarkRead(ctx, user, a.ID(), first)
+	if at, read := got.ReadAt(); err != nil || !read || !at.Equal(first) {
+		t.Fatalf("MarkRead = %v, read at %v", err, at)
+	}
+	got, err = store.MarkRead(ctx, user, a.ID(), first.Add(time.Hour))
+	if at, _ := got.ReadAt(); err != nil || !at.Equal(first) {
+		t.Errorf("MarkRead again = %v, read at %v; want the first time kept", err, at)
+	}
+	_, err = store.MarkRead(ctx, newUser(), b.ID(), first)
+	assertNotFound(t, "MarkRead of another user's notification", err)
+	_, err = store.MarkRead(ctx, user, uuid.NewString(), first)
+	assertNotFound(t, "MarkRead of an unknown id", err)
+	if n, err := store.MarkAllRead(ctx, newUser(), first); err != nil || n != 0 {
+		t.Errorf("MarkAllRead of a user without notifications = %d, %v", n, err)
+	}
+	if n, err := store.MarkAllRead(ctx, user, first); err != nil || n != 2 {
+		t.Errorf("MarkAllRead = %d, %v; want 2", n, err)
+	}
+	if n, err := store.MarkAllRead(ctx, user, first); err != nil || n != 0 {
+		t.Errorf("MarkAllRead again = %d, %v; want 0", n, err)
+	}
+}

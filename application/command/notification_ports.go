@@ -1,0 +1,33 @@
+package command
+
+import (
+	"context"
+	"time"
+
+	"github.com/taskstream/taskstream/domain/notification"
+	"github.com/taskstream/taskstream/domain/shared"
+)
+
+// NotificationStore keeps notifications and the state of their deliveries. Implementations are
+// safe for concurrent use; a user only ever sees their own notifications.
+type NotificationStore interface {
+	// Add stores n with its deliveries, once: it reports false, writing nothing, when the
+	// consumer group processed the message messageID before (the inbox) or a notification
+	// with n's id exists (the producer's id is the notification's identity).
+	Add(ctx context.Context, messageID string, n *notification.Notification) (bool, error)
+	// Get returns the user's notification, or a shared.KindNotFound error.
+	Get(ctx context.Context, userID shared.UserID, id string) (*notification.Notification, error)
+	// RecordDelivery stores d as the delivery of notification id on d.Channel while that
+	// delivery is pending; it reports false, writing nothing, once it is sent or failed, so a
+	// sent channel stays sent.
+	RecordDelivery(ctx context.Context, id string, d notification.Delivery) (bool, error)
+	// MarkRead marks the user's notification read at at, unless it was read before, and
+	// returns it; a shared.KindNotFound error when the user has no such notification.
+	MarkRead(ctx context.Context, userID shared.UserID, id string, at time.Time) (*notification.Notification, error)
+	// MarkAllRead marks every unread notification of the user read at at and reports how many.
+	MarkAllRead(ctx context.Context, userID shared.UserID, at time.Time) (int, error)
+}
+
+// NamedIDs derives a UUID from a name (version 5): the same name always gives the same id, so
+// an event delivered twice names one notification.
+type NamedIDs func(name string) string
