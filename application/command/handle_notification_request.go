@@ -71,12 +71,17 @@ func (h handleNotificationRequestHandler) Handle(ctx context.Context, cmd Handle
 	if err != nil {
 		return NotificationHandled{}, err
 	}
-	stored, err := h.store.Get(ctx, n.UserID(), n.ID())
-	if shared.KindOf(err) == shared.KindNotFound {
-		return NotificationHandled{}, shared.Invalid("id", "names another user's notification")
-	}
-	if err != nil {
-		return NotificationHandled{}, err
+	// A notification this call created is stored as n is; one stored before (a redelivery, a
+	// retry) is read back for what is still pending, and must be the same user's.
+	stored := n
+	if !created {
+		stored, err = h.store.Get(ctx, n.UserID(), n.ID())
+		if shared.KindOf(err) == shared.KindNotFound {
+			return NotificationHandled{}, shared.Invalid("id", "names another user's notification")
+		}
+		if err != nil {
+			return NotificationHandled{}, err
+		}
 	}
 	var retry []error
 	for _, d := range stored.Pending() {
