@@ -14,17 +14,18 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/config"
 	"github.com/taskstream/taskstream/domain/shared"
 )
 
 // SMTP TLS modes (SMTP_TLS).
 const (
 	// TLSNone talks in clear: for a relay on loopback and tests only.
-	TLSNone = "none"
+	TLSNone = config.SMTPTLSNone
 	// TLSStartTLS upgrades the connection with STARTTLS, which the server must offer.
-	TLSStartTLS = "starttls"
+	TLSStartTLS = config.SMTPStartTLS
 	// TLSImplicit speaks TLS from the first byte (port 465, usually).
-	TLSImplicit = "tls"
+	TLSImplicit = config.SMTPImplicitTLS
 )
 
 // DefaultTimeout bounds one send when the configuration sets no timeout.

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ThreeDotsLabs/watermill"
-	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
 	"github.com/google/uuid"
 
 	"github.com/taskstream/taskstream/adapters/postgres"
@@ -353,17 +351,7 @@ func TestRemindersDirectModeWritesTheTopicTable(t *testing.T) {
 	conn := pgtest.NewDB(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	sub, err := wsql.NewSubscriber(wsql.BeginnerFromStdSQL(conn), wsql.SubscriberConfig{
-		ConsumerGroup:    "notification-service",
-		SchemaAdapter:    wsql.DefaultPostgreSQLSchema{},
-		OffsetsAdapter:   wsql.DefaultPostgreSQLOffsetsAdapter{},
-		PollInterval:     50 * time.Millisecond,
-		InitializeSchema: true, // as the broker does when it starts
-	}, watermill.NopLogger{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sub.Close() })
+	sub := directSubscriber(t, conn, "notification-service")
 	if err := sub.SubscribeInitialize(reminderTopic); err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill"
+	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/google/uuid"
 
@@ -156,4 +158,22 @@ func (e forwarderEnvelope) message() *message.Message {
 	m := message.NewMessage(e.UUID, e.Payload)
 	m.Metadata = e.Metadata
 	return m
+}
+
+// directSubscriber is a watermill-sql subscriber in group on the topic tables of conn, as the
+// postgres broker reads them (BROKER=postgres); it is closed at the end of the test.
+func directSubscriber(t *testing.T, conn *sql.DB, group string) *wsql.Subscriber {
+	t.Helper()
+	sub, err := wsql.NewSubscriber(wsql.BeginnerFromStdSQL(conn), wsql.SubscriberConfig{
+		ConsumerGroup:    group,
+		SchemaAdapter:    wsql.DefaultPostgreSQLSchema{},
+		OffsetsAdapter:   wsql.DefaultPostgreSQLOffsetsAdapter{},
+		PollInterval:     50 * time.Millisecond,
+		InitializeSchema: true, // as the broker does when it starts
+	}, watermill.NopLogger{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sub.Close() })
+	return sub
 }

@@ -109,17 +109,7 @@ func TestTaskStoreDirectModeWritesTheTopicTables(t *testing.T) {
 	conn := pgtest.NewDB(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	sub, err := wsql.NewSubscriber(wsql.BeginnerFromStdSQL(conn), wsql.SubscriberConfig{
-		ConsumerGroup:    "direct-test",
-		SchemaAdapter:    wsql.DefaultPostgreSQLSchema{},
-		OffsetsAdapter:   wsql.DefaultPostgreSQLOffsetsAdapter{},
-		PollInterval:     50 * time.Millisecond,
-		InitializeSchema: true, // as the broker does when it starts
-	}, watermill.NopLogger{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sub.Close() })
+	sub := directSubscriber(t, conn, "direct-test")
 	for _, topic := range []string{"task-events", "task-updates"} {
 		if err := sub.SubscribeInitialize(topic); err != nil {
 			t.Fatal(err)

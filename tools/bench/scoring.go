@@ -206,30 +206,24 @@ func (e benchEnv) startScoringServices(ctx context.Context, env map[string]strin
 	return services, nil
 }
 
+// createBenchTest creates the bench's test and returns its id.
 func createBenchTest(hc *http.Client, base, token string) (string, error) {
-	req, _ := http.NewRequest(http.MethodPost, base+"/v1/tests", bytes.NewReader(scoringQuiz()))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := hc.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer func() { _ = resp.Body.Close() }()
-	var body struct {
-		ID string `json:"id"`
-	}
-	if resp.StatusCode != http.StatusCreated {
-		return "", fmt.Errorf("POST /v1/tests: %d", resp.StatusCode)
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
-		return "", fmt.Errorf("POST /v1/tests: %w", err)
-	}
-	return body.ID, nil
+	loc, err := postJSON(hc, base+"/v1/tests", token, scoringQuiz(), http.StatusCreated)
+	return strings.TrimPrefix(loc, "/v1/tests/"), err
 }
 
 // postSubmission posts one answer sheet and returns the submission's id.
 func postSubmission(hc *http.Client, url, token string, body []byte) (string, error) {
-	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	loc, err := postJSON(hc, url, token, body, http.StatusAccepted)
+	return strings.TrimPrefix(loc, "/v1/submissions/"), err
+}
+
+// postJSON posts body to url as the token's user, expects status and returns the Location.
+func postJSON(hc *http.Client, url, token string, body []byte, status int) (string, error) {
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := hc.Do(req)
@@ -238,11 +232,10 @@ func postSubmission(hc *http.Client, url, token string, body []byte) (string, er
 	}
 	defer func() { _ = resp.Body.Close() }()
 	raw, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusAccepted {
-		return "", fmt.Errorf("POST submission: %d %s", resp.StatusCode, bytes.TrimSpace(raw))
+	if resp.StatusCode != status {
+		return "", fmt.Errorf("POST %s: %d %s", url, resp.StatusCode, bytes.TrimSpace(raw))
 	}
-	loc := resp.Header.Get("Location")
-	return strings.TrimPrefix(loc, "/v1/submissions/"), nil
+	return resp.Header.Get("Location"), nil
 }
 
 // submitAll sends n submissions from clients goroutines.
