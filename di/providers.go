@@ -111,14 +111,14 @@ type testStores struct {
 func provideTestStores(db *sql.DB, b *broker.Broker, cfg config.Config) (testStores, error) {
 	topics := outbox.TestTopics{Submissions: cfg.Topics.TestSubmissions, ResultsReady: cfg.Topics.TestResultsReady}
 	if db == nil {
-		store, err := memory.NewTestStore(b.Publisher(), topics, cfg.Groups.Results, cfg.Groups.Analytics)
+		store, err := memory.NewTestStore(b.Publisher(), topics)
 		if err != nil {
 			return testStores{}, err
 		}
 		return testStores{Store: store, Scores: store, Reader: store}, nil
 	}
 	store, err := postgres.NewTestStore(db, postgres.TestStoreConfig{
-		Topics: topics, Outbox: outboxConfig(cfg), ResultsGroup: cfg.Groups.Results, AnalyticsGroup: cfg.Groups.Analytics,
+		Topics: topics, Outbox: outboxConfig(cfg), ResultsGroup: cfg.Groups.Results,
 	})
 	if err != nil {
 		return testStores{}, err

@@ -24,10 +24,9 @@ type TestStore struct {
 	tests       map[string][]byte
 	submissions map[string][]byte
 	scores      map[string]map[string]float64 // test id -> submission id -> percentage
-	applied     map[string]bool               // group + event id: the inbox
+	applied     map[string]bool               // the results group's inbox: event ids applied
 	publisher   message.Publisher
 	topics      outbox.TestTopics
-	groups      [2]string // results, analytics
 }
 
 var (
@@ -36,15 +35,14 @@ var (
 	_ query.TestReader   = (*TestStore)(nil)
 )
 
-// NewTestStore returns an empty store that publishes with publisher to topics. resultsGroup and
-// analyticsGroup name the inboxes of Score and Record.
-func NewTestStore(publisher message.Publisher, topics outbox.TestTopics, resultsGroup, analyticsGroup string) (*TestStore, error) {
-	if publisher == nil || topics.Submissions == "" || topics.ResultsReady == "" || resultsGroup == "" || analyticsGroup == "" {
-		return nil, errors.New("memory test store: publisher, topics and groups are required")
+// NewTestStore returns an empty store that publishes with publisher to topics.
+func NewTestStore(publisher message.Publisher, topics outbox.TestTopics) (*TestStore, error) {
+	if publisher == nil || topics.Submissions == "" || topics.ResultsReady == "" {
+		return nil, errors.New("memory test store: publisher and topics are required")
 	}
 	return &TestStore{
 		tests: map[string][]byte{}, submissions: map[string][]byte{}, scores: map[string]map[string]float64{},
-		applied: map[string]bool{}, publisher: publisher, topics: topics, groups: [2]string{resultsGroup, analyticsGroup},
+		applied: map[string]bool{}, publisher: publisher, topics: topics,
 	}, nil
 }
 
@@ -100,8 +98,7 @@ func (s *TestStore) Score(_ context.Context, eventID, submissionID string, meta 
 ) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	key := s.groups[0] + "\x00" + eventID
-	if s.applied[key] {
+	if s.applied[eventID] {
 		return false, nil
 	}
 	sub, err := load[testresult.Submission](s.submissions, submissionID, "submission")
@@ -123,19 +120,14 @@ func (s *TestStore) Score(_ context.Context, eventID, submissionID string, meta 
 	if err := s.publish(msgs); err != nil {
 		return false, err
 	}
-	s.applied[key] = true
+	s.applied[eventID] = true
 	return true, store(s.submissions, sub.ID, sub)
 }
 
-// Record counts a scored submission in its test's statistics once.
-func (s *TestStore) Record(_ context.Context, eventID string, e testresult.Scored) (bool, error) {
+// Record counts a scored submission in its test's statistics once: the submission is the key.
+func (s *TestStore) Record(_ context.Context, _ string, e testresult.Scored) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	key := s.groups[1] + "\x00" + eventID
-	if s.applied[key] {
-		return false, nil
-	}
-	s.applied[key] = true
 	byTest := s.scores[e.TestID]
 	if byTest == nil {
 		byTest = map[string]float64{}

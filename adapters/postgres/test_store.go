@@ -28,8 +28,6 @@ type TestStoreConfig struct {
 	Outbox OutboxConfig
 	// ResultsGroup is the consumer group whose inbox Score writes (result-calculator).
 	ResultsGroup string
-	// AnalyticsGroup is the consumer group whose inbox Record writes (analytics).
-	AnalyticsGroup string
 }
 
 func (c *TestStoreConfig) setDefaults() {
@@ -42,16 +40,13 @@ func (c *TestStoreConfig) setDefaults() {
 	if c.ResultsGroup == "" {
 		c.ResultsGroup = "result-calculator"
 	}
-	if c.AnalyticsGroup == "" {
-		c.AnalyticsGroup = "analytics"
-	}
 	c.Outbox.setDefaults()
 }
 
 // TestStore is the command.TestStore, command.TestScores and query.TestReader on PostgreSQL
 // (tables tests, test_submissions and test_scores). A submission and its submitted event commit
 // together; so do a scored submission, its scored event and the inbox row of the submitted
-// event it applies. It is safe for concurrent use.
+// event it applies. Scores are keyed by their submission. It is safe for concurrent use.
 type TestStore struct {
 	db     *sql.DB
 	q      *db.Queries
@@ -282,26 +277,22 @@ func (s *TestStore) decided(ctx context.Context, tx *sql.Tx, t *testresult.Test,
 	return s.outbox.write(ctx, tx, msgs)
 }
 
-// Record counts a scored submission in its test's statistics once (inbox of the analytics
-// group, and the submission id as the key).
-func (s *TestStore) Record(ctx context.Context, eventID string, e testresult.Scored) (bool, error) {
+// Record counts a scored submission in its test's statistics once. The submission id is the
+// key of test_scores, so the insert itself is idempotent: a redelivered event, or another event
+// for the same submission, inserts nothing. It needs no inbox row, and is one statement.
+func (s *TestStore) Record(ctx context.Context, _ string, e testresult.Scored) (bool, error) {
 	sub, ok1 := parseID(e.SubmissionID)
 	test, ok2 := parseID(e.TestID)
 	if !ok1 || !ok2 {
 		return false, shared.Invalid("event", "submission_id and test_id must be UUIDs")
 	}
-	var inserted bool
-	_, err := processOnce(ctx, s.db, s.cfg.AnalyticsGroup, eventID, func(tx *sql.Tx) error {
-		n, err := s.q.WithTx(tx).InsertTestScore(ctx, db.InsertTestScoreParams{
-			SubmissionID: sub, TestID: test, Percentage: e.Percentage, ScoredAt: e.ScoredAt,
-		})
-		if err != nil {
-			return dbError("insert test score", err)
-		}
-		inserted = n == 1
-		return nil
+	n, err := s.q.InsertTestScore(ctx, db.InsertTestScoreParams{
+		SubmissionID: sub, TestID: test, Percentage: e.Percentage, ScoredAt: e.ScoredAt,
 	})
-	return inserted, err
+	if err != nil {
+		return false, dbError("insert test score", err)
+	}
+	return n == 1, nil
 }
 
 // Scores returns the percentages the analytics group recorded for the test.

@@ -113,6 +113,6 @@ type TestStore interface {
 // TestScores keeps the scores of each test for its statistics (the analytics consumer group).
 type TestScores interface {
 	// Record stores the score of a scored submission once; it reports false, writing nothing,
-	// when the event or the submission was recorded before.
+	// when the submission was recorded before (by this event or another).
 	Record(ctx context.Context, eventID string, e testresult.Scored) (bool, error)
 }

@@ -61,7 +61,7 @@ func newTaskAdapters(t *testing.T) taskAdapters {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tests, err := memory.NewTestStore(pubsub, outbox.TestTopics{Submissions: "test_submissions", ResultsReady: "test_results_ready"}, "result-calculator", "analytics")
+	tests, err := memory.NewTestStore(pubsub, outbox.TestTopics{Submissions: "test_submissions", ResultsReady: "test_results_ready"})
 	if err != nil {
 		t.Fatal(err)
 	}
