@@ -407,8 +407,12 @@ func TestSMSGatewayFailuresOverKafka(t *testing.T) {
 			}
 		}
 	}
-	if mails := smtpSrv.received(); len(mails) != 1 || len(mails[0].To) != 1 || mails[0].To[0] != "dave@example.com" {
-		t.Errorf("emails %+v, want one to dave@example.com", mails)
+	var to [][]string
+	for _, m := range smtpSrv.received() {
+		to = append(to, m.To)
+	}
+	if len(to) != 1 || len(to[0]) != 1 || to[0][0] != "dave@example.com" {
+		t.Errorf("emails to %v, want one to dave@example.com", to)
 	}
 	all.Stop(t, stopTimeout)
 }

@@ -87,9 +87,6 @@ func TestDeadlineRemindersOverKafka(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if len(ns) != 2 {
-			return fmt.Errorf("%d notifications, want 2: %v", len(ns), ns)
-		}
 		kinds := map[string]string{}
 		for _, n := range ns {
 			task, _ := n["task_id"].(string)
@@ -101,6 +98,9 @@ func TestDeadlineRemindersOverKafka(t *testing.T) {
 			if d := deliveries(n)["in_app"]; d["status"] != "sent" {
 				return fmt.Errorf("notification %v: in_app not sent", n)
 			}
+		}
+		if len(ns) != 2 {
+			return fmt.Errorf("%d notifications, want 2: %v", len(ns), ns)
 		}
 		if kinds[soon] != notification.TypeTaskDueSoon || kinds[overdue] != notification.TypeTaskOverdue {
 			return fmt.Errorf("notifications by task %v, want %s: %s and %s: %s", kinds,
