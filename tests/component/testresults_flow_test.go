@@ -23,7 +23,8 @@ const quiz = `{"title":"Backend basics","questions":[
 // the API, the worker and the relay as separate processes: submissions answer 202 and are
 // scored by the result calculator in the background; the analytics group's statistics count
 // each once. A malformed message on test_submissions and on test_results_ready, produced
-// before anything runs, is parked with its reason, and the messages after it are processed.
+// before anything runs, is parked with its reason by each group that reads it, and the
+// messages after it are processed.
 func TestTestResultsOnKafka(t *testing.T) {
 	if testing.Short() {
 		t.Skip("component test: needs PostgreSQL and Kafka (make services)")
@@ -96,12 +97,15 @@ func TestTestResultsOnKafka(t *testing.T) {
 	})
 	taker.expect("GET", testPath+"/stats", "", http.StatusForbidden)
 
-	parked := consumeAll(t, st.poisonTopic, len(bad))
+	// Two groups read test_results_ready (test-analytics and the notification-service's
+	// notification-test-results): each parks the malformed message of that topic.
 	wantParked := []struct{ topic, handler, reason string }{
 		{submissions, "result-calculator", "unexpected EOF"},
 		{submissions, "result-calculator", "no submission 01900000-0000-7000-8000-00000000000a is stored"},
 		{ready, "test-analytics", `unknown field "surprise"`},
+		{ready, "notification-test-results", `unknown field "surprise"`},
 	}
+	parked := consumeAll(t, st.poisonTopic, len(wantParked))
 	for _, w := range wantParked {
 		found := false
 		for _, m := range parked {
