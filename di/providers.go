@@ -118,7 +118,7 @@ func provideTestStores(db *sql.DB, b *broker.Broker, cfg config.Config) (testSto
 		return testStores{Store: store, Scores: store, Reader: store}, nil
 	}
 	store, err := postgres.NewTestStore(db, postgres.TestStoreConfig{
-		Topics: topics, Outbox: outboxConfig(cfg), ResultsGroup: cfg.Groups.Results,
+		Topics: topics, Outbox: outboxConfig(cfg),
 	})
 	if err != nil {
 		return testStores{}, err

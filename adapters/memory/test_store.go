@@ -24,7 +24,6 @@ type TestStore struct {
 	tests       map[string][]byte
 	submissions map[string][]byte
 	scores      map[string]map[string]float64 // test id -> submission id -> percentage
-	applied     map[string]bool               // the results group's inbox: event ids applied
 	publisher   message.Publisher
 	topics      outbox.TestTopics
 }
@@ -42,7 +41,7 @@ func NewTestStore(publisher message.Publisher, topics outbox.TestTopics) (*TestS
 	}
 	return &TestStore{
 		tests: map[string][]byte{}, submissions: map[string][]byte{}, scores: map[string]map[string]float64{},
-		applied: map[string]bool{}, publisher: publisher, topics: topics,
+		publisher: publisher, topics: topics,
 	}, nil
 }
 
@@ -91,16 +90,13 @@ func (s *TestStore) GetSubmission(_ context.Context, user shared.UserID, id stri
 	return sub, err
 }
 
-// Score applies the submitted event once: decide scores the submission, which is stored with
-// its scored event published.
-func (s *TestStore) Score(_ context.Context, eventID, submissionID string, meta command.EventMeta,
+// Score lets decide score the submission under the store's lock, and stores it with its
+// scored event published.
+func (s *TestStore) Score(_ context.Context, submissionID string, meta command.EventMeta,
 	decide func(*testresult.Test, *testresult.Submission) (bool, error),
 ) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.applied[eventID] {
-		return false, nil
-	}
 	sub, err := load[testresult.Submission](s.submissions, submissionID, "submission")
 	if err != nil {
 		return false, err
@@ -120,12 +116,11 @@ func (s *TestStore) Score(_ context.Context, eventID, submissionID string, meta 
 	if err := s.publish(msgs); err != nil {
 		return false, err
 	}
-	s.applied[eventID] = true
 	return true, store(s.submissions, sub.ID, sub)
 }
 
 // Record counts a scored submission in its test's statistics once: the submission is the key.
-func (s *TestStore) Record(_ context.Context, _ string, e testresult.Scored) (bool, error) {
+func (s *TestStore) Record(_ context.Context, e testresult.Scored) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	byTest := s.scores[e.TestID]

@@ -26,8 +26,6 @@ type TestStoreConfig struct {
 	Topics outbox.TestTopics
 	// Outbox says how the events are written (see TaskStoreConfig.Outbox).
 	Outbox OutboxConfig
-	// ResultsGroup is the consumer group whose inbox Score writes (result-calculator).
-	ResultsGroup string
 }
 
 func (c *TestStoreConfig) setDefaults() {
@@ -37,16 +35,13 @@ func (c *TestStoreConfig) setDefaults() {
 	if c.Topics.ResultsReady == "" {
 		c.Topics.ResultsReady = "test_results_ready"
 	}
-	if c.ResultsGroup == "" {
-		c.ResultsGroup = "result-calculator"
-	}
 	c.Outbox.setDefaults()
 }
 
 // TestStore is the command.TestStore, command.TestScores and query.TestReader on PostgreSQL
 // (tables tests, test_submissions and test_scores). A submission and its submitted event commit
-// together; so do a scored submission, its scored event and the inbox row of the submitted
-// event it applies. Scores are keyed by their submission. It is safe for concurrent use.
+// together; so do a scored submission and its scored event. Scores are keyed by their
+// submission. It is safe for concurrent use.
 type TestStore struct {
 	db     *sql.DB
 	q      *db.Queries
@@ -207,17 +202,22 @@ func (s *TestStore) GetSubmission(ctx context.Context, user shared.UserID, id st
 	return toDomainSubmission(row)
 }
 
-// Score applies the submitted event eventID once (inbox of the results group): it locks the
-// submission, lets decide score it, and stores the outcome with the scored event.
-func (s *TestStore) Score(ctx context.Context, eventID, submissionID string, meta command.EventMeta,
+// Score locks the submission (SELECT ... FOR UPDATE), lets decide score it, and stores the
+// outcome with the scored event in the same transaction. A second delivery waits for the lock
+// and then finds the submission decided: the status is the guard, no inbox row is needed.
+func (s *TestStore) Score(ctx context.Context, submissionID string, meta command.EventMeta,
 	decide func(*testresult.Test, *testresult.Submission) (bool, error),
 ) (bool, error) {
 	id, ok := parseID(submissionID)
 	if !ok {
 		return false, shared.NotFound("submission")
 	}
-	// decide reporting false writes nothing, not even the inbox row: errSkip rolls back.
-	written, err := processOnce(ctx, s.db, s.cfg.ResultsGroup, eventID, func(tx *sql.Tx) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, dbError("begin score", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	err = func() error {
 		q := s.q.WithTx(tx)
 		row, err := q.GetSubmissionForUpdate(ctx, id)
 		if err != nil {
@@ -239,11 +239,22 @@ func (s *TestStore) Score(ctx context.Context, eventID, submissionID string, met
 			return errSkip
 		}
 		return s.decided(ctx, tx, t, sub, meta)
-	})
-	if errors.Is(err, errSkip) {
-		return false, nil
+	}()
+	if errors.Is(err, errSkip) || err != nil {
+		return false, ignore(err, errSkip)
 	}
-	return written, err
+	if err := tx.Commit(); err != nil {
+		return false, dbError("commit score", err)
+	}
+	return true, nil
+}
+
+// ignore returns err, or nil when it is target.
+func ignore(err, target error) error {
+	if errors.Is(err, target) {
+		return nil
+	}
+	return err
 }
 
 // errSkip rolls back a transaction that has nothing to write.
@@ -280,7 +291,7 @@ func (s *TestStore) decided(ctx context.Context, tx *sql.Tx, t *testresult.Test,
 // Record counts a scored submission in its test's statistics once. The submission id is the
 // key of test_scores, so the insert itself is idempotent: a redelivered event, or another event
 // for the same submission, inserts nothing. It needs no inbox row, and is one statement.
-func (s *TestStore) Record(ctx context.Context, _ string, e testresult.Scored) (bool, error) {
+func (s *TestStore) Record(ctx context.Context, e testresult.Scored) (bool, error) {
 	sub, ok1 := parseID(e.SubmissionID)
 	test, ok2 := parseID(e.TestID)
 	if !ok1 || !ok2 {

@@ -87,9 +87,8 @@ type SMSSender interface {
 }
 
 // TestStore keeps tests and their submissions. It writes a submission and its submitted event
-// in one transaction, and a scored submission and its scored event in one transaction with the
-// inbox row of the event it applies (the transactional outbox and inbox). Implementations are
-// safe for concurrent use.
+// in one transaction, and a scored submission and its scored event in one transaction (the
+// transactional outbox). Implementations are safe for concurrent use.
 type TestStore interface {
 	// AddTest stores a test. It reports false, writing nothing, when a test with that id
 	// exists (a retried create with the same idempotency key).
@@ -101,18 +100,18 @@ type TestStore interface {
 	AddSubmission(ctx context.Context, s *testresult.Submission, meta EventMeta) (bool, error)
 	// GetSubmission returns the user's submission, or a shared.KindNotFound error.
 	GetSubmission(ctx context.Context, user shared.UserID, id string) (*testresult.Submission, error)
-	// Score applies the submitted event eventID once: it loads the submission holding a lock and
-	// its test, and calls decide. When decide reports true, it stores the submission as decide
-	// left it (scored or failed), with the scored event when it is scored, and the inbox row of
-	// eventID. It reports false, writing nothing, when the event was applied before or decide
-	// reports false; decide's errors are returned, and nothing is written. An unknown
-	// submission is a shared.KindNotFound error.
-	Score(ctx context.Context, eventID, submissionID string, meta EventMeta, decide func(*testresult.Test, *testresult.Submission) (bool, error)) (bool, error)
+	// Score loads the submission holding a lock until it returns, and its test, and calls
+	// decide. When decide reports true, it stores the submission as decide left it (scored or
+	// failed), with the scored event when it is scored. It reports false, writing nothing, when
+	// decide reports false; decide's errors are returned, and nothing is written. An unknown
+	// submission is a shared.KindNotFound error. The lock makes deliveries of the same
+	// submission's event take turns, so decide sees the outcome of the one before.
+	Score(ctx context.Context, submissionID string, meta EventMeta, decide func(*testresult.Test, *testresult.Submission) (bool, error)) (bool, error)
 }
 
 // TestScores keeps the scores of each test for its statistics (the analytics consumer group).
 type TestScores interface {
 	// Record stores the score of a scored submission once; it reports false, writing nothing,
 	// when the submission was recorded before (by this event or another).
-	Record(ctx context.Context, eventID string, e testresult.Scored) (bool, error)
+	Record(ctx context.Context, e testresult.Scored) (bool, error)
 }

@@ -10,8 +10,7 @@ import (
 
 // RecordTestScore adds a scored submission to its test's statistics (the analytics consumer).
 type RecordTestScore struct {
-	EventID string
-	Event   testresult.Scored
+	Event testresult.Scored
 }
 
 // RecordTestScoreHandler handles RecordTestScore. It reports whether the score was new.
@@ -32,12 +31,10 @@ func NewRecordTestScoreHandler(scores TestScores) decorator.Handler[RecordTestSc
 func (h recordTestScoreHandler) Handle(ctx context.Context, cmd RecordTestScore) (bool, error) {
 	e := cmd.Event
 	switch {
-	case !shared.IsUUID(cmd.EventID):
-		return false, shared.Invalid("event_id", "must be a UUID")
 	case !shared.IsUUID(e.SubmissionID) || !shared.IsUUID(e.TestID):
 		return false, shared.Invalid("event", "submission_id and test_id must be UUIDs")
 	case e.Percentage < 0 || e.Percentage > 100 || e.Points < 0 || e.Points > e.MaxPoints:
 		return false, shared.Invalid("event", "percentage %v and points %d of %d are out of range", e.Percentage, e.Points, e.MaxPoints)
 	}
-	return h.scores.Record(ctx, cmd.EventID, e)
+	return h.scores.Record(ctx, e)
 }

@@ -9,15 +9,15 @@ import (
 )
 
 // ScoreSubmission scores the submission a submitted event names (the result-calculator
-// consumer).
+// consumer). It needs no inbox: a submission is scored only while pending, under its row lock,
+// so a redelivered event (or another event for the same submission) writes nothing.
 type ScoreSubmission struct {
-	EventID string
-	Event   testresult.Submitted
-	Meta    EventMeta
+	Event testresult.Submitted
+	Meta  EventMeta
 }
 
 // ScoreSubmissionHandler handles ScoreSubmission. It reports whether this call wrote the
-// outcome (false for an event applied before or a submission decided before).
+// outcome (false for a submission decided before).
 type ScoreSubmissionHandler decorator.Handler[ScoreSubmission, bool]
 
 type scoreSubmissionHandler struct {
@@ -36,13 +36,10 @@ func NewScoreSubmissionHandler(store TestStore, now Clock) decorator.Handler[Sco
 // Handle scores the submission, or marks it failed with the reason when its answers cannot be
 // scored against its test. An event that names no stored submission is invalid.
 func (h scoreSubmissionHandler) Handle(ctx context.Context, cmd ScoreSubmission) (bool, error) {
-	if !shared.IsUUID(cmd.EventID) {
-		return false, shared.Invalid("event_id", "must be a UUID")
-	}
 	if !shared.IsUUID(cmd.Event.SubmissionID) {
 		return false, shared.Invalid("submission_id", "must be a UUID")
 	}
-	done, err := h.store.Score(ctx, cmd.EventID, cmd.Event.SubmissionID, cmd.Meta,
+	done, err := h.store.Score(ctx, cmd.Event.SubmissionID, cmd.Meta,
 		func(t *testresult.Test, s *testresult.Submission) (bool, error) {
 			if s.Status != testresult.StatusPending {
 				return false, nil // decided by an earlier event for the same submission

@@ -51,7 +51,7 @@ func (f *fixture) createQuiz(owner string) testBody {
 func (f *fixture) score(s submissionBody, user string) {
 	f.t.Helper()
 	ok, err := command.NewScoreSubmissionHandler(f.tests, f.tasks.clock.now).Handle(context.Background(), command.ScoreSubmission{
-		EventID: uuid.NewString(), Event: testresult.Submitted{SubmissionID: s.ID, TestID: s.TestID, UserID: user},
+		Event: testresult.Submitted{SubmissionID: s.ID, TestID: s.TestID, UserID: user},
 	})
 	if err != nil || !ok {
 		f.t.Fatalf("score: %v %v", ok, err)
@@ -131,7 +131,7 @@ func TestStatsAreTheOwnersAlone(t *testing.T) {
 	record := command.NewRecordTestScoreHandler(f.tests)
 	for i, p := range []float64{100, 40, 60} {
 		e := testresult.Scored{SubmissionID: uuid.NewString(), TestID: quiz.ID, UserID: "bob", Points: i, MaxPoints: 5, Percentage: p}
-		if _, err := record.Handle(context.Background(), command.RecordTestScore{EventID: uuid.NewString(), Event: e}); err != nil {
+		if _, err := record.Handle(context.Background(), command.RecordTestScore{Event: e}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -48,7 +48,7 @@ func (h *ResultCalculator) Handle(msg *message.Message) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	_, err := h.score.Handle(ctx, command.ScoreSubmission{EventID: eventID(msg), Event: ev, Meta: metaOf(msg)})
+	_, err := h.score.Handle(ctx, command.ScoreSubmission{Event: ev, Meta: metaOf(msg)})
 	return err
 }
 
@@ -71,7 +71,7 @@ func (h *TestAnalytics) Handle(msg *message.Message) error {
 	if err := envelope.Decode(msg, testresult.EventScored, &ev); err != nil {
 		return shared.Invalid("message", "%v", err)
 	}
-	_, err := h.record.Handle(msg.Context(), command.RecordTestScore{EventID: eventID(msg), Event: ev})
+	_, err := h.record.Handle(msg.Context(), command.RecordTestScore{Event: ev})
 	return err
 }
 
