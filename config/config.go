@@ -430,10 +430,15 @@ func (r *reader) checkNotify(c Config) {
 	if len(c.Reminders.Channels) == 0 {
 		r.fail("REMINDER_CHANNELS", "must name at least one of in_app, email, sms")
 	}
+	named := map[string]bool{}
 	for _, ch := range c.Reminders.Channels {
 		if ch != "in_app" && ch != "email" && ch != "sms" {
 			r.fail("REMINDER_CHANNELS", "must be in_app, email or sms, got %q", ch)
 		}
+		if named[ch] {
+			r.fail("REMINDER_CHANNELS", "names %q twice: the notification-service refuses such a request", ch)
+		}
+		named[ch] = true
 	}
 }
 
@@ -471,8 +476,25 @@ func (r *reader) checkKafka(c Config) {
 		}
 		seen[t.name] = t.env
 	}
+	r.distinctGroups(c.Groups)
 	if c.Topics.ReplicationFactor == 0 {
 		r.fail("KAFKA_TOPIC_REPLICATION_FACTOR", "must be -1 (the broker's default) or 1 to 32, got 0")
+	}
+}
+
+// distinctGroups refuses two consumers sharing a group: Kafka would split the partitions
+// between them, and each would miss what the other was given.
+func (r *reader) distinctGroups(g Groups) {
+	seen := map[string]string{}
+	for _, e := range []struct{ env, name string }{
+		{"KAFKA_CONSUMER_GROUP_TODO", g.Todo}, {"KAFKA_CONSUMER_GROUP_AUDIT", g.Audit},
+		{"KAFKA_CONSUMER_GROUP_WEBSOCKET", g.WebSocket}, {"KAFKA_CONSUMER_GROUP_NOTIFICATION", g.Notification},
+		{"KAFKA_CONSUMER_GROUP_RESULTS", g.Results}, {"KAFKA_CONSUMER_GROUP_ANALYTICS", g.Analytics},
+	} {
+		if other, dup := seen[e.name]; dup {
+			r.fail(e.env, "must differ from %s (both %q): the two consumers would split the partitions and each miss messages", other, e.name)
+		}
+		seen[e.name] = e.env
 	}
 }
 

@@ -114,6 +114,21 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		{map[string]string{"DATABASE_URL": ""}, "DATABASE_URL"}, // Kafka without PostgreSQL
 		{map[string]string{"BROKER": "rabbitmq"}, "BROKER"},
 		{map[string]string{"KAFKA_ENABLED": "false", "BROKER": "kafka"}, "BROKER"},
+		{map[string]string{"KAFKA_TOPIC_TEST_RESULTS_READY": "test_submissions"}, "KAFKA_TOPIC_TEST_RESULTS_READY"},
+		{map[string]string{"KAFKA_CONSUMER_GROUP_ANALYTICS": "notification-service"}, "KAFKA_CONSUMER_GROUP_ANALYTICS"},
+		{map[string]string{"KAFKA_CONSUMER_GROUP_RESULTS": "todo"}, "KAFKA_CONSUMER_GROUP_RESULTS"},
+		{map[string]string{"RESULT_CALCULATOR_WORKERS": "0"}, "RESULT_CALCULATOR_WORKERS"},
+		{map[string]string{"SMTP_PORT": "70000"}, "SMTP_PORT"},
+		{map[string]string{"SMTP_TLS": "ssl3"}, "SMTP_TLS"},
+		{map[string]string{"SMTP_USERNAME": "u"}, "SMTP_USERNAME"},
+		{map[string]string{"SMTP_USERNAME": "u", "SMTP_PASSWORD": "p", "SMTP_TLS": "none"}, "SMTP_TLS"},
+		{map[string]string{"SMTP_FROM": "taskstream"}, "SMTP_FROM"},
+		{map[string]string{"SMS_WEBHOOK_URL": "ftp://gateway/sms"}, "SMS_WEBHOOK_URL"},
+		{map[string]string{"NOTIFY_TIMEOUT": "0s"}, "NOTIFY_TIMEOUT"},
+		{map[string]string{"REMINDER_WINDOW": "-1h"}, "REMINDER_WINDOW"},
+		{map[string]string{"REMINDER_INTERVAL": "0s"}, "REMINDER_INTERVAL"},
+		{map[string]string{"REMINDER_CHANNELS": "in_app,pager"}, "REMINDER_CHANNELS"},
+		{map[string]string{"REMINDER_CHANNELS": "in_app,in_app"}, "REMINDER_CHANNELS"},
 	}
 	for _, tc := range cases {
 		kv := validEnv()

@@ -26,7 +26,6 @@ CREATE TABLE test_submissions (
     CHECK ((status = 'scored') = (result IS NOT NULL)),
     CHECK ((status = 'pending') = (scored_at IS NULL))
 );
-CREATE INDEX test_submissions_test ON test_submissions (test_id);
 -- The submissions still waiting for their score, oldest first: what an operator looks at when
 -- scoring lags, and how the bench knows it is done, without scanning the scored ones.
 CREATE INDEX test_submissions_pending ON test_submissions (submitted_at) WHERE status = 'pending';

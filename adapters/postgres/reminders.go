@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -190,10 +191,12 @@ func ReminderID(taskID, kind string, dueAt time.Time) string {
 // reminder is the notification request of a claimed reminder.
 func reminder(r db.ClaimTaskRemindersRow, channels []notification.Channel, now time.Time) notification.Requested {
 	due := r.DueAt.Time.UTC()
-	title, message := "Task due soon: "+r.Title, fmt.Sprintf("%q is due at %s.", r.Title, due.Format("2006-01-02 15:04 MST"))
+	prefix, message := "Task due soon: ", fmt.Sprintf("%q is due at %s.", r.Title, due.Format("2006-01-02 15:04 MST"))
 	if r.Kind == notification.TypeTaskOverdue {
-		title, message = "Task overdue: "+r.Title, fmt.Sprintf("%q was due at %s.", r.Title, due.Format("2006-01-02 15:04 MST"))
+		prefix, message = "Task overdue: ", fmt.Sprintf("%q was due at %s.", r.Title, due.Format("2006-01-02 15:04 MST"))
 	}
+	// A task's title may be as long as a notification's: the prefix must not push it over.
+	title := prefix + notification.Shorten(r.Title, notification.MaxTitleRunes-utf8.RuneCountInString(prefix))
 	return notification.Requested{
 		ID: ReminderID(r.ID.String(), r.Kind, due), UserID: r.UserID, TaskID: r.ID.String(), Type: r.Kind,
 		Title: title, Message: message, Channels: append([]notification.Channel(nil), channels...),

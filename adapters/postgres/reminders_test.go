@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -376,5 +377,31 @@ func TestRemindersDirectModeWritesTheTopicTable(t *testing.T) {
 		}
 	case <-ctx.Done():
 		t.Fatal("the reminder did not arrive")
+	}
+}
+
+// A task with the longest title a task may have still gets reminders a notification takes: the
+// title is shortened to fit behind the reminder's prefix, so notification.New accepts them.
+func TestRemindersOfALongTitleFitANotification(t *testing.T) {
+	t.Parallel()
+	conn := pgtest.NewDB(t)
+	store := newTestTaskStore(t, conn, postgres.TaskStoreConfig{})
+	s := newTestScheduler(t, conn, postgres.ReminderConfig{Window: time.Hour})
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	title := strings.Repeat("ü", 200)
+	addDueTask(t, store, "long-title-user", title, now.Add(30*time.Minute))
+	addDueTask(t, store, "long-title-user", title, now.Add(-time.Hour))
+	mustRound(t, s, now, 2)
+	got := emittedReminders(t, conn)
+	if len(got) != 2 {
+		t.Fatalf("%d reminders, want 2", len(got))
+	}
+	for _, r := range got {
+		if _, err := notification.New(r, now); err != nil {
+			t.Errorf("reminder %q: the notification-service would park it: %v", r.Title, err)
+		}
+		if !strings.HasSuffix(r.Title, "…") || utf8.RuneCountInString(r.Title) != notification.MaxTitleRunes {
+			t.Errorf("title %q (%d characters) is not shortened to %d", r.Title, utf8.RuneCountInString(r.Title), notification.MaxTitleRunes)
+		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/taskstream/taskstream/application/decorator"
 	"github.com/taskstream/taskstream/domain/notification"
@@ -62,9 +61,7 @@ func TestScoredRequest(s testresult.Scored, ids NamedIDs) (notification.Requeste
 	if title == "" {
 		title = "your test"
 	}
-	if utf8.RuneCountInString(title) > maxTestTitleRunes {
-		title = string([]rune(title)[:maxTestTitleRunes-1]) + "…"
-	}
+	title = notification.Shorten(title, maxTestTitleRunes)
 	return notification.Requested{
 		ID:          ids("test.scored:" + strings.ToLower(s.SubmissionID)),
 		UserID:      s.UserID,

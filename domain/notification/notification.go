@@ -251,3 +251,14 @@ func (n *Notification) RecordDelivery(d Delivery) error {
 	}
 	return shared.Invalid("channel", "%q was not requested", string(d.Channel))
 }
+
+// Shorten returns s cut to at most maxRunes characters, the last one an ellipsis when it was
+// cut: for a title built around a user's text (a task's or a test's title) that must fit
+// MaxTitleRunes.
+func Shorten(s string, maxRunes int) string {
+	r := []rune(s)
+	if len(r) <= maxRunes || maxRunes < 1 {
+		return s
+	}
+	return string(r[:maxRunes-1]) + "…"
+}
