@@ -34,6 +34,10 @@ type ReminderConfig struct {
 	// BatchSize bounds the reminders of one transaction; a round takes batches until one is not
 	// full. Defaults to 500.
 	BatchSize int
+	// OverdueLookback is how long after its due time a task still gets its overdue reminder
+	// (when the scheduler did not run then). It bounds what each round reads: tasks left
+	// overdue for longer are not looked at again. Defaults to OverdueLookback.
+	OverdueLookback time.Duration
 	// Logger receives Run's reports. Defaults to slog.Default().
 	Logger *slog.Logger
 }
@@ -50,6 +54,9 @@ func (c *ReminderConfig) setDefaults() {
 	}
 	if c.BatchSize <= 0 {
 		c.BatchSize = 500
+	}
+	if c.OverdueLookback <= 0 {
+		c.OverdueLookback = OverdueLookback
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -151,7 +158,8 @@ func (s *ReminderScheduler) batch(ctx context.Context, now time.Time) (seen, emi
 	defer func() { _ = tx.Rollback() }()
 
 	rows, err := s.q.WithTx(tx).ClaimTaskReminders(ctx, db.ClaimTaskRemindersParams{
-		Now: now, SoonBefore: now.Add(s.cfg.Window), BatchSize: int32(s.cfg.BatchSize), //nolint:gosec // BatchSize is a configured count
+		Now: now, OverdueAfter: now.Add(-s.cfg.OverdueLookback), SoonBefore: now.Add(s.cfg.Window),
+		BatchSize: int32(s.cfg.BatchSize), //nolint:gosec // BatchSize is a configured count
 	})
 	if err != nil {
 		return 0, 0, dbError("claim task reminders", err)
@@ -177,6 +185,9 @@ func (s *ReminderScheduler) batch(ctx context.Context, now time.Time) (seen, emi
 	}
 	return len(rows), len(msgs), nil
 }
+
+// OverdueLookback is the default ReminderConfig.OverdueLookback: a week.
+const OverdueLookback = 7 * 24 * time.Hour
 
 // reminderNamespace is the UUIDv5 namespace of reminder notification ids.
 var reminderNamespace = uuid.NewSHA1(uuid.NameSpaceOID, []byte("taskstream.task-reminder"))

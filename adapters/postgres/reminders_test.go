@@ -405,3 +405,19 @@ func TestRemindersOfALongTitleFitANotification(t *testing.T) {
 		}
 	}
 }
+
+// A task overdue for longer than OverdueLookback is not looked at: each round reads the tasks
+// due around now, not every task ever left overdue.
+func TestRemindersSkipTasksOverdueBeyondTheLookback(t *testing.T) {
+	t.Parallel()
+	conn := pgtest.NewDB(t)
+	store := newTestTaskStore(t, conn, postgres.TaskStoreConfig{})
+	s := newTestScheduler(t, conn, postgres.ReminderConfig{Window: time.Hour, OverdueLookback: 24 * time.Hour})
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	addDueTask(t, store, "lookback-user", "Long forgotten", now.Add(-25*time.Hour))
+	recent := addDueTask(t, store, "lookback-user", "Missed yesterday", now.Add(-23*time.Hour))
+	mustRound(t, s, now, 1)
+	if got := emittedReminders(t, conn); len(got) != 1 || got[0].TaskID != recent.ID() || got[0].Type != notification.TypeTaskOverdue {
+		t.Errorf("reminders %+v, want the overdue one of %s only", got, recent.ID())
+	}
+}

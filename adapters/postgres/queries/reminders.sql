@@ -5,13 +5,16 @@
 -- reminder. Each reminder is claimed by inserting its key; a reminder another scheduler claimed
 -- first (the insert waits for its transaction, then conflicts) is returned unclaimed, so only
 -- the claimer emits it. Every row returned is emitted by someone once this commits: a caller
--- that got batch_size rows looks again.
+-- that got batch_size rows looks again. Tasks due before overdue_after are not looked at: their
+-- overdue reminder was emitted long ago, or would come too late to help, and without the bound
+-- every round would read every task left overdue for good.
 WITH due AS (
     SELECT t.id, t.user_id, t.title, t.due_at,
            CASE WHEN t.due_at < @now::timestamptz THEN 'task.overdue' ELSE 'task.due_soon' END AS kind
     FROM tasks t
     WHERE t.status <> 'done'
       AND t.due_at IS NOT NULL
+      AND t.due_at >= @overdue_after::timestamptz
       AND t.due_at < @soon_before::timestamptz
 ), candidates AS (
     SELECT d.id, d.user_id, d.title, d.due_at, d.kind

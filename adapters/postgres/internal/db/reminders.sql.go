@@ -20,7 +20,8 @@ WITH due AS (
     FROM tasks t
     WHERE t.status <> 'done'
       AND t.due_at IS NOT NULL
-      AND t.due_at < $2::timestamptz
+      AND t.due_at >= $2::timestamptz
+      AND t.due_at < $3::timestamptz
 ), candidates AS (
     SELECT d.id, d.user_id, d.title, d.due_at, d.kind
     FROM due d
@@ -28,7 +29,7 @@ WITH due AS (
         SELECT 1 FROM task_reminders r
         WHERE r.task_id = d.id AND r.kind = d.kind AND r.due_at = d.due_at)
     ORDER BY d.due_at, d.id
-    LIMIT $3
+    LIMIT $4
 ), claimed AS (
     INSERT INTO task_reminders (task_id, kind, due_at, emitted_at)
     SELECT c.id, c.kind, c.due_at, $1::timestamptz
@@ -43,9 +44,10 @@ ORDER BY c.due_at, c.id
 `
 
 type ClaimTaskRemindersParams struct {
-	Now        time.Time
-	SoonBefore time.Time
-	BatchSize  int32
+	Now          time.Time
+	OverdueAfter time.Time
+	SoonBefore   time.Time
+	BatchSize    int32
 }
 
 type ClaimTaskRemindersRow struct {
@@ -63,9 +65,16 @@ type ClaimTaskRemindersRow struct {
 // reminder. Each reminder is claimed by inserting its key; a reminder another scheduler claimed
 // first (the insert waits for its transaction, then conflicts) is returned unclaimed, so only
 // the claimer emits it. Every row returned is emitted by someone once this commits: a caller
-// that got batch_size rows looks again.
+// that got batch_size rows looks again. Tasks due before overdue_after are not looked at: their
+// overdue reminder was emitted long ago, or would come too late to help, and without the bound
+// every round would read every task left overdue for good.
 func (q *Queries) ClaimTaskReminders(ctx context.Context, arg ClaimTaskRemindersParams) ([]ClaimTaskRemindersRow, error) {
-	rows, err := q.db.QueryContext(ctx, claimTaskReminders, arg.Now, arg.SoonBefore, arg.BatchSize)
+	rows, err := q.db.QueryContext(ctx, claimTaskReminders,
+		arg.Now,
+		arg.OverdueAfter,
+		arg.SoonBefore,
+		arg.BatchSize,
+	)
 	if err != nil {
 		return nil, err
 	}
