@@ -29,7 +29,7 @@ type Commands struct {
 
 	CreateTest      command.CreateTestHandler
 	SubmitTest      command.SubmitTestHandler
-	ScoreSubmission command.ScoreSubmissionHandler
+	ScoreSubmissions command.ScoreSubmissionsHandler
 	RecordTestScore command.RecordTestScoreHandler
 
 	HandleNotificationRequest command.HandleNotificationRequestHandler

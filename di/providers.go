@@ -173,7 +173,7 @@ func provideApplication(repo todo.Repository, events command.TodoEvents, tasks t
 
 			CreateTest:      decorator.Apply("CreateTest", command.NewCreateTestHandler(tests.Store, newID, keyedID, now), logger, m),
 			SubmitTest:      decorator.Apply("SubmitTest", command.NewSubmitTestHandler(tests.Store, newID, keyedID, now), logger, m),
-			ScoreSubmission: decorator.Apply("ScoreSubmission", command.NewScoreSubmissionHandler(tests.Store, now), logger, m),
+			ScoreSubmissions: decorator.Apply("ScoreSubmissions", command.NewScoreSubmissionsHandler(tests.Store, now), logger, m),
 			RecordTestScore: decorator.Apply("RecordTestScore", command.NewRecordTestScoreHandler(tests.Scores), logger, m),
 
 			HandleNotificationRequest: request,
@@ -286,10 +286,7 @@ func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, ap
 	if err != nil {
 		return nil, err
 	}
-	results, err := provideConsumer(cfg, b, logger, PartWorker, cfg.Groups.Results, false, messaging.Consumer{
-		Name: messaging.ResultCalculatorHandlerName, Topic: cfg.Topics.TestSubmissions,
-		Handle: messaging.NewResultCalculator(app.Commands.ScoreSubmission, cfg.Results.Workers).Handle,
-	})
+	results, err := provideResultCalculator(ctx, cfg, b, app, logger, m)
 	if err != nil {
 		return nil, err
 	}
@@ -359,6 +356,37 @@ func provideIngestWorker(ctx context.Context, cfg config.Config, b *broker.Broke
 		Name: messaging.TodoIngestHandlerName,
 		Part: PartWorker,
 		Run:  func(ctx context.Context) error { return sub.Run(ctx, cfg.Topics.TodoCreate, ingest.Handle) },
+	}, nil
+}
+
+// provideResultCalculator scores test_submissions in batches (group result-calculator): a
+// batch per partition holds what arrived within a few milliseconds, scored in one transaction,
+// so a burst costs a transaction per batch rather than per submission.
+func provideResultCalculator(ctx context.Context, cfg config.Config, b *broker.Broker, app application.Application, logger *slog.Logger, m *metrics.Prometheus) (Worker, error) {
+	calc := messaging.NewResultCalculator(app.Commands.ScoreSubmissions, cfg.Results.Workers)
+	sub, err := b.BatchSubscriber(ctx, cfg.Topics.TestSubmissions, kafka.BatchConfig{
+		Group:      cfg.Groups.Results,
+		MaxRecords: 200,
+		MaxWait:    50 * time.Millisecond,
+		Linger:     5 * time.Millisecond,
+	}, batch.Processor{
+		Name:          messaging.ResultCalculatorHandlerName,
+		Poison:        b.Publisher(),
+		PoisonTopic:   cfg.Topics.Poison,
+		TooLarge:      b.TooLarge,
+		Transient:     messaging.Transient,
+		MaxRetries:    cfg.Retry.MaxRetries,
+		FinishTimeout: cfg.ShutdownTimeout * 3 / 4,
+		Logger:        logger.With("worker", messaging.ResultCalculatorHandlerName),
+		Metrics:       m,
+	})
+	if err != nil {
+		return Worker{}, err
+	}
+	return Worker{
+		Name: messaging.ResultCalculatorHandlerName,
+		Part: PartWorker,
+		Run:  func(ctx context.Context) error { return sub.Run(ctx, cfg.Topics.TestSubmissions, calc.Handle) },
 	}, nil
 }
 

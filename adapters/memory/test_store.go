@@ -90,33 +90,50 @@ func (s *TestStore) GetSubmission(_ context.Context, user shared.UserID, id stri
 	return sub, err
 }
 
-// Score lets decide score the submission under the store's lock, and stores it with its
-// scored event published.
-func (s *TestStore) Score(_ context.Context, submissionID string, meta command.EventMeta,
+// Score lets decide score each submission of targets under the store's lock, and stores those
+// it decided with their scored events published.
+func (s *TestStore) Score(_ context.Context, targets []command.ScoreTarget,
 	decide func(*testresult.Test, *testresult.Submission) (bool, error),
-) (bool, error) {
+) (int, []string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sub, err := load[testresult.Submission](s.submissions, submissionID, "submission")
-	if err != nil {
-		return false, err
+	var (
+		missing []string
+		stored  int
+	)
+	for _, target := range targets {
+		sub, err := load[testresult.Submission](s.submissions, target.SubmissionID, "submission")
+		if shared.KindOf(err) == shared.KindNotFound {
+			missing = append(missing, target.SubmissionID)
+			continue
+		}
+		if err != nil {
+			return stored, nil, err
+		}
+		t, err := load[testresult.Test](s.tests, sub.TestID, "test")
+		if err != nil {
+			return stored, nil, err
+		}
+		write, err := decide(t, sub)
+		if err != nil {
+			return stored, nil, err
+		}
+		if !write {
+			continue
+		}
+		msgs, err := outbox.TestScored(t, sub, target.Meta, s.topics)
+		if err != nil {
+			return stored, nil, err
+		}
+		if err := s.publish(msgs); err != nil {
+			return stored, nil, err
+		}
+		if err := store(s.submissions, sub.ID, sub); err != nil {
+			return stored, nil, err
+		}
+		stored++
 	}
-	t, err := load[testresult.Test](s.tests, sub.TestID, "test")
-	if err != nil {
-		return false, err
-	}
-	write, err := decide(t, sub)
-	if err != nil || !write {
-		return false, err
-	}
-	msgs, err := outbox.TestScored(t, sub, meta, s.topics)
-	if err != nil {
-		return false, err
-	}
-	if err := s.publish(msgs); err != nil {
-		return false, err
-	}
-	return true, store(s.submissions, sub.ID, sub)
+	return stored, missing, nil
 }
 
 // Record counts a scored submission in its test's statistics once: the submission is the key.

@@ -202,66 +202,82 @@ func (s *TestStore) GetSubmission(ctx context.Context, user shared.UserID, id st
 	return toDomainSubmission(row)
 }
 
-// Score locks the submission (SELECT ... FOR UPDATE), lets decide score it, and stores the
-// outcome with the scored event in the same transaction. A second delivery waits for the lock
-// and then finds the submission decided: the status is the guard, no inbox row is needed.
-func (s *TestStore) Score(ctx context.Context, submissionID string, meta command.EventMeta,
+// Score locks the submissions of targets (SELECT ... FOR UPDATE, in id order), lets decide
+// score each, and stores the outcomes with their scored events, all in one transaction. A second
+// delivery of an event waits for the lock and then finds its submission decided: the status is
+// the guard, no inbox row is needed.
+func (s *TestStore) Score(ctx context.Context, targets []command.ScoreTarget,
 	decide func(*testresult.Test, *testresult.Submission) (bool, error),
-) (bool, error) {
-	id, ok := parseID(submissionID)
-	if !ok {
-		return false, shared.NotFound("submission")
+) (int, []string, error) {
+	ids := make([]uuid.UUID, 0, len(targets))
+	meta := make(map[string]command.EventMeta, len(targets))
+	var missing []string
+	for _, t := range targets {
+		id, ok := parseID(t.SubmissionID)
+		if !ok {
+			missing = append(missing, t.SubmissionID)
+			continue
+		}
+		ids = append(ids, id)
+		meta[id.String()] = t.Meta
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return false, dbError("begin score", err)
+		return 0, nil, dbError("begin score", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	err = func() error {
-		q := s.q.WithTx(tx)
-		row, err := q.GetSubmissionForUpdate(ctx, id)
-		if err != nil {
-			return entityError("submission", "lock submission", err)
-		}
+	q := s.q.WithTx(tx)
+	rows, err := q.GetSubmissionsForUpdate(ctx, ids)
+	if err != nil {
+		return 0, nil, dbError("lock submissions", err)
+	}
+	found := make(map[string]bool, len(rows))
+	var msgs []outbox.Routed
+	stored := 0
+	for _, row := range rows {
+		found[row.ID.String()] = true
 		sub, err := toDomainSubmission(row)
 		if err != nil {
-			return err
+			return 0, nil, err
 		}
 		t, err := s.getTest(ctx, q, row.TestID)
 		if err != nil {
-			return err
+			return 0, nil, err
 		}
 		write, err := decide(t, sub)
 		if err != nil {
-			return err
+			return 0, nil, err
 		}
 		if !write {
-			return errSkip
+			continue
 		}
-		return s.decided(ctx, tx, t, sub, meta)
-	}()
-	if errors.Is(err, errSkip) || err != nil {
-		return false, ignore(err, errSkip)
+		scored, err := s.decided(ctx, tx, t, sub, meta[sub.ID])
+		if err != nil {
+			return 0, nil, err
+		}
+		msgs = append(msgs, scored...)
+		stored++
+	}
+	for _, id := range ids {
+		if !found[id.String()] {
+			missing = append(missing, id.String())
+		}
+	}
+	if stored == 0 {
+		return 0, missing, nil // nothing to write: the rollback ends the transaction
+	}
+	if err := s.outbox.write(ctx, tx, msgs); err != nil {
+		return 0, nil, err
 	}
 	if err := tx.Commit(); err != nil {
-		return false, dbError("commit score", err)
+		return 0, nil, dbError("commit score", err)
 	}
-	return true, nil
+	return stored, missing, nil
 }
 
-// ignore returns err, or nil when it is target.
-func ignore(err, target error) error {
-	if errors.Is(err, target) {
-		return nil
-	}
-	return err
-}
-
-// errSkip rolls back a transaction that has nothing to write.
-var errSkip = errors.New("nothing to write")
-
-// decided stores the outcome of sub, a submission of t, and its scored event in tx.
-func (s *TestStore) decided(ctx context.Context, tx *sql.Tx, t *testresult.Test, sub *testresult.Submission, meta command.EventMeta) error {
+// decided stores the outcome of sub, a submission of t, in tx and returns its scored event (none
+// for a failed submission) for the caller to write with the batch's others.
+func (s *TestStore) decided(ctx context.Context, tx *sql.Tx, t *testresult.Test, sub *testresult.Submission, meta command.EventMeta) ([]outbox.Routed, error) {
 	sub.ScoredAt = toDBTime(sub.ScoredAt)
 	params := db.DecideSubmissionParams{
 		ID: uuid.MustParse(sub.ID), Status: string(sub.Status), Reason: sub.Reason,
@@ -270,22 +286,22 @@ func (s *TestStore) decided(ctx context.Context, tx *sql.Tx, t *testresult.Test,
 	if sub.Result != nil {
 		result, err := json.Marshal(sub.Result)
 		if err != nil {
-			return fmt.Errorf("postgres: encode result: %w", err)
+			return nil, fmt.Errorf("postgres: encode result: %w", err)
 		}
 		params.Result = pqtype.NullRawMessage{RawMessage: result, Valid: true}
 	}
 	msgs, err := outbox.TestScored(t, sub, meta, s.cfg.Topics)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	n, err := s.q.WithTx(tx).DecideSubmission(ctx, params)
 	if err != nil {
-		return dbError("decide submission", err)
+		return nil, dbError("decide submission", err)
 	}
 	if n != 1 {
-		return fmt.Errorf("postgres: submission %s was not pending", sub.ID)
+		return nil, fmt.Errorf("postgres: submission %s was not pending", sub.ID)
 	}
-	return s.outbox.write(ctx, tx, msgs)
+	return msgs, nil
 }
 
 // Record counts a scored submission in its test's statistics once. The submission id is the

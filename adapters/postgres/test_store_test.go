@@ -72,8 +72,13 @@ func outboxOf(t *testing.T, conn *sql.DB, topic string) []forwarderEnvelope {
 	return out
 }
 
-func scoreEvent(s *testresult.Submission) command.ScoreSubmission {
-	return command.ScoreSubmission{Event: testresult.Submitted{SubmissionID: s.ID, TestID: s.TestID, UserID: string(s.UserID)}}
+// scoreBatch is a batch of the submitted events of subs, as the result calculator gets them.
+func scoreBatch(subs ...*testresult.Submission) command.ScoreSubmissions {
+	var b command.ScoreSubmissions
+	for _, s := range subs {
+		b.Items = append(b.Items, command.ScoreItem{Event: testresult.Submitted{SubmissionID: s.ID, TestID: s.TestID, UserID: string(s.UserID)}})
+	}
+	return b
 }
 
 // A submission and its submitted event commit together; a retried id writes neither again.
@@ -110,7 +115,7 @@ func TestScoringIsIdempotent(t *testing.T) {
 	t.Parallel()
 	store, conn := newQuizStore(t)
 	quiz, sub := addQuiz(t, store)
-	score := command.NewScoreSubmissionHandler(store, func() time.Time { return quizAt.Add(time.Second) })
+	score := command.NewScoreSubmissionsHandler(store, func() time.Time { return quizAt.Add(time.Second) })
 	var (
 		wg      sync.WaitGroup
 		mu      sync.Mutex
@@ -120,21 +125,20 @@ func TestScoringIsIdempotent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ok, err := score.Handle(context.Background(), scoreEvent(sub))
-			if err != nil {
-				t.Error(err)
+			// A batch may hold the same event twice (a redelivery within one poll).
+			res, err := score.Handle(context.Background(), scoreBatch(sub, sub))
+			if err != nil || len(res.Rejected) > 0 {
+				t.Error(err, res.Rejected)
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			if ok {
-				written++
-			}
+			written += res.Stored
 		}()
 	}
 	wg.Wait()
 	// A later delivery writes nothing either.
-	if ok, err := score.Handle(context.Background(), scoreEvent(sub)); err != nil || ok {
-		t.Fatalf("a second event: %v %v, want false", ok, err)
+	if res, err := score.Handle(context.Background(), scoreBatch(sub)); err != nil || res.Stored != 0 {
+		t.Fatalf("a later event: %+v %v, want nothing stored", res, err)
 	}
 	if written != 1 {
 		t.Fatalf("%d deliveries wrote, want 1", written)
@@ -165,9 +169,9 @@ func TestUnscorableSubmissionFailsWithTheReason(t *testing.T) {
 	if _, err := conn.Exec(`UPDATE test_submissions SET answers = '{"q7":["a"]}' WHERE id = $1`, sub.ID); err != nil {
 		t.Fatal(err)
 	}
-	ok, err := command.NewScoreSubmissionHandler(store, time.Now).Handle(context.Background(), scoreEvent(sub))
-	if err != nil || !ok {
-		t.Fatalf("score: %v %v", ok, err)
+	res, err := command.NewScoreSubmissionsHandler(store, time.Now).Handle(context.Background(), scoreBatch(sub))
+	if err != nil || res.Stored != 1 {
+		t.Fatalf("score: %+v %v", res, err)
 	}
 	stored, err := store.GetSubmission(context.Background(), "taker", sub.ID)
 	if err != nil || stored.Status != testresult.StatusFailed || stored.Reason != `answers: the test has no question "q7"` {
@@ -178,15 +182,20 @@ func TestUnscorableSubmissionFailsWithTheReason(t *testing.T) {
 	}
 }
 
-// An event for a submission that is not stored is invalid: the consumer parks it.
-func TestScoringAnUnknownSubmissionIsInvalid(t *testing.T) {
+// In a batch, an event for a submission that is not stored is rejected as invalid (the
+// consumer parks it) and the others are scored in the same transaction.
+func TestScoringRejectsAnUnknownSubmissionAndScoresTheRest(t *testing.T) {
 	t.Parallel()
-	store, _ := newQuizStore(t)
-	_, err := command.NewScoreSubmissionHandler(store, time.Now).Handle(context.Background(), command.ScoreSubmission{
-		Event: testresult.Submitted{SubmissionID: uuid.NewString(), TestID: uuid.NewString(), UserID: "x"},
-	})
-	if shared.KindOf(err) != shared.KindInvalid {
-		t.Fatalf("err = %v, want invalid", err)
+	store, conn := newQuizStore(t)
+	_, sub := addQuiz(t, store)
+	unknown := &testresult.Submission{ID: uuid.NewString(), TestID: uuid.NewString(), UserID: "x"}
+	res, err := command.NewScoreSubmissionsHandler(store, time.Now).Handle(context.Background(), scoreBatch(unknown, sub))
+	if err != nil || res.Stored != 1 || len(res.Rejected) != 1 || res.Rejected[0].Index != 0 ||
+		shared.KindOf(res.Rejected[0].Reason) != shared.KindInvalid {
+		t.Fatalf("score: %+v %v, want the unknown one rejected as invalid and the other stored", res, err)
+	}
+	if n := len(outboxOf(t, conn, "test_results_ready")); n != 1 {
+		t.Errorf("%d scored events, want 1", n)
 	}
 }
 

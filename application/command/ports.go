@@ -100,13 +100,20 @@ type TestStore interface {
 	AddSubmission(ctx context.Context, s *testresult.Submission, meta EventMeta) (bool, error)
 	// GetSubmission returns the user's submission, or a shared.KindNotFound error.
 	GetSubmission(ctx context.Context, user shared.UserID, id string) (*testresult.Submission, error)
-	// Score loads the submission holding a lock until it returns, and its test, and calls
-	// decide. When decide reports true, it stores the submission as decide left it (scored or
-	// failed), with the scored event when it is scored. It reports false, writing nothing, when
-	// decide reports false; decide's errors are returned, and nothing is written. An unknown
-	// submission is a shared.KindNotFound error. The lock makes deliveries of the same
-	// submission's event take turns, so decide sees the outcome of the one before.
-	Score(ctx context.Context, submissionID string, meta EventMeta, decide func(*testresult.Test, *testresult.Submission) (bool, error)) (bool, error)
+	// Score loads the submissions of targets holding their locks, and their tests, in one
+	// transaction, and calls decide for each. It stores every submission decide reports true
+	// for as decide left it (scored or failed), with the scored event of each scored one, and
+	// commits. It returns how many it stored and the ids of targets that name no stored
+	// submission. decide's errors are returned, and nothing is written. The locks make
+	// deliveries of the same submission's event take turns, so decide sees the outcome of the
+	// one before.
+	Score(ctx context.Context, targets []ScoreTarget, decide func(*testresult.Test, *testresult.Submission) (bool, error)) (stored int, missing []string, err error)
+}
+
+// ScoreTarget is a submission to score and the event metadata its scored event carries on.
+type ScoreTarget struct {
+	SubmissionID string
+	Meta         EventMeta
 }
 
 // TestScores keeps the scores of each test for its statistics (the analytics consumer group).

@@ -137,7 +137,7 @@ func buildApp(repo *memory.TodoRepository, events command.TodoEvents, tasks task
 
 			CreateTest:               command.NewCreateTestHandler(tasks.tests, ids, keyed, now),
 			SubmitTest:               command.NewSubmitTestHandler(tasks.tests, ids, keyed, now),
-			ScoreSubmission:          command.NewScoreSubmissionHandler(tasks.tests, now),
+			ScoreSubmissions:         command.NewScoreSubmissionsHandler(tasks.tests, now),
 			RecordTestScore:          command.NewRecordTestScoreHandler(tasks.tests),
 			MarkNotificationRead:     command.NewMarkNotificationReadHandler(tasks.notifications, now),
 			MarkAllNotificationsRead: command.NewMarkAllNotificationsReadHandler(tasks.notifications, now),

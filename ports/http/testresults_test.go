@@ -50,11 +50,11 @@ func (f *fixture) createQuiz(owner string) testBody {
 // score runs the result calculator's use case on the submission, as its consumer would.
 func (f *fixture) score(s submissionBody, user string) {
 	f.t.Helper()
-	ok, err := command.NewScoreSubmissionHandler(f.tests, f.tasks.clock.now).Handle(context.Background(), command.ScoreSubmission{
-		Event: testresult.Submitted{SubmissionID: s.ID, TestID: s.TestID, UserID: user},
+	res, err := command.NewScoreSubmissionsHandler(f.tests, f.tasks.clock.now).Handle(context.Background(), command.ScoreSubmissions{
+		Items: []command.ScoreItem{{Event: testresult.Submitted{SubmissionID: s.ID, TestID: s.TestID, UserID: user}}},
 	})
-	if err != nil || !ok {
-		f.t.Fatalf("score: %v %v", ok, err)
+	if err != nil || res.Stored != 1 {
+		f.t.Fatalf("score: %+v %v", res, err)
 	}
 }
 

@@ -1,11 +1,14 @@
 package messaging
 
 import (
+	"context"
+
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/testresult"
+	"github.com/taskstream/taskstream/platform/batch"
 	"github.com/taskstream/taskstream/platform/envelope"
 )
 
@@ -18,38 +21,56 @@ const (
 	TestAnalyticsHandlerName = "test-analytics"
 )
 
-// ResultCalculator scores each submitted test. At most workers submissions are scored at once
-// in the process, whatever the broker hands over in parallel (on Kafka, one message per
-// assigned partition).
+// ResultCalculator scores the submissions of a batch of submitted events in one transaction
+// (the batch consumer's contract, platform/batch). At most workers batches are scored at once
+// in the process, whatever the broker hands over in parallel (on Kafka, a batch per assigned
+// partition).
 type ResultCalculator struct {
-	score command.ScoreSubmissionHandler
+	score command.ScoreSubmissionsHandler
 	slots chan struct{}
 }
 
 // NewResultCalculator returns the result-calculator handler with workers slots. It panics on a
 // nil use case or fewer than one worker.
-func NewResultCalculator(score command.ScoreSubmissionHandler, workers int) *ResultCalculator {
+func NewResultCalculator(score command.ScoreSubmissionsHandler, workers int) *ResultCalculator {
 	if score == nil || workers < 1 {
-		panic("messaging: result calculator needs a ScoreSubmission handler and at least one worker")
+		panic("messaging: result calculator needs a ScoreSubmissions handler and at least one worker")
 	}
 	return &ResultCalculator{score: score, slots: make(chan struct{}, workers)}
 }
 
-// Handle scores the submission the event names, once.
-func (h *ResultCalculator) Handle(msg *message.Message) error {
-	var ev testresult.Submitted
-	if err := envelope.Decode(msg, testresult.EventSubmitted, &ev); err != nil {
-		return shared.Invalid("message", "%v", err)
+// Handle decodes every message, scores the submissions they name in one transaction and
+// rejects the messages that cannot be decoded or name no stored submission, each with its
+// reason.
+func (h *ResultCalculator) Handle(ctx context.Context, msgs []*message.Message) ([]batch.Rejected, error) {
+	reasons := map[int]error{}
+	items := make([]command.ScoreItem, 0, len(msgs))
+	origin := make([]int, 0, len(msgs))
+	for i, msg := range msgs {
+		var ev testresult.Submitted
+		if err := envelope.Decode(msg, testresult.EventSubmitted, &ev); err != nil {
+			reasons[i] = shared.Invalid("message", "%v", err)
+			continue
+		}
+		items = append(items, command.ScoreItem{Event: ev, Meta: metaOf(msg)})
+		origin = append(origin, i)
 	}
-	ctx := msg.Context()
-	select {
-	case h.slots <- struct{}{}:
-		defer func() { <-h.slots }()
-	case <-ctx.Done():
-		return ctx.Err()
+	if len(items) > 0 {
+		select {
+		case h.slots <- struct{}{}:
+			defer func() { <-h.slots }()
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		res, err := h.score.Handle(ctx, command.ScoreSubmissions{Items: items})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range res.Rejected {
+			reasons[origin[r.Index]] = r.Reason
+		}
 	}
-	_, err := h.score.Handle(ctx, command.ScoreSubmission{Event: ev, Meta: metaOf(msg)})
-	return err
+	return inOrder(msgs, reasons), nil
 }
 
 // TestAnalytics records each scored submission in its test's statistics.

@@ -19,14 +19,6 @@ SELECT id, test_id, user_id, answers, status, reason, result, submitted_at, scor
 FROM test_submissions
 WHERE user_id = @user_id AND id = @id;
 
--- name: GetSubmissionForUpdate :one
--- GetSubmissionForUpdate reads a submission and locks it until the transaction ends, so two
--- deliveries of its event take turns.
-SELECT id, test_id, user_id, answers, status, reason, result, submitted_at, scored_at
-FROM test_submissions
-WHERE id = @id
-FOR UPDATE;
-
 -- name: DecideSubmission :execrows
 -- DecideSubmission records the outcome of a pending submission.
 UPDATE test_submissions
@@ -41,3 +33,12 @@ ON CONFLICT (submission_id) DO NOTHING;
 
 -- name: TestScores :many
 SELECT percentage FROM test_scores WHERE test_id = @test_id;
+
+-- name: GetSubmissionsForUpdate :many
+-- GetSubmissionsForUpdate reads submissions and locks them until the transaction ends, in id
+-- order, so two batches that share a submission (a redelivery) lock in the same order.
+SELECT id, test_id, user_id, answers, status, reason, result, submitted_at, scored_at
+FROM test_submissions
+WHERE id = ANY(@ids::uuid[])
+ORDER BY id
+FOR UPDATE;

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/lib/pq"
 	"github.com/sqlc-dev/pqtype"
 )
 
@@ -73,30 +74,47 @@ func (q *Queries) GetSubmission(ctx context.Context, arg GetSubmissionParams) (T
 	return i, err
 }
 
-const getSubmissionForUpdate = `-- name: GetSubmissionForUpdate :one
+const getSubmissionsForUpdate = `-- name: GetSubmissionsForUpdate :many
 SELECT id, test_id, user_id, answers, status, reason, result, submitted_at, scored_at
 FROM test_submissions
-WHERE id = $1
+WHERE id = ANY($1::uuid[])
+ORDER BY id
 FOR UPDATE
 `
 
-// GetSubmissionForUpdate reads a submission and locks it until the transaction ends, so two
-// deliveries of its event take turns.
-func (q *Queries) GetSubmissionForUpdate(ctx context.Context, id uuid.UUID) (TestSubmission, error) {
-	row := q.db.QueryRowContext(ctx, getSubmissionForUpdate, id)
-	var i TestSubmission
-	err := row.Scan(
-		&i.ID,
-		&i.TestID,
-		&i.UserID,
-		&i.Answers,
-		&i.Status,
-		&i.Reason,
-		&i.Result,
-		&i.SubmittedAt,
-		&i.ScoredAt,
-	)
-	return i, err
+// GetSubmissionsForUpdate reads submissions and locks them until the transaction ends, in id
+// order, so two batches that share a submission (a redelivery) lock in the same order.
+func (q *Queries) GetSubmissionsForUpdate(ctx context.Context, ids []uuid.UUID) ([]TestSubmission, error) {
+	rows, err := q.db.QueryContext(ctx, getSubmissionsForUpdate, pq.Array(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []TestSubmission
+	for rows.Next() {
+		var i TestSubmission
+		if err := rows.Scan(
+			&i.ID,
+			&i.TestID,
+			&i.UserID,
+			&i.Answers,
+			&i.Status,
+			&i.Reason,
+			&i.Result,
+			&i.SubmittedAt,
+			&i.ScoredAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const getTest = `-- name: GetTest :one
