@@ -27,10 +27,10 @@ type Commands struct {
 	DeleteTask      command.DeleteTaskHandler
 	RecordTaskEvent command.RecordTaskEventHandler
 
-	CreateTest      command.CreateTestHandler
-	SubmitTest      command.SubmitTestHandler
+	CreateTest       command.CreateTestHandler
+	SubmitTest       command.SubmitTestHandler
 	ScoreSubmissions command.ScoreSubmissionsHandler
-	RecordTestScore command.RecordTestScoreHandler
+	RecordTestScore  command.RecordTestScoreHandler
 
 	HandleNotificationRequest command.HandleNotificationRequestHandler
 	NotifyTestScored          command.NotifyTestScoredHandler

@@ -171,10 +171,10 @@ func provideApplication(repo todo.Repository, events command.TodoEvents, tasks t
 			DeleteTask:      decorator.Apply("DeleteTask", command.NewDeleteTaskHandler(tasks.Store, now), logger, m),
 			RecordTaskEvent: decorator.Apply("RecordTaskEvent", command.NewRecordTaskEventHandler(tasks.Audit), logger, m),
 
-			CreateTest:      decorator.Apply("CreateTest", command.NewCreateTestHandler(tests.Store, newID, keyedID, now), logger, m),
-			SubmitTest:      decorator.Apply("SubmitTest", command.NewSubmitTestHandler(tests.Store, newID, keyedID, now), logger, m),
+			CreateTest:       decorator.Apply("CreateTest", command.NewCreateTestHandler(tests.Store, newID, keyedID, now), logger, m),
+			SubmitTest:       decorator.Apply("SubmitTest", command.NewSubmitTestHandler(tests.Store, newID, keyedID, now), logger, m),
 			ScoreSubmissions: decorator.Apply("ScoreSubmissions", command.NewScoreSubmissionsHandler(tests.Store, now), logger, m),
-			RecordTestScore: decorator.Apply("RecordTestScore", command.NewRecordTestScoreHandler(tests.Scores), logger, m),
+			RecordTestScore:  decorator.Apply("RecordTestScore", command.NewRecordTestScoreHandler(tests.Scores), logger, m),
 
 			HandleNotificationRequest: request,
 			NotifyTestScored:          decorator.Apply("NotifyTestScored", command.NewNotifyTestScoredHandler(request, namedID), logger, m),
