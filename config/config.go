@@ -181,7 +181,8 @@ type Reminders struct {
 
 // Results configures the scoring of test submissions.
 type Results struct {
-	// Workers is RESULT_CALCULATOR_WORKERS (default 4): submissions scored at once per process.
+	// Workers is RESULT_CALCULATOR_WORKERS (default 4): batches of submissions scored at once per
+	// process.
 	Workers int
 }
 
