@@ -23,7 +23,7 @@ import (
 // notificationStores are the notification context's storage: the store the notification-service
 // and the read commands write, and the reader of the list.
 type notificationStores struct {
-	Store  command.NotificationStore
+	Store  notification.Repository
 	Reader query.NotificationReader
 }
 

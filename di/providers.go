@@ -26,6 +26,8 @@ import (
 	"github.com/taskstream/taskstream/application/query"
 	"github.com/taskstream/taskstream/config"
 	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/domain/task"
+	"github.com/taskstream/taskstream/domain/testresult"
 	"github.com/taskstream/taskstream/domain/todo"
 	"github.com/taskstream/taskstream/platform/batch"
 	"github.com/taskstream/taskstream/platform/live"
@@ -73,9 +75,9 @@ func provideTodoRepository(db *sql.DB) todo.Repository {
 // taskStores are the task context's storage: the store the commands write through (task and
 // events in one transaction), the reader of the queries, and the audit log its consumer writes.
 type taskStores struct {
-	Store  command.TaskStore
+	Store  task.Repository
 	Reader query.TaskReader
-	Audit  command.AuditLog
+	Audit  task.AuditLog
 }
 
 func provideTaskStores(db *sql.DB, b *broker.Broker, cfg config.Config) (taskStores, error) {
@@ -103,8 +105,8 @@ func provideTaskStores(db *sql.DB, b *broker.Broker, cfg config.Config) (taskSto
 // (submission and event in one transaction), the scores analytics keeps, and the reader of the
 // queries. One type implements all three on each backend.
 type testStores struct {
-	Store  command.TestStore
-	Scores command.TestScores
+	Store  testresult.Repository
+	Scores testresult.ScoreLog
 	Reader query.TestReader
 }
 

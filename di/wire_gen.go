@@ -8,9 +8,10 @@ package di
 
 import (
 	"context"
+	"log/slog"
+
 	"github.com/taskstream/taskstream/adapters/broker"
 	"github.com/taskstream/taskstream/config"
-	"log/slog"
 )
 
 // Injectors from wire.go:

@@ -13,8 +13,8 @@ import (
 	"github.com/taskstream/taskstream/adapters/broker"
 	"github.com/taskstream/taskstream/adapters/broker/brokertest"
 	"github.com/taskstream/taskstream/adapters/kafka"
-	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/config"
+	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/todo"
 	"github.com/taskstream/taskstream/platform/batch"
 	"github.com/taskstream/taskstream/platform/envelope"
@@ -88,7 +88,7 @@ func TestTodoEventsPublishesTheCreateEvent(t *testing.T) {
 	if err != nil {
 		t.Fatalf("todo.New: %v", err)
 	}
-	if err := events.CreateRequested(t.Context(), td, command.EventMeta{CorrelationID: "corr-1"}); err != nil {
+	if err := events.CreateRequested(t.Context(), td, shared.EventMeta{CorrelationID: "corr-1"}); err != nil {
 		t.Fatalf("CreateRequested: %v", err)
 	}
 

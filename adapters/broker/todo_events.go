@@ -7,6 +7,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/todo"
 	"github.com/taskstream/taskstream/platform/envelope"
 )
@@ -29,7 +30,7 @@ func NewTodoEvents(publisher message.Publisher, topic string) (*TodoEvents, erro
 }
 
 // CreateRequested publishes the to-do's create event and returns once the broker acknowledged it.
-func (e *TodoEvents) CreateRequested(ctx context.Context, t *todo.Todo, meta command.EventMeta) error {
+func (e *TodoEvents) CreateRequested(ctx context.Context, t *todo.Todo, meta shared.EventMeta) error {
 	msg, err := envelope.New(envelope.Event{
 		Type:          todo.EventCreateRequested,
 		SchemaVersion: todo.EventCreateRequestedVersion,

@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/task"
 )
@@ -17,13 +16,13 @@ type AuditHistory interface {
 	History(ctx context.Context, userID shared.UserID, id string) ([]task.AuditEntry, error)
 }
 
-// AuditLog runs the command.AuditLog contract against the logs newLog returns, reading the
+// AuditLog runs the task.AuditLog contract against the logs newLog returns, reading the
 // history back with the AuditHistory it returns with each. Subtests run in parallel with their
 // own user and task ids, so newLog may hand every subtest the same log.
-func AuditLog(t *testing.T, newLog func(t *testing.T) (command.AuditLog, AuditHistory)) {
+func AuditLog(t *testing.T, newLog func(t *testing.T) (task.AuditLog, AuditHistory)) {
 	tests := []struct {
 		name string
-		run  func(t *testing.T, log command.AuditLog, history AuditHistory)
+		run  func(t *testing.T, log task.AuditLog, history AuditHistory)
 	}{
 		{"an event recorded twice is one entry", testAuditOnce},
 		{"history is in version order", testAuditOrder},
@@ -58,7 +57,7 @@ func auditTrail(t *testing.T, user shared.UserID) []task.AuditEntry {
 	return out
 }
 
-func mustRecord(t *testing.T, log command.AuditLog, e task.AuditEntry, want bool) {
+func mustRecord(t *testing.T, log task.AuditLog, e task.AuditEntry, want bool) {
 	t.Helper()
 	got, err := log.Record(context.Background(), e)
 	if err != nil || got != want {
@@ -89,7 +88,7 @@ func assertEntries(t *testing.T, got, want []task.AuditEntry) {
 	}
 }
 
-func testAuditOnce(t *testing.T, log command.AuditLog, history AuditHistory) {
+func testAuditOnce(t *testing.T, log task.AuditLog, history AuditHistory) {
 	user := newUser()
 	e := auditTrail(t, user)[0]
 	mustRecord(t, log, e, true)
@@ -103,7 +102,7 @@ func testAuditOnce(t *testing.T, log command.AuditLog, history AuditHistory) {
 	assertEntries(t, mustHistory(t, history, user, e.Task.ID), []task.AuditEntry{e})
 }
 
-func testAuditOrder(t *testing.T, log command.AuditLog, history AuditHistory) {
+func testAuditOrder(t *testing.T, log task.AuditLog, history AuditHistory) {
 	user := newUser()
 	trail := auditTrail(t, user)
 	for _, i := range []int{1, 2, 0} { // consumers may apply them out of order
@@ -112,7 +111,7 @@ func testAuditOrder(t *testing.T, log command.AuditLog, history AuditHistory) {
 	assertEntries(t, mustHistory(t, history, user, trail[0].Task.ID), trail)
 }
 
-func testAuditUserScope(t *testing.T, log command.AuditLog, history AuditHistory) {
+func testAuditUserScope(t *testing.T, log task.AuditLog, history AuditHistory) {
 	ctx, user := context.Background(), newUser()
 	e := auditTrail(t, user)[0]
 	mustRecord(t, log, e, true)

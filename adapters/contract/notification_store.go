@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/application/query"
 	"github.com/taskstream/taskstream/domain/notification"
 	"github.com/taskstream/taskstream/domain/shared"
@@ -17,11 +16,11 @@ import (
 // Notifications is what the notification store suite exercises: a store and the reader of the
 // same notifications.
 type Notifications interface {
-	command.NotificationStore
+	notification.Repository
 	query.NotificationReader
 }
 
-// NotificationStore runs the command.NotificationStore and query.NotificationReader contract
+// NotificationStore runs the notification.Repository and query.NotificationReader contract
 // against the stores newStore returns. Subtests run in parallel, each with its own users and
 // ids, so newStore may hand every subtest the same store.
 func NotificationStore(t *testing.T, newStore func(t *testing.T) Notifications) {

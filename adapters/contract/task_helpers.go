@@ -10,13 +10,12 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/task"
 )
 
 // meta is the event metadata of every change the task suites make.
-var meta = command.EventMeta{CorrelationID: "contract-suite"}
+var meta = shared.EventMeta{CorrelationID: "contract-suite"}
 
 // taskSpec describes a task to create; zero fields take defaults.
 type taskSpec struct {

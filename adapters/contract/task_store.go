@@ -10,18 +10,17 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/application/query"
 	"github.com/taskstream/taskstream/domain/task"
 )
 
 // Tasks is what the task store suite exercises: a store and the reader of the same tasks.
 type Tasks interface {
-	command.TaskStore
+	task.Repository
 	query.TaskReader
 }
 
-// TaskStore runs the command.TaskStore and query.TaskReader contract against the stores
+// TaskStore runs the task.Repository and query.TaskReader contract against the stores
 // newStore returns. Subtests run in parallel and each uses its own random user ids, so newStore
 // may hand every subtest the same store.
 func TaskStore(t *testing.T, newStore func(t *testing.T) Tasks) {

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/task"
 )
@@ -18,7 +17,7 @@ type AuditLog struct {
 	byTask map[string][]task.AuditEntry
 }
 
-var _ command.AuditLog = (*AuditLog)(nil)
+var _ task.AuditLog = (*AuditLog)(nil)
 
 // NewAuditLog returns an empty audit log.
 func NewAuditLog() *AuditLog {

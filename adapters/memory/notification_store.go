@@ -6,14 +6,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/application/query"
 	"github.com/taskstream/taskstream/domain/notification"
 	"github.com/taskstream/taskstream/domain/shared"
 )
 
 // NotificationStore keeps notifications in memory, with the inbox of the messages it applied.
-// It is the embedded default's command.NotificationStore and query.NotificationReader. It is
+// It is the embedded default's notification.Repository and query.NotificationReader. It is
 // safe for concurrent use.
 type NotificationStore struct {
 	mu   sync.RWMutex
@@ -22,8 +21,8 @@ type NotificationStore struct {
 }
 
 var (
-	_ command.NotificationStore = (*NotificationStore)(nil)
-	_ query.NotificationReader  = (*NotificationStore)(nil)
+	_ notification.Repository  = (*NotificationStore)(nil)
+	_ query.NotificationReader = (*NotificationStore)(nil)
 )
 
 // NewNotificationStore returns an empty store.

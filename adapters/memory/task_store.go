@@ -9,7 +9,6 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/taskstream/taskstream/adapters/outbox"
-	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/application/query"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/task"
@@ -17,7 +16,7 @@ import (
 
 // TaskStore keeps tasks in memory and publishes each change's events under its lock, so events
 // leave in the order of the changes and a change is stored only when its events were published.
-// It is the embedded default's command.TaskStore and query.TaskReader; its history is the
+// It is the embedded default's task.Repository and query.TaskReader; its history is the
 // AuditLog the embedded audit consumer writes (AuditLog). It is safe for concurrent use.
 type TaskStore struct {
 	mu        sync.RWMutex
@@ -29,8 +28,8 @@ type TaskStore struct {
 }
 
 var (
-	_ command.TaskStore = (*TaskStore)(nil)
-	_ query.TaskReader  = (*TaskStore)(nil)
+	_ task.Repository  = (*TaskStore)(nil)
+	_ query.TaskReader = (*TaskStore)(nil)
 )
 
 // NewTaskStore returns an empty store that publishes task events with publisher, and reads
@@ -43,7 +42,7 @@ func NewTaskStore(publisher message.Publisher, topics outbox.TaskTopics, audit *
 }
 
 // Add stores the created task unless its id was used before, and publishes its events.
-func (s *TaskStore) Add(_ context.Context, c task.Change, meta command.EventMeta) (bool, error) {
+func (s *TaskStore) Add(_ context.Context, c task.Change, meta shared.EventMeta) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.byID[c.Task.ID]; ok || s.deleted[c.Task.ID] {
@@ -68,7 +67,7 @@ func (s *TaskStore) Get(_ context.Context, userID shared.UserID, id string) (*ta
 }
 
 // Change applies decide to the user's task and stores and publishes its change, if any.
-func (s *TaskStore) Change(_ context.Context, userID shared.UserID, id string, meta command.EventMeta, decide func(*task.Task) (*task.Change, error)) error {
+func (s *TaskStore) Change(_ context.Context, userID shared.UserID, id string, meta shared.EventMeta, decide func(*task.Task) (*task.Change, error)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	snap, ok := s.byID[id]
@@ -95,7 +94,7 @@ func (s *TaskStore) Change(_ context.Context, userID shared.UserID, id string, m
 	return nil
 }
 
-func (s *TaskStore) publish(c task.Change, meta command.EventMeta) error {
+func (s *TaskStore) publish(c task.Change, meta shared.EventMeta) error {
 	msgs, err := outbox.TaskChange(c, meta, s.topics)
 	if err != nil {
 		return err

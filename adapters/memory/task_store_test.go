@@ -9,7 +9,7 @@ import (
 	"github.com/taskstream/taskstream/adapters/contract"
 	"github.com/taskstream/taskstream/adapters/memory"
 	"github.com/taskstream/taskstream/adapters/outbox"
-	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/domain/task"
 )
 
 func newTaskStore(t *testing.T) (*memory.TaskStore, *memory.AuditLog) {
@@ -34,7 +34,7 @@ func TestTaskStore(t *testing.T) {
 
 func TestAuditLog(t *testing.T) {
 	t.Parallel()
-	contract.AuditLog(t, func(t *testing.T) (command.AuditLog, contract.AuditHistory) {
+	contract.AuditLog(t, func(t *testing.T) (task.AuditLog, contract.AuditHistory) {
 		// The store reads its history from the audit log, as the API does.
 		store, audit := newTaskStore(t)
 		return audit, store

@@ -9,7 +9,6 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/taskstream/taskstream/adapters/outbox"
-	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/application/query"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/testresult"
@@ -17,7 +16,7 @@ import (
 
 // TestStore keeps tests, submissions and scores in memory and publishes each write's event
 // under its lock, so a write is stored only when its event was published. It is the embedded
-// default's command.TestStore, command.TestScores and query.TestReader. It keeps deep copies
+// default's testresult.Repository, testresult.ScoreLog and query.TestReader. It keeps deep copies
 // (JSON), so callers never share its values. It is safe for concurrent use.
 type TestStore struct {
 	mu          sync.Mutex
@@ -29,9 +28,9 @@ type TestStore struct {
 }
 
 var (
-	_ command.TestStore  = (*TestStore)(nil)
-	_ command.TestScores = (*TestStore)(nil)
-	_ query.TestReader   = (*TestStore)(nil)
+	_ testresult.Repository = (*TestStore)(nil)
+	_ testresult.ScoreLog   = (*TestStore)(nil)
+	_ query.TestReader      = (*TestStore)(nil)
 )
 
 // NewTestStore returns an empty store that publishes with publisher to topics.
@@ -63,7 +62,7 @@ func (s *TestStore) GetTest(_ context.Context, id string) (*testresult.Test, err
 }
 
 // AddSubmission stores the pending submission and publishes its submitted event.
-func (s *TestStore) AddSubmission(_ context.Context, sub *testresult.Submission, meta command.EventMeta) (bool, error) {
+func (s *TestStore) AddSubmission(_ context.Context, sub *testresult.Submission, meta shared.EventMeta) (bool, error) {
 	msgs, err := outbox.TestSubmitted(sub, meta, s.topics)
 	if err != nil {
 		return false, err
@@ -92,7 +91,7 @@ func (s *TestStore) GetSubmission(_ context.Context, user shared.UserID, id stri
 
 // Score lets decide score each submission of targets under the store's lock, and stores those
 // it decided with their scored events published.
-func (s *TestStore) Score(_ context.Context, targets []command.ScoreTarget,
+func (s *TestStore) Score(_ context.Context, targets []testresult.ScoreTarget,
 	decide func(*testresult.Test, *testresult.Submission) (bool, error),
 ) (int, []string, error) {
 	s.mu.Lock()

@@ -1,14 +1,14 @@
 package outbox
 
 import (
-	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/notification"
+	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/platform/envelope"
 )
 
 // NotificationRequested returns the message of r for topic (notification.request), keyed by
 // r's user and dated r.RequestedAt.
-func NotificationRequested(r notification.Requested, meta command.EventMeta, topic string) (Routed, error) {
+func NotificationRequested(r notification.Requested, meta shared.EventMeta, topic string) (Routed, error) {
 	msg, err := envelope.New(envelope.Event{
 		Type: notification.EventRequested, SchemaVersion: notification.EventRequestedVersion, UserID: r.UserID,
 		CorrelationID: meta.CorrelationID, TraceParent: meta.TraceParent, Time: r.RequestedAt, Payload: r,

@@ -5,7 +5,7 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill/message"
 
-	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/task"
 	"github.com/taskstream/taskstream/platform/envelope"
 )
@@ -33,7 +33,7 @@ type TaskTopics struct {
 
 // TaskChange returns the two messages of c: its task event and its task-changed event, both
 // keyed by the task's owner so that one user's changes stay in order.
-func TaskChange(c task.Change, meta command.EventMeta, topics TaskTopics) ([]Routed, error) {
+func TaskChange(c task.Change, meta shared.EventMeta, topics TaskTopics) ([]Routed, error) {
 	recorded, err := envelope.New(envelope.Event{
 		Type: task.EventRecorded, SchemaVersion: task.EventRecordedVersion, UserID: c.Task.UserID,
 		CorrelationID: meta.CorrelationID, TraceParent: meta.TraceParent, Time: c.Task.UpdatedAt,

@@ -1,7 +1,7 @@
 package outbox
 
 import (
-	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/testresult"
 	"github.com/taskstream/taskstream/platform/envelope"
 )
@@ -15,7 +15,7 @@ type TestTopics struct {
 }
 
 // TestSubmitted returns the submitted event of s, keyed by the submitter.
-func TestSubmitted(s *testresult.Submission, meta command.EventMeta, topics TestTopics) ([]Routed, error) {
+func TestSubmitted(s *testresult.Submission, meta shared.EventMeta, topics TestTopics) ([]Routed, error) {
 	msg, err := envelope.New(envelope.Event{
 		Type: testresult.EventSubmitted, SchemaVersion: testresult.EventSubmittedVersion, UserID: string(s.UserID),
 		CorrelationID: meta.CorrelationID, TraceParent: meta.TraceParent, Time: s.SubmittedAt,
@@ -29,7 +29,7 @@ func TestSubmitted(s *testresult.Submission, meta command.EventMeta, topics Test
 
 // TestScored returns the scored event of s, a submission of t, keyed by the submitter; none
 // when s is not scored (a failed submission tells nobody).
-func TestScored(t *testresult.Test, s *testresult.Submission, meta command.EventMeta, topics TestTopics) ([]Routed, error) {
+func TestScored(t *testresult.Test, s *testresult.Submission, meta shared.EventMeta, topics TestTopics) ([]Routed, error) {
 	if s.Status != testresult.StatusScored {
 		return nil, nil
 	}

@@ -6,11 +6,10 @@ import (
 	"errors"
 
 	"github.com/taskstream/taskstream/adapters/postgres/internal/db"
-	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/task"
 )
 
-// AuditLog is a command.AuditLog on PostgreSQL: the tasks' history (table task_audit), applied
+// AuditLog is a task.AuditLog on PostgreSQL: the tasks' history (table task_audit), applied
 // once per event through the inbox of its consumer group. TaskStore.History reads it. It is
 // safe for concurrent use.
 type AuditLog struct {
@@ -19,7 +18,7 @@ type AuditLog struct {
 	group string
 }
 
-var _ command.AuditLog = (*AuditLog)(nil)
+var _ task.AuditLog = (*AuditLog)(nil)
 
 // NewAuditLog returns the audit log of the consumer group that records task events (the
 // audit-service group), on conn, a pool opened with Open.

@@ -9,13 +9,12 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/taskstream/taskstream/adapters/postgres/internal/db"
-	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/application/query"
 	"github.com/taskstream/taskstream/domain/notification"
 	"github.com/taskstream/taskstream/domain/shared"
 )
 
-// NotificationStore is a command.NotificationStore and query.NotificationReader on PostgreSQL
+// NotificationStore is a notification.Repository and query.NotificationReader on PostgreSQL
 // (tables notifications and notification_deliveries). It stores each notification once per
 // message through the inbox of its consumer group (notification-service), and once per id.
 // It is safe for concurrent use.
@@ -26,8 +25,8 @@ type NotificationStore struct {
 }
 
 var (
-	_ command.NotificationStore = (*NotificationStore)(nil)
-	_ query.NotificationReader  = (*NotificationStore)(nil)
+	_ notification.Repository  = (*NotificationStore)(nil)
+	_ query.NotificationReader = (*NotificationStore)(nil)
 )
 
 // NewNotificationStore returns the store of the consumer group that handles notification

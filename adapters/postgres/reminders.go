@@ -13,8 +13,8 @@ import (
 
 	"github.com/taskstream/taskstream/adapters/outbox"
 	"github.com/taskstream/taskstream/adapters/postgres/internal/db"
-	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/notification"
+	"github.com/taskstream/taskstream/domain/shared"
 )
 
 // ReminderConfig configures a ReminderScheduler.
@@ -169,7 +169,7 @@ func (s *ReminderScheduler) batch(ctx context.Context, now time.Time) (seen, emi
 		if !r.Claimed {
 			continue
 		}
-		m, err := outbox.NotificationRequested(reminder(r, s.cfg.Channels, now), command.EventMeta{}, s.cfg.Topic)
+		m, err := outbox.NotificationRequested(reminder(r, s.cfg.Channels, now), shared.EventMeta{}, s.cfg.Topic)
 		if err != nil {
 			return 0, 0, err
 		}

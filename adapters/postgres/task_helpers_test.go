@@ -13,14 +13,13 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/taskstream/taskstream/adapters/postgres"
-	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/task"
 	"github.com/taskstream/taskstream/platform/envelope"
 )
 
 // taskMeta is the event metadata of the changes these tests make.
-var taskMeta = command.EventMeta{CorrelationID: "corr-outbox-test", TraceParent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}
+var taskMeta = shared.EventMeta{CorrelationID: "corr-outbox-test", TraceParent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}
 
 func newTestTaskStore(t *testing.T, conn *sql.DB, cfg postgres.TaskStoreConfig) *postgres.TaskStore {
 	t.Helper()

@@ -8,7 +8,6 @@ import (
 
 	"github.com/taskstream/taskstream/adapters/outbox"
 	"github.com/taskstream/taskstream/adapters/postgres/internal/db"
-	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/application/query"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/task"
@@ -43,7 +42,7 @@ func (c TaskStoreConfig) Validate() error {
 	)
 }
 
-// TaskStore is the command.TaskStore and query.TaskReader on PostgreSQL (tables tasks and
+// TaskStore is the task.Repository and query.TaskReader on PostgreSQL (tables tasks and
 // task_tombstones; history from task_audit, which AuditLog writes). It writes every change and
 // its two events in one transaction: the events go to the outbox (OutboxConfig). Changes of one
 // task are serialized by a row lock, so their events are in the outbox in the order of the
@@ -57,8 +56,8 @@ type TaskStore struct {
 }
 
 var (
-	_ command.TaskStore = (*TaskStore)(nil)
-	_ query.TaskReader  = (*TaskStore)(nil)
+	_ task.Repository  = (*TaskStore)(nil)
+	_ query.TaskReader = (*TaskStore)(nil)
 )
 
 // NewTaskStore returns a store on conn, a pool opened with Open.
@@ -75,7 +74,7 @@ func NewTaskStore(conn *sql.DB, cfg TaskStoreConfig) (*TaskStore, error) {
 
 // Add stores the created task and its events. It reports false, writing nothing, when the id
 // exists or belonged to a task that was deleted.
-func (s *TaskStore) Add(ctx context.Context, c task.Change, meta command.EventMeta) (bool, error) {
+func (s *TaskStore) Add(ctx context.Context, c task.Change, meta shared.EventMeta) (bool, error) {
 	c = stored(c)
 	row, err := toDBTask(c.Task)
 	if err != nil {
@@ -118,7 +117,7 @@ func (s *TaskStore) Add(ctx context.Context, c task.Change, meta command.EventMe
 // The changes of one task first take turns on an advisory lock (LockTaskChanges in
 // queries/tasks.sql), so that their transaction ids, by which relays order the outbox, follow
 // the order of the changes.
-func (s *TaskStore) Change(ctx context.Context, userID shared.UserID, id string, meta command.EventMeta,
+func (s *TaskStore) Change(ctx context.Context, userID shared.UserID, id string, meta shared.EventMeta,
 	decide func(*task.Task) (*task.Change, error),
 ) error {
 	uid, ok := parseID(id)
@@ -157,7 +156,7 @@ func (s *TaskStore) Change(ctx context.Context, userID shared.UserID, id string,
 }
 
 // apply writes c, a change of the locked task, and its events in tx.
-func (s *TaskStore) apply(ctx context.Context, tx *sql.Tx, locked db.Task, c task.Change, meta command.EventMeta) error {
+func (s *TaskStore) apply(ctx context.Context, tx *sql.Tx, locked db.Task, c task.Change, meta shared.EventMeta) error {
 	if c.Task.ID != locked.ID.String() || c.Task.UserID != locked.UserID {
 		return fmt.Errorf("postgres: a change of task %s names task %s of user %q", locked.ID, c.Task.ID, c.Task.UserID)
 	}

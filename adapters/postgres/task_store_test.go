@@ -13,7 +13,6 @@ import (
 	"github.com/taskstream/taskstream/adapters/outbox"
 	"github.com/taskstream/taskstream/adapters/postgres"
 	"github.com/taskstream/taskstream/adapters/postgres/pgtest"
-	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/task"
 )
@@ -36,7 +35,7 @@ func TestAuditLog(t *testing.T) {
 	conn := pgtest.NewDB(t)
 	log := newTestAuditLog(t, conn, "audit-service")
 	store := newTestTaskStore(t, conn, postgres.TaskStoreConfig{})
-	contract.AuditLog(t, func(*testing.T) (command.AuditLog, contract.AuditHistory) { return log, store })
+	contract.AuditLog(t, func(*testing.T) (task.AuditLog, contract.AuditHistory) { return log, store })
 }
 
 func newTestAuditLog(t *testing.T, conn *sql.DB, group string) *postgres.AuditLog {

@@ -14,7 +14,6 @@ import (
 
 	"github.com/taskstream/taskstream/adapters/outbox"
 	"github.com/taskstream/taskstream/adapters/postgres/internal/db"
-	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/application/query"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/testresult"
@@ -38,7 +37,7 @@ func (c *TestStoreConfig) setDefaults() {
 	c.Outbox.setDefaults()
 }
 
-// TestStore is the command.TestStore, command.TestScores and query.TestReader on PostgreSQL
+// TestStore is the testresult.Repository, testresult.ScoreLog and query.TestReader on PostgreSQL
 // (tables tests, test_submissions and test_scores). A submission and its submitted event commit
 // together; so do a scored submission and its scored event. Scores are keyed by their
 // submission. It is safe for concurrent use.
@@ -77,9 +76,9 @@ func (c *testCache) put(id uuid.UUID, t *testresult.Test) {
 }
 
 var (
-	_ command.TestStore  = (*TestStore)(nil)
-	_ command.TestScores = (*TestStore)(nil)
-	_ query.TestReader   = (*TestStore)(nil)
+	_ testresult.Repository = (*TestStore)(nil)
+	_ testresult.ScoreLog   = (*TestStore)(nil)
+	_ query.TestReader      = (*TestStore)(nil)
 )
 
 // NewTestStore returns a store on conn, a pool opened with Open.
@@ -154,7 +153,7 @@ func cloneTest(t *testresult.Test) *testresult.Test {
 }
 
 // AddSubmission stores the pending submission and its submitted event in one transaction.
-func (s *TestStore) AddSubmission(ctx context.Context, sub *testresult.Submission, meta command.EventMeta) (bool, error) {
+func (s *TestStore) AddSubmission(ctx context.Context, sub *testresult.Submission, meta shared.EventMeta) (bool, error) {
 	id, ok1 := parseID(sub.ID)
 	testID, ok2 := parseID(sub.TestID)
 	if !ok1 || !ok2 {
@@ -206,11 +205,11 @@ func (s *TestStore) GetSubmission(ctx context.Context, user shared.UserID, id st
 // score each, and stores the outcomes with their scored events, all in one transaction. A second
 // delivery of an event waits for the lock and then finds its submission decided: the status is
 // the guard, no inbox row is needed.
-func (s *TestStore) Score(ctx context.Context, targets []command.ScoreTarget,
+func (s *TestStore) Score(ctx context.Context, targets []testresult.ScoreTarget,
 	decide func(*testresult.Test, *testresult.Submission) (bool, error),
 ) (int, []string, error) {
 	ids := make([]uuid.UUID, 0, len(targets))
-	meta := make(map[string]command.EventMeta, len(targets))
+	meta := make(map[string]shared.EventMeta, len(targets))
 	var missing []string
 	for _, t := range targets {
 		id, ok := parseID(t.SubmissionID)
@@ -277,7 +276,7 @@ func (s *TestStore) Score(ctx context.Context, targets []command.ScoreTarget,
 
 // decided stores the outcome of sub, a submission of t, in tx and returns its scored event (none
 // for a failed submission) for the caller to write with the batch's others.
-func (s *TestStore) decided(ctx context.Context, tx *sql.Tx, t *testresult.Test, sub *testresult.Submission, meta command.EventMeta) ([]outbox.Routed, error) {
+func (s *TestStore) decided(ctx context.Context, tx *sql.Tx, t *testresult.Test, sub *testresult.Submission, meta shared.EventMeta) ([]outbox.Routed, error) {
 	sub.ScoredAt = toDBTime(sub.ScoredAt)
 	params := db.DecideSubmissionParams{
 		ID: uuid.MustParse(sub.ID), Status: string(sub.Status), Reason: sub.Reason,

@@ -54,7 +54,7 @@ func addQuiz(t *testing.T, store *postgres.TestStore) (*testresult.Test, *testre
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := store.AddSubmission(ctx, sub, command.EventMeta{CorrelationID: "corr-1"}); err != nil || !ok {
+	if ok, err := store.AddSubmission(ctx, sub, shared.EventMeta{CorrelationID: "corr-1"}); err != nil || !ok {
 		t.Fatalf("AddSubmission: %v %v", ok, err)
 	}
 	return quiz, sub
@@ -86,7 +86,7 @@ func TestSubmissionIsStoredWithItsEvent(t *testing.T) {
 	t.Parallel()
 	store, conn := newQuizStore(t)
 	_, sub := addQuiz(t, store)
-	if ok, err := store.AddSubmission(context.Background(), sub, command.EventMeta{}); err != nil || ok {
+	if ok, err := store.AddSubmission(context.Background(), sub, shared.EventMeta{}); err != nil || ok {
 		t.Fatalf("AddSubmission again: %v %v, want false", ok, err)
 	}
 	events := outboxOf(t, conn, "test_submissions")

@@ -13,7 +13,7 @@ type CompleteTask struct {
 	UserID  shared.UserID
 	ID      string
 	IfMatch []int64
-	Meta    EventMeta
+	Meta    shared.EventMeta
 }
 
 // ReopenTask moves a done task back to todo.
@@ -26,12 +26,12 @@ type CompleteTaskHandler decorator.Handler[CompleteTask, *task.Task]
 type ReopenTaskHandler decorator.Handler[ReopenTask, *task.Task]
 
 type completeTaskHandler struct {
-	store TaskStore
+	store task.Repository
 	now   Clock
 }
 
 // NewCompleteTaskHandler returns the CompleteTask use case. It panics on a nil dependency.
-func NewCompleteTaskHandler(store TaskStore, now Clock) decorator.Handler[CompleteTask, *task.Task] {
+func NewCompleteTaskHandler(store task.Repository, now Clock) decorator.Handler[CompleteTask, *task.Task] {
 	if store == nil || now == nil {
 		panic("command: nil dependency for CompleteTask")
 	}
@@ -47,7 +47,7 @@ func (h completeTaskHandler) Handle(ctx context.Context, cmd CompleteTask) (*tas
 type reopenTaskHandler completeTaskHandler
 
 // NewReopenTaskHandler returns the ReopenTask use case. It panics on a nil dependency.
-func NewReopenTaskHandler(store TaskStore, now Clock) decorator.Handler[ReopenTask, *task.Task] {
+func NewReopenTaskHandler(store task.Repository, now Clock) decorator.Handler[ReopenTask, *task.Task] {
 	if store == nil || now == nil {
 		panic("command: nil dependency for ReopenTask")
 	}

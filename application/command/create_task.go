@@ -21,7 +21,7 @@ type CreateTask struct {
 	// IdempotencyKey, when set, names the task: a retry with the same key returns the task the
 	// first attempt created, and creates nothing.
 	IdempotencyKey string
-	Meta           EventMeta
+	Meta           shared.EventMeta
 }
 
 // CreatedTask is the task and whether this call created it (false for a retried key).
@@ -34,14 +34,14 @@ type CreatedTask struct {
 type CreateTaskHandler decorator.Handler[CreateTask, CreatedTask]
 
 type createTaskHandler struct {
-	store TaskStore
+	store task.Repository
 	ids   IDs
 	keyed KeyedIDs
 	now   Clock
 }
 
 // NewCreateTaskHandler returns the CreateTask use case. It panics on a nil dependency.
-func NewCreateTaskHandler(store TaskStore, ids IDs, keyed KeyedIDs, now Clock) decorator.Handler[CreateTask, CreatedTask] {
+func NewCreateTaskHandler(store task.Repository, ids IDs, keyed KeyedIDs, now Clock) decorator.Handler[CreateTask, CreatedTask] {
 	if store == nil || ids == nil || keyed == nil || now == nil {
 		panic("command: nil dependency for CreateTask")
 	}

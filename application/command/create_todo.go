@@ -17,7 +17,7 @@ type CreateTodo struct {
 	// IdempotencyKey, when set, names the to-do: a retry with the same key (after a timeout or
 	// a 503) gets the same id, and the worker stores the to-do once.
 	IdempotencyKey string
-	Meta           EventMeta
+	Meta           shared.EventMeta
 }
 
 // CreatedTodo is what the caller learns about an accepted to-do.
@@ -57,4 +57,10 @@ func (h createTodoHandler) Handle(ctx context.Context, cmd CreateTodo) (CreatedT
 		return CreatedTodo{}, shared.Unavailable("the to-do could not be accepted, try again", err)
 	}
 	return CreatedTodo{ID: t.ID(), Todo: t}, nil
+}
+
+// TodoEvents publishes the to-do context's events. Implementations return only after the broker
+// has acknowledged the event durably (for Kafka: all in-sync replicas).
+type TodoEvents interface {
+	CreateRequested(ctx context.Context, t *todo.Todo, meta shared.EventMeta) error
 }

@@ -15,10 +15,10 @@ import (
 type recordingEvents struct {
 	err  error
 	got  []*todo.Todo
-	meta []command.EventMeta
+	meta []shared.EventMeta
 }
 
-func (r *recordingEvents) CreateRequested(_ context.Context, t *todo.Todo, meta command.EventMeta) error {
+func (r *recordingEvents) CreateRequested(_ context.Context, t *todo.Todo, meta shared.EventMeta) error {
 	if r.err != nil {
 		return r.err
 	}
@@ -66,7 +66,7 @@ func TestCreateTodoPublishesTheEvent(t *testing.T) {
 	events := &recordingEvents{}
 	out, err := newCreate(events).Handle(context.Background(), command.CreateTodo{
 		UserID: "alice", Title: " Buy milk ", Description: "two litres",
-		Meta: command.EventMeta{CorrelationID: "corr-1"},
+		Meta: shared.EventMeta{CorrelationID: "corr-1"},
 	})
 	if err != nil {
 		t.Fatal(err)

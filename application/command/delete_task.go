@@ -13,19 +13,19 @@ type DeleteTask struct {
 	UserID  shared.UserID
 	ID      string
 	IfMatch []int64
-	Meta    EventMeta
+	Meta    shared.EventMeta
 }
 
 // DeleteTaskHandler handles DeleteTask.
 type DeleteTaskHandler decorator.Handler[DeleteTask, struct{}]
 
 type deleteTaskHandler struct {
-	store TaskStore
+	store task.Repository
 	now   Clock
 }
 
 // NewDeleteTaskHandler returns the DeleteTask use case. It panics on a nil dependency.
-func NewDeleteTaskHandler(store TaskStore, now Clock) decorator.Handler[DeleteTask, struct{}] {
+func NewDeleteTaskHandler(store task.Repository, now Clock) decorator.Handler[DeleteTask, struct{}] {
 	if store == nil || now == nil {
 		panic("command: nil dependency for DeleteTask")
 	}

@@ -45,14 +45,14 @@ type NotificationDelivery struct {
 }
 
 type handleNotificationRequestHandler struct {
-	store NotificationStore
+	store notification.Repository
 	cfg   NotificationDelivery
 	now   Clock
 }
 
 // NewHandleNotificationRequestHandler returns the HandleNotificationRequest use case. It panics
 // on a nil dependency or a MaxAttempts below 1.
-func NewHandleNotificationRequestHandler(store NotificationStore, cfg NotificationDelivery, now Clock) decorator.Handler[HandleNotificationRequest, NotificationHandled] {
+func NewHandleNotificationRequestHandler(store notification.Repository, cfg NotificationDelivery, now Clock) decorator.Handler[HandleNotificationRequest, NotificationHandled] {
 	if store == nil || cfg.Email == nil || cfg.SMS == nil || now == nil || cfg.MaxAttempts < 1 {
 		panic("command: nil dependency or MaxAttempts < 1 for HandleNotificationRequest")
 	}
@@ -135,4 +135,32 @@ func smsBody(n *notification.Notification) string {
 		return n.Title()
 	}
 	return n.Title() + ": " + n.Message()
+}
+
+// Email is one email to send. MessageID is stable per notification and channel, so a receiver
+// that deduplicates on Message-ID drops a resend after a crash between send and record.
+type Email struct {
+	To        string
+	Subject   string
+	Body      string
+	MessageID string
+}
+
+// EmailSender sends email (adapters/notify: SMTP). An error of kind invalid means the email can
+// never be sent (a refused address); any other error may pass on a retry.
+type EmailSender interface {
+	SendEmail(ctx context.Context, e Email) error
+}
+
+// SMS is one text message to send. ID is stable per notification, sent as the gateway's
+// idempotency key.
+type SMS struct {
+	To   string
+	Body string
+	ID   string
+}
+
+// SMSSender sends text messages (adapters/notify: an HTTP gateway). Errors as EmailSender's.
+type SMSSender interface {
+	SendSMS(ctx context.Context, m SMS) error
 }

@@ -66,7 +66,7 @@ func request() notification.Requested {
 	}
 }
 
-func newRequestHandler(store command.NotificationStore, senders *fakeSenders, attempts int) command.HandleNotificationRequestHandler {
+func newRequestHandler(store notification.Repository, senders *fakeSenders, attempts int) command.HandleNotificationRequestHandler {
 	return command.NewHandleNotificationRequestHandler(store, command.NotificationDelivery{Email: senders, SMS: senders, MaxAttempts: attempts},
 		func() time.Time { return fixedNow })
 }

@@ -28,23 +28,23 @@ type MarkNotificationReadHandler decorator.Handler[MarkNotificationRead, *notifi
 type MarkAllNotificationsReadHandler decorator.Handler[MarkAllNotificationsRead, int]
 
 type markReadHandlers struct {
-	store NotificationStore
+	store notification.Repository
 	now   Clock
 }
 
 // NewMarkNotificationReadHandler returns the MarkNotificationRead use case. It panics on a nil
 // dependency.
-func NewMarkNotificationReadHandler(store NotificationStore, now Clock) decorator.Handler[MarkNotificationRead, *notification.Notification] {
+func NewMarkNotificationReadHandler(store notification.Repository, now Clock) decorator.Handler[MarkNotificationRead, *notification.Notification] {
 	return markReadHandler{mustMarkRead(store, now)}
 }
 
 // NewMarkAllNotificationsReadHandler returns the MarkAllNotificationsRead use case. It panics
 // on a nil dependency.
-func NewMarkAllNotificationsReadHandler(store NotificationStore, now Clock) decorator.Handler[MarkAllNotificationsRead, int] {
+func NewMarkAllNotificationsReadHandler(store notification.Repository, now Clock) decorator.Handler[MarkAllNotificationsRead, int] {
 	return markAllReadHandler{mustMarkRead(store, now)}
 }
 
-func mustMarkRead(store NotificationStore, now Clock) markReadHandlers {
+func mustMarkRead(store notification.Repository, now Clock) markReadHandlers {
 	if store == nil || now == nil {
 		panic("command: nil dependency for marking notifications read")
 	}

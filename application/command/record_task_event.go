@@ -18,11 +18,11 @@ type RecordTaskEvent struct {
 type RecordTaskEventHandler decorator.Handler[RecordTaskEvent, bool]
 
 type recordTaskEventHandler struct {
-	log AuditLog
+	log task.AuditLog
 }
 
 // NewRecordTaskEventHandler returns the RecordTaskEvent use case. It panics on a nil log.
-func NewRecordTaskEventHandler(log AuditLog) decorator.Handler[RecordTaskEvent, bool] {
+func NewRecordTaskEventHandler(log task.AuditLog) decorator.Handler[RecordTaskEvent, bool] {
 	if log == nil {
 		panic("command: nil audit log for RecordTaskEvent")
 	}

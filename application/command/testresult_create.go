@@ -28,14 +28,14 @@ type CreatedTest struct {
 type CreateTestHandler decorator.Handler[CreateTest, CreatedTest]
 
 type createTestHandler struct {
-	store TestStore
+	store testresult.Repository
 	ids   IDs
 	keyed KeyedIDs
 	now   Clock
 }
 
 // NewCreateTestHandler returns the CreateTest use case. It panics on a nil dependency.
-func NewCreateTestHandler(store TestStore, ids IDs, keyed KeyedIDs, now Clock) decorator.Handler[CreateTest, CreatedTest] {
+func NewCreateTestHandler(store testresult.Repository, ids IDs, keyed KeyedIDs, now Clock) decorator.Handler[CreateTest, CreatedTest] {
 	if store == nil || ids == nil || keyed == nil || now == nil {
 		panic("command: nil dependency for CreateTest")
 	}

@@ -17,11 +17,11 @@ type RecordTestScore struct {
 type RecordTestScoreHandler decorator.Handler[RecordTestScore, bool]
 
 type recordTestScoreHandler struct {
-	scores TestScores
+	scores testresult.ScoreLog
 }
 
 // NewRecordTestScoreHandler returns the RecordTestScore use case. It panics on a nil store.
-func NewRecordTestScoreHandler(scores TestScores) decorator.Handler[RecordTestScore, bool] {
+func NewRecordTestScoreHandler(scores testresult.ScoreLog) decorator.Handler[RecordTestScore, bool] {
 	if scores == nil {
 		panic("command: nil test scores for RecordTestScore")
 	}

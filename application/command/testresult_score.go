@@ -20,7 +20,7 @@ type ScoreSubmissions struct {
 // ScoreItem is one submitted event and the metadata it came with.
 type ScoreItem struct {
 	Event testresult.Submitted
-	Meta  EventMeta
+	Meta  shared.EventMeta
 }
 
 // ScoreResult reports what a batch did: how many submissions it stored (scored or failed), and
@@ -34,13 +34,13 @@ type ScoreResult struct {
 type ScoreSubmissionsHandler decorator.Handler[ScoreSubmissions, ScoreResult]
 
 type scoreSubmissionsHandler struct {
-	store TestStore
+	store testresult.Repository
 	now   Clock
 }
 
 // NewScoreSubmissionsHandler returns the ScoreSubmissions use case. It panics on a nil
 // dependency.
-func NewScoreSubmissionsHandler(store TestStore, now Clock) decorator.Handler[ScoreSubmissions, ScoreResult] {
+func NewScoreSubmissionsHandler(store testresult.Repository, now Clock) decorator.Handler[ScoreSubmissions, ScoreResult] {
 	if store == nil || now == nil {
 		panic("command: nil dependency for ScoreSubmissions")
 	}
@@ -55,7 +55,7 @@ func (h scoreSubmissionsHandler) Handle(ctx context.Context, cmd ScoreSubmission
 	var res ScoreResult
 	events := map[string]testresult.Submitted{}
 	index := map[string][]int{}
-	targets := make([]ScoreTarget, 0, len(cmd.Items))
+	targets := make([]testresult.ScoreTarget, 0, len(cmd.Items))
 	for i, it := range cmd.Items {
 		id := strings.ToLower(it.Event.SubmissionID)
 		if !shared.IsUUID(id) {
@@ -64,7 +64,7 @@ func (h scoreSubmissionsHandler) Handle(ctx context.Context, cmd ScoreSubmission
 		}
 		if _, seen := events[id]; !seen {
 			events[id] = it.Event
-			targets = append(targets, ScoreTarget{SubmissionID: id, Meta: it.Meta})
+			targets = append(targets, testresult.ScoreTarget{SubmissionID: id, Meta: it.Meta})
 		}
 		index[id] = append(index[id], i)
 	}

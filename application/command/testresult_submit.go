@@ -17,7 +17,7 @@ type SubmitTest struct {
 	// IdempotencyKey, when set, names the submission: a retry with the same key returns the
 	// submission the first attempt stored, and stores nothing.
 	IdempotencyKey string
-	Meta           EventMeta
+	Meta           shared.EventMeta
 }
 
 // Submitted is the submission and whether this call stored it (false for a retried key).
@@ -30,14 +30,14 @@ type Submitted struct {
 type SubmitTestHandler decorator.Handler[SubmitTest, Submitted]
 
 type submitTestHandler struct {
-	store TestStore
+	store testresult.Repository
 	ids   IDs
 	keyed KeyedIDs
 	now   Clock
 }
 
 // NewSubmitTestHandler returns the SubmitTest use case. It panics on a nil dependency.
-func NewSubmitTestHandler(store TestStore, ids IDs, keyed KeyedIDs, now Clock) decorator.Handler[SubmitTest, Submitted] {
+func NewSubmitTestHandler(store testresult.Repository, ids IDs, keyed KeyedIDs, now Clock) decorator.Handler[SubmitTest, Submitted] {
 	if store == nil || ids == nil || keyed == nil || now == nil {
 		panic("command: nil dependency for SubmitTest")
 	}

@@ -22,19 +22,19 @@ type UpdateTask struct {
 	Priority    *string
 	// DueAt sets the due time when set; a set zero time removes it.
 	DueAt *time.Time
-	Meta  EventMeta
+	Meta  shared.EventMeta
 }
 
 // UpdateTaskHandler handles UpdateTask.
 type UpdateTaskHandler decorator.Handler[UpdateTask, *task.Task]
 
 type updateTaskHandler struct {
-	store TaskStore
+	store task.Repository
 	now   Clock
 }
 
 // NewUpdateTaskHandler returns the UpdateTask use case. It panics on a nil dependency.
-func NewUpdateTaskHandler(store TaskStore, now Clock) decorator.Handler[UpdateTask, *task.Task] {
+func NewUpdateTaskHandler(store task.Repository, now Clock) decorator.Handler[UpdateTask, *task.Task] {
 	if store == nil || now == nil {
 		panic("command: nil dependency for UpdateTask")
 	}
@@ -84,8 +84,8 @@ func applyUpdate(t *task.Task, cmd UpdateTask) error {
 
 // changeTask runs one change of a task in the store: check the version, apply edit, and when
 // anything changed, record it as the action edit returns.
-func changeTask(ctx context.Context, store TaskStore, now Clock, user shared.UserID, id string, ifMatch []int64,
-	meta EventMeta, edit func(*task.Task) (task.Action, error),
+func changeTask(ctx context.Context, store task.Repository, now Clock, user shared.UserID, id string, ifMatch []int64,
+	meta shared.EventMeta, edit func(*task.Task) (task.Action, error),
 ) (*task.Task, error) {
 	var out *task.Task
 	err := store.Change(ctx, user, id, meta, func(t *task.Task) (*task.Change, error) {

@@ -8,6 +8,18 @@ import (
 	"github.com/taskstream/taskstream/domain/testresult"
 )
 
+// TestReader reads tests, submissions and the scores the analytics group keeps. Implementations
+// are safe for concurrent use.
+type TestReader interface {
+	// GetTest returns the test, answer key included, or a shared.KindNotFound error.
+	GetTest(ctx context.Context, id string) (*testresult.Test, error)
+	// GetSubmission returns the user's submission, or a shared.KindNotFound error.
+	GetSubmission(ctx context.Context, user shared.UserID, id string) (*testresult.Submission, error)
+	// Scores returns the percentages of the test's scored submissions the analytics group has
+	// recorded.
+	Scores(ctx context.Context, testID string) ([]float64, error)
+}
+
 // GetTest reads a test. Anyone signed in may read it to take it; only its owner sees the answer
 // key.
 type GetTest struct {

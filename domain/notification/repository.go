@@ -1,36 +1,28 @@
 package notification
 
 import (
+	"context"
 	"time"
 
 	"github.com/taskstream/taskstream/domain/shared"
 )
 
-// Cursor marks a position in the newest-first order: the last notification of the previous page.
-type Cursor struct {
-	CreatedAt time.Time
-	ID        string
-}
-
-// ListQuery selects a page of one user's notifications, newest first.
-type ListQuery struct {
-	UserID shared.UserID
-	// UnreadOnly keeps the unread ones.
-	UnreadOnly bool
-	// After continues after this position when set.
-	After *Cursor
-	// Limit is the page size, 1 to MaxPageSize.
-	Limit int
-}
-
-// Page sizes for List.
-const (
-	DefaultPageSize = 50
-	MaxPageSize     = 200
-)
-
-// Page is one page of notifications and, when more follow, the cursor of the next page.
-type Page struct {
-	Items []*Notification
-	Next  *Cursor
+// Repository keeps notifications and the state of their deliveries. Implementations are
+// safe for concurrent use; a user only ever sees their own notifications.
+type Repository interface {
+	// Add stores n with its deliveries, once: it reports false, writing nothing, when the
+	// consumer group processed the message messageID before (the inbox) or a notification
+	// with n's id exists (the producer's id is the notification's identity).
+	Add(ctx context.Context, messageID string, n *Notification) (bool, error)
+	// Get returns the user's notification, or a shared.KindNotFound error.
+	Get(ctx context.Context, userID shared.UserID, id string) (*Notification, error)
+	// RecordDelivery stores d as the delivery of notification id on d.Channel while that
+	// delivery is pending; it reports false, writing nothing, once it is sent or failed, so a
+	// sent channel stays sent.
+	RecordDelivery(ctx context.Context, id string, d Delivery) (bool, error)
+	// MarkRead marks the user's notification read at at, unless it was read before, and
+	// returns it; a shared.KindNotFound error when the user has no such
+	MarkRead(ctx context.Context, userID shared.UserID, id string, at time.Time) (*Notification, error)
+	// MarkAllRead marks every unread notification of the user read at at and reports how many.
+	MarkAllRead(ctx context.Context, userID shared.UserID, at time.Time) (int, error)
 }

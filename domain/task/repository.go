@@ -1,47 +1,31 @@
 package task
 
 import (
-	"time"
+	"context"
 
 	"github.com/taskstream/taskstream/domain/shared"
 )
 
-// Cursor marks a position in the newest-first order: the last task of the previous page.
-type Cursor struct {
-	CreatedAt time.Time
-	ID        string
+// Repository keeps tasks. It writes a task and the events of its change in one transaction (the
+// transactional outbox), so a stored change is never without its events and no event is
+// published for a change that was not stored. Implementations are safe for concurrent use; a
+// user only ever sees their own tasks (another user's task is not found).
+type Repository interface {
+	// Add stores a created task and its events. It reports false, writing nothing, when a task
+	// with that id exists already (a retried create with the same idempotency key).
+	Add(ctx context.Context, c Change, meta shared.EventMeta) (bool, error)
+	// Get returns the user's task, or a shared.KindNotFound error.
+	Get(ctx context.Context, userID shared.UserID, id string) (*Task, error)
+	// Change loads the user's task holding a lock, and calls decide with it. When decide returns
+	// a change, Change stores it (deletes the task for ActionDeleted) with its events before the
+	// lock is released; nil means there is nothing to write.
+	Change(ctx context.Context, userID shared.UserID, id string, meta shared.EventMeta, decide func(*Task) (*Change, error)) error
 }
 
-// ListQuery selects a page of one user's tasks, newest first.
-type ListQuery struct {
-	UserID shared.UserID
-	// Status and Priority filter when not zero.
-	Status   Status
-	Priority Priority
-	// DueBefore keeps the tasks due strictly before it, when not zero.
-	DueBefore time.Time
-	// After continues after this position when set.
-	After *Cursor
-	// Limit is the page size, 1 to MaxPageSize.
-	Limit int
-}
-
-// Page sizes for List.
-const (
-	DefaultPageSize = 50
-	MaxPageSize     = 200
-)
-
-// Page is one page of tasks and, when more follow, the cursor of the next page.
-type Page struct {
-	Items []*Task
-	Next  *Cursor
-}
-
-// AuditEntry is one line of a task's history: one applied task event.
-type AuditEntry struct {
-	EventID string
-	Action  Action
-	Task    Snapshot
-	At      time.Time
+// AuditLog appends to the tasks' history. Implementations apply each event once (an inbox of
+// processed event ids in the same transaction as the entry).
+type AuditLog interface {
+	// Record appends the entry; it reports false, writing nothing, when the entry's event was
+	// recorded before.
+	Record(ctx context.Context, e AuditEntry) (bool, error)
 }

@@ -34,7 +34,7 @@ var testSecret = []byte("0123456789abcdef0123456789abcdef-test")
 // recordedEvent is one create event a recordingEvents saw.
 type recordedEvent struct {
 	todo *todo.Todo
-	meta command.EventMeta
+	meta shared.EventMeta
 }
 
 // recordingEvents is a command.TodoEvents that records what is published, or fails when fail is set.
@@ -44,7 +44,7 @@ type recordingEvents struct {
 	events []recordedEvent
 }
 
-func (r *recordingEvents) CreateRequested(_ context.Context, t *todo.Todo, meta command.EventMeta) error {
+func (r *recordingEvents) CreateRequested(_ context.Context, t *todo.Todo, meta shared.EventMeta) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.fail {

@@ -6,8 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
-
-	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/domain/shared"
 )
 
 // Headers the port reads and echoes.
@@ -66,9 +65,9 @@ func CorrelationIDFrom(ctx context.Context) string {
 }
 
 // eventMetaFrom returns what the events of the request must carry.
-func eventMetaFrom(ctx context.Context) command.EventMeta {
+func eventMetaFrom(ctx context.Context) shared.EventMeta {
 	info, _ := ctx.Value(requestInfoKey{}).(requestInfo)
-	return command.EventMeta{CorrelationID: info.correlationID, TraceParent: info.traceParent}
+	return shared.EventMeta{CorrelationID: info.correlationID, TraceParent: info.traceParent}
 }
 
 // saneID accepts 1 to maxIDLength printable ASCII characters without spaces, so an id taken

@@ -14,7 +14,6 @@ import (
 
 	"github.com/taskstream/taskstream/adapters/memory"
 	"github.com/taskstream/taskstream/adapters/outbox"
-	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/task"
 )
@@ -96,7 +95,7 @@ func (f *fixture) seedTask(s taskSpec) *task.Task {
 			f.t.Fatal(err)
 		}
 	}
-	if _, err := f.tasks.store.Add(context.Background(), task.NewChange(task.ActionCreated, t), command.EventMeta{}); err != nil {
+	if _, err := f.tasks.store.Add(context.Background(), task.NewChange(task.ActionCreated, t), shared.EventMeta{}); err != nil {
 		f.t.Fatal(err)
 	}
 	return t

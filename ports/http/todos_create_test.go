@@ -11,6 +11,7 @@ import (
 	"github.com/taskstream/taskstream/application"
 	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/application/decorator"
+	"github.com/taskstream/taskstream/domain/shared"
 	httpport "github.com/taskstream/taskstream/ports/http"
 )
 
@@ -119,7 +120,7 @@ func TestCreateTodoAccepts(t *testing.T) {
 	if e.todo.ID() != body.ID || e.todo.UserID() != "alice" || e.todo.Title() != "Buy milk" {
 		t.Errorf("event to-do = %s/%s/%q", e.todo.ID(), e.todo.UserID(), e.todo.Title())
 	}
-	if e.meta != (command.EventMeta{CorrelationID: "corr-1", TraceParent: traceParent}) {
+	if e.meta != (shared.EventMeta{CorrelationID: "corr-1", TraceParent: traceParent}) {
 		t.Errorf("event meta = %+v", e.meta)
 	}
 }

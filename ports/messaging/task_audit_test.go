@@ -21,7 +21,7 @@ func taskEvent(t *testing.T) *message.Message {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := outbox.TaskChange(task.NewChange(task.ActionCreated, tk), command.EventMeta{}, outbox.TaskTopics{Events: "e", Updates: "u"})
+	msgs, err := outbox.TaskChange(task.NewChange(task.ActionCreated, tk), shared.EventMeta{}, outbox.TaskTopics{Events: "e", Updates: "u"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -98,8 +98,8 @@ func (h *TestAnalytics) Handle(msg *message.Message) error {
 
 // metaOf carries the correlation id and trace context of msg on to the events its handler
 // emits.
-func metaOf(msg *message.Message) command.EventMeta {
-	return command.EventMeta{
+func metaOf(msg *message.Message) shared.EventMeta {
+	return shared.EventMeta{
 		CorrelationID: msg.Metadata.Get(envelope.KeyCorrelationID),
 		TraceParent:   msg.Metadata.Get(envelope.KeyTraceParent),
 	}

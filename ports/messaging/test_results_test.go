@@ -15,6 +15,7 @@ import (
 	"github.com/taskstream/taskstream/adapters/memory"
 	"github.com/taskstream/taskstream/adapters/outbox"
 	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/testresult"
 	"github.com/taskstream/taskstream/ports/messaging"
 )
@@ -50,10 +51,10 @@ func TestResultCalculatorScoresABatchAndRejectsTheBadOnes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.AddSubmission(ctx, s, command.EventMeta{}); err != nil {
+		if _, err := store.AddSubmission(ctx, s, shared.EventMeta{}); err != nil {
 			t.Fatal(err)
 		}
-		msgs, err := outbox.TestSubmitted(s, command.EventMeta{}, topics)
+		msgs, err := outbox.TestSubmitted(s, shared.EventMeta{}, topics)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,7 +62,7 @@ func TestResultCalculatorScoresABatchAndRejectsTheBadOnes(t *testing.T) {
 	}
 	right, wrong := submitted("b"), submitted("a")
 	garbage := message.NewMessage("garbage", []byte(`{"submission_id":`))
-	unknown, _ := outbox.TestSubmitted(&testresult.Submission{ID: uuid.NewString(), TestID: quiz.ID, UserID: "taker", SubmittedAt: now}, command.EventMeta{}, topics)
+	unknown, _ := outbox.TestSubmitted(&testresult.Submission{ID: uuid.NewString(), TestID: quiz.ID, UserID: "taker", SubmittedAt: now}, shared.EventMeta{}, topics)
 
 	h := messaging.NewResultCalculator(command.NewScoreSubmissionsHandler(store, func() time.Time { return now }), 1)
 	rejected, err := h.Handle(ctx, []*message.Message{right, garbage, unknown[0].Message, wrong, right})

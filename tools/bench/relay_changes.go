@@ -11,7 +11,6 @@ import (
 
 	"github.com/taskstream/taskstream/adapters/outbox"
 	"github.com/taskstream/taskstream/adapters/postgres"
-	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/task"
 )
@@ -44,7 +43,7 @@ func (g *changeGen) next() ([]outbox.Routed, error) {
 		return nil, err
 	}
 	g.last[user] = c.Task
-	return outbox.TaskChange(c, command.EventMeta{CorrelationID: uuid.NewString()}, g.topics)
+	return outbox.TaskChange(c, shared.EventMeta{CorrelationID: uuid.NewString()}, g.topics)
 }
 
 func (g *changeGen) change(user string) (task.Change, error) {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/taskstream/taskstream/adapters/outbox"
 	"github.com/taskstream/taskstream/adapters/postgres"
-	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/task"
 )
@@ -80,7 +79,7 @@ func newStoreWriter(ctx context.Context, db *sql.DB, topics outbox.TaskTopics, u
 				if errs[k] != nil {
 					continue
 				}
-				ok, err := store.Add(ctx, changes[i], command.EventMeta{CorrelationID: uuid.NewString()})
+				ok, err := store.Add(ctx, changes[i], shared.EventMeta{CorrelationID: uuid.NewString()})
 				if err == nil && !ok {
 					err = errors.New("the id exists")
 				}
@@ -116,7 +115,7 @@ func (w *storeWriter) plan(n int, seed uint64) []plannedChange {
 func (w *storeWriter) commit(ctx context.Context, c plannedChange) (committedChange, error) {
 	pt := w.tasks[c.task]
 	var done committedChange
-	err := w.store.Change(ctx, pt.user, pt.id, command.EventMeta{CorrelationID: uuid.NewString()},
+	err := w.store.Change(ctx, pt.user, pt.id, shared.EventMeta{CorrelationID: uuid.NewString()},
 		func(t *task.Task) (*task.Change, error) {
 			action, err := editTask(t, func() bool { return c.complete }, func() string { return c.title })
 			if err != nil {
