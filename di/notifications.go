@@ -9,6 +9,7 @@ import (
 
 	"github.com/taskstream/taskstream/adapters/broker"
 	"github.com/taskstream/taskstream/adapters/memory"
+	"github.com/taskstream/taskstream/adapters/metrics"
 	"github.com/taskstream/taskstream/adapters/notify"
 	"github.com/taskstream/taskstream/adapters/postgres"
 	"github.com/taskstream/taskstream/application"
@@ -45,7 +46,7 @@ func provideNotificationStores(db *sql.DB, cfg config.Config) (notificationStore
 // CONSUMER_MAX_RETRIES retries), so the last retry fails the channel with its reason instead of
 // parking the message.
 func provideNotificationDelivery(cfg config.Config) (command.NotificationDelivery, error) {
-	email, sms, err := notify.NewSenders(cfg.Notify)
+	email, sms, err := notify.NewSenders(smtpConfig(cfg.Notify), webhookConfig(cfg.Notify))
 	if err != nil {
 		return command.NotificationDelivery{}, err
 	}
@@ -91,31 +92,41 @@ func namedID(name string) string {
 // instance the live push of new in-app notifications, which reads both topics from the newest
 // message on in a group of its own (as task-updates), so a user's WebSocket on any instance gets
 // them wherever the notification-service runs.
-func provideNotificationWorkers(cfg config.Config, b *broker.Broker, app application.Application, hub *live.Hub, logger *slog.Logger) ([]Worker, error) {
+func provideNotificationWorkers(cfg config.Config, b broker.Broker, app application.Application, hub *live.Hub, logger *slog.Logger, m *metrics.Prometheus) []Worker {
 	h := messaging.NewNotifications(app.Commands.HandleNotificationRequest, app.Commands.NotifyTestScored)
 	push := messaging.NewNotificationPush(hub, namedID, time.Now, logger.With("worker", messaging.NotificationPushHandlerName))
 	instance := cfg.Groups.WebSocket + "-notifications-" + instanceID()
 	consumers := []struct {
 		part, group string
-		fromNewest  bool
+		from        broker.Start
 		c           messaging.Consumer
 	}{
-		{PartWorker, cfg.Groups.Notification, false, messaging.Consumer{
+		{PartWorker, cfg.Groups.Notification, broker.Oldest, messaging.Consumer{
 			Name: messaging.NotificationRequestsHandlerName, Topic: cfg.Topics.NotificationRequest, Handle: h.HandleRequest}},
-		{PartWorker, cfg.Groups.Notification, false, messaging.Consumer{
+		{PartWorker, cfg.Groups.Notification, broker.Oldest, messaging.Consumer{
 			Name: messaging.NotificationTestResultsHandlerName, Topic: cfg.Topics.TestResultsReady, Handle: h.HandleScored}},
-		{PartAPI, instance, true, messaging.Consumer{
+		{PartAPI, instance, broker.Newest, messaging.Consumer{
 			Name: messaging.NotificationPushHandlerName, Topic: cfg.Topics.NotificationRequest, Handle: push.HandleRequest}},
-		{PartAPI, instance, true, messaging.Consumer{
+		{PartAPI, instance, broker.Newest, messaging.Consumer{
 			Name: messaging.TestResultPushHandlerName, Topic: cfg.Topics.TestResultsReady, Handle: push.HandleScored}},
 	}
 	workers := make([]Worker, 0, len(consumers))
 	for _, c := range consumers {
-		w, err := provideConsumer(cfg, b, logger, c.part, c.group, c.fromNewest, c.c)
-		if err != nil {
-			return nil, err
-		}
-		workers = append(workers, w)
+		workers = append(workers, provideConsumer(cfg, b, logger, m, c.part, c.group, c.from, c.c))
 	}
-	return workers, nil
+	return workers
+}
+
+// smtpConfig maps the SMTP_* and NOTIFY_TIMEOUT settings onto the email sender's configuration.
+func smtpConfig(c config.Notify) notify.SMTPConfig {
+	return notify.SMTPConfig{
+		Host: c.SMTP.Host, Port: c.SMTP.Port, TLS: c.SMTP.TLS,
+		Username: c.SMTP.Username, Password: c.SMTP.Password, From: c.SMTP.From,
+		Timeout: c.Timeout,
+	}
+}
+
+// webhookConfig maps the SMS_WEBHOOK_* and NOTIFY_TIMEOUT settings onto the SMS sender's.
+func webhookConfig(c config.Notify) notify.WebhookConfig {
+	return notify.WebhookConfig{URL: c.SMSURL, Token: c.SMSToken, Timeout: c.Timeout}
 }

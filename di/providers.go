@@ -15,8 +15,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/taskstream/taskstream/adapters/broker"
-	"github.com/taskstream/taskstream/adapters/kafka"
 	"github.com/taskstream/taskstream/adapters/memory"
+	"github.com/taskstream/taskstream/adapters/messages"
 	"github.com/taskstream/taskstream/adapters/metrics"
 	"github.com/taskstream/taskstream/adapters/outbox"
 	"github.com/taskstream/taskstream/adapters/postgres"
@@ -29,7 +29,6 @@ import (
 	"github.com/taskstream/taskstream/domain/task"
 	"github.com/taskstream/taskstream/domain/testresult"
 	"github.com/taskstream/taskstream/domain/todo"
-	"github.com/taskstream/taskstream/platform/batch"
 	"github.com/taskstream/taskstream/platform/live"
 	httpport "github.com/taskstream/taskstream/ports/http"
 	"github.com/taskstream/taskstream/ports/messaging"
@@ -80,8 +79,8 @@ type taskStores struct {
 	Audit  task.AuditLog
 }
 
-func provideTaskStores(db *sql.DB, b *broker.Broker, cfg config.Config) (taskStores, error) {
-	topics := outbox.TaskTopics{Events: cfg.Topics.TaskEvents, Updates: cfg.Topics.TaskUpdates}
+func provideTaskStores(db *sql.DB, b broker.Broker, cfg config.Config) (taskStores, error) {
+	topics := messages.TaskTopics{Events: cfg.Topics.TaskEvents, Updates: cfg.Topics.TaskUpdates}
 	if db == nil {
 		audit := memory.NewAuditLog()
 		store, err := memory.NewTaskStore(b.Publisher(), topics, audit)
@@ -110,8 +109,8 @@ type testStores struct {
 	Reader query.TestReader
 }
 
-func provideTestStores(db *sql.DB, b *broker.Broker, cfg config.Config) (testStores, error) {
-	topics := outbox.TestTopics{Submissions: cfg.Topics.TestSubmissions, ResultsReady: cfg.Topics.TestResultsReady}
+func provideTestStores(db *sql.DB, b broker.Broker, cfg config.Config) (testStores, error) {
+	topics := messages.TestTopics{Submissions: cfg.Topics.TestSubmissions, ResultsReady: cfg.Topics.TestResultsReady}
 	if db == nil {
 		store, err := memory.NewTestStore(b.Publisher(), topics)
 		if err != nil {
@@ -130,15 +129,15 @@ func provideTestStores(db *sql.DB, b *broker.Broker, cfg config.Config) (testSto
 
 // outboxConfig says how stores write their events: straight to the topic tables with
 // BROKER=postgres, else to the outbox, which the relay forwards.
-func outboxConfig(cfg config.Config) postgres.OutboxConfig {
+func outboxConfig(cfg config.Config) outbox.Config {
 	if cfg.Broker == config.BrokerPostgres {
-		return postgres.OutboxConfig{Mode: postgres.OutboxDirect, Schema: broker.PostgresSchema()}
+		return outbox.Config{Mode: outbox.Direct}
 	}
-	return postgres.OutboxConfig{Mode: postgres.OutboxForwarder}
+	return outbox.Config{Mode: outbox.Forwarder}
 }
 
-func provideTodoEvents(b *broker.Broker, cfg config.Config) (command.TodoEvents, error) {
-	return broker.NewTodoEvents(b.Publisher(), cfg.Topics.TodoCreate)
+func provideTodoEvents(b broker.Broker, cfg config.Config) (command.TodoEvents, error) {
+	return messages.NewTodoEvents(b.Publisher(), cfg.Topics.TodoCreate)
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -247,8 +246,8 @@ func provideHub() (*live.Hub, func(), error) {
 	return hub, hub.Close, nil
 }
 
-func provideHTTP(app application.Application, auth httpport.Authenticator, logger *slog.Logger, reg *prometheus.Registry, b *broker.Broker, db *sql.DB, hub *live.Hub) (handlers, error) {
-	checks := []httpport.ReadinessCheck{{Name: string(b.Kind()), Check: b.Check}}
+func provideHTTP(app application.Application, auth httpport.Authenticator, logger *slog.Logger, reg *prometheus.Registry, b broker.Broker, db *sql.DB, hub *live.Hub) (handlers, error) {
+	checks := []httpport.ReadinessCheck{{Name: b.Name(), Check: b.Check}}
 	if db != nil {
 		checks = append(checks, httpport.ReadinessCheck{Name: "postgres", Check: db.PingContext})
 	}
@@ -267,42 +266,30 @@ func provideHTTP(app application.Application, auth httpport.Authenticator, logge
 // provideWorkers builds the long-running parts besides the HTTP API: the consumers (to-do ingest
 // in group todo, the audit trail in group audit-service, the notification-service's two) and,
 // with an outbox to forward, the relay.
-func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, app application.Application, db *sql.DB,
+func provideWorkers(cfg config.Config, b broker.Broker, app application.Application, db *sql.DB,
 	hub *live.Hub, reg *prometheus.Registry, logger *slog.Logger, m *metrics.Prometheus,
 ) ([]Worker, error) {
-	ingest, err := provideIngestWorker(ctx, cfg, b, app, logger, m)
+	ingest, err := provideIngestWorker(cfg, b, app, logger, m)
 	if err != nil {
 		return nil, err
 	}
-	audit, err := provideConsumer(cfg, b, logger, PartWorker, cfg.Groups.Audit, false, messaging.Consumer{
+	results, err := provideResultCalculator(cfg, b, app, logger, m)
+	if err != nil {
+		return nil, err
+	}
+	audit := provideConsumer(cfg, b, logger, m, PartWorker, cfg.Groups.Audit, broker.Oldest, messaging.Consumer{
 		Name: messaging.TaskAuditHandlerName, Topic: cfg.Topics.TaskEvents, Handle: messaging.NewTaskAudit(app.Commands.RecordTaskEvent).Handle,
 	})
-	if err != nil {
-		return nil, err
-	}
 	// Every API instance must see every task update for its own WebSocket clients, so each one
-	// reads all of task-updates from the newest message on (Broker.Subscriber, fromNewest).
-	updates, err := provideConsumer(cfg, b, logger, PartAPI, cfg.Groups.WebSocket+"-"+instanceID(), true, messaging.Consumer{
+	// reads all of task-updates from the newest message on.
+	updates := provideConsumer(cfg, b, logger, m, PartAPI, cfg.Groups.WebSocket+"-"+instanceID(), broker.Newest, messaging.Consumer{
 		Name: messaging.TaskUpdatesHandlerName, Topic: cfg.Topics.TaskUpdates, Handle: messaging.NewTaskUpdates(hub).Handle,
 	})
-	if err != nil {
-		return nil, err
-	}
-	results, err := provideResultCalculator(ctx, cfg, b, app, logger, m)
-	if err != nil {
-		return nil, err
-	}
-	analytics, err := provideConsumer(cfg, b, logger, PartWorker, cfg.Groups.Analytics, false, messaging.Consumer{
+	analytics := provideConsumer(cfg, b, logger, m, PartWorker, cfg.Groups.Analytics, broker.Oldest, messaging.Consumer{
 		Name: messaging.TestAnalyticsHandlerName, Topic: cfg.Topics.TestResultsReady,
 		Handle: messaging.NewTestAnalytics(app.Commands.RecordTestScore).Handle,
 	})
-	if err != nil {
-		return nil, err
-	}
-	notify, err := provideNotificationWorkers(cfg, b, app, hub, logger)
-	if err != nil {
-		return nil, err
-	}
+	notify := provideNotificationWorkers(cfg, b, app, hub, logger, m)
 	reminders, err := provideReminders(cfg, db, logger)
 	if err != nil {
 		return nil, err
@@ -314,7 +301,7 @@ func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, ap
 		}})
 	}
 	if cfg.Broker == config.BrokerPostgres {
-		workers = append(workers, Worker{Name: "broker-retention", Part: PartWorker, Run: b.RunRetention})
+		workers = append(workers, Worker{Name: "broker-retention", Part: PartWorker, Run: b.Run})
 	}
 	if !cfg.RelayNeeded() {
 		return workers, nil
@@ -327,69 +314,55 @@ func provideWorkers(ctx context.Context, cfg config.Config, b *broker.Broker, ap
 }
 
 // provideIngestWorker is the to-do worker: batches from todo-create, bulk insert (group todo).
-func provideIngestWorker(ctx context.Context, cfg config.Config, b *broker.Broker, app application.Application, logger *slog.Logger, m *metrics.Prometheus) (Worker, error) {
-	ingest := messaging.NewTodoIngest(app.Commands.IngestTodos)
-	sub, err := b.BatchSubscriber(ctx, cfg.Topics.TodoCreate, kafka.BatchConfig{
-		Group:      cfg.Groups.Todo,
-		MaxRecords: cfg.Ingest.MaxRecords,
-		MaxWait:    cfg.Ingest.MaxWait,
-		Linger:     cfg.Ingest.Linger,
-	}, batch.Processor{
-		Name:        messaging.TodoIngestHandlerName,
-		Poison:      b.Publisher(),
-		PoisonTopic: cfg.Topics.Poison,
-		TooLarge:    b.TooLarge,
-		// A database that does not answer is waited for; any other failure is retried
-		// CONSUMER_MAX_RETRIES times and then the batch is split to park the culprit.
-		Transient:  messaging.Transient,
-		MaxRetries: cfg.Retry.MaxRetries,
-		// The HTTP drain and then the batch in hand share SHUTDOWN_TIMEOUT; the batch gets three
-		// quarters of it once the workers are told to stop. Should the two overrun the timeout,
-		// the process stops waiting and closes the pool and the producer under the worker: its
-		// uncommitted records are delivered again, nothing is lost.
-		FinishTimeout: cfg.ShutdownTimeout * 3 / 4,
-		Logger:        logger.With("worker", messaging.TodoIngestHandlerName),
-		Metrics:       m,
+func provideIngestWorker(cfg config.Config, b broker.Broker, app application.Application, logger *slog.Logger, m *metrics.Prometheus) (Worker, error) {
+	return provideBatchConsumer(cfg, b, logger, m, cfg.Groups.Todo, broker.BatchOptions{
+		MaxRecords: cfg.Ingest.MaxRecords, MaxWait: cfg.Ingest.MaxWait, Linger: cfg.Ingest.Linger,
+	}, messaging.BatchConsumer{
+		Name: messaging.TodoIngestHandlerName, Topic: cfg.Topics.TodoCreate,
+		Handle: messaging.NewTodoIngest(app.Commands.IngestTodos).Handle,
 	})
-	if err != nil {
-		return Worker{}, err
-	}
-	return Worker{
-		Name: messaging.TodoIngestHandlerName,
-		Part: PartWorker,
-		Run:  func(ctx context.Context) error { return sub.Run(ctx, cfg.Topics.TodoCreate, ingest.Handle) },
-	}, nil
 }
 
 // provideResultCalculator scores test_submissions in batches (group result-calculator): a
 // batch per partition holds what arrived within a few milliseconds, scored in one transaction,
 // so a burst costs a transaction per batch rather than per submission.
-func provideResultCalculator(ctx context.Context, cfg config.Config, b *broker.Broker, app application.Application, logger *slog.Logger, m *metrics.Prometheus) (Worker, error) {
-	calc := messaging.NewResultCalculator(app.Commands.ScoreSubmissions, cfg.Results.Workers)
-	sub, err := b.BatchSubscriber(ctx, cfg.Topics.TestSubmissions, kafka.BatchConfig{
-		Group:      cfg.Groups.Results,
-		MaxRecords: 200,
-		MaxWait:    50 * time.Millisecond,
-		Linger:     5 * time.Millisecond,
-	}, batch.Processor{
-		Name:          messaging.ResultCalculatorHandlerName,
-		Poison:        b.Publisher(),
-		PoisonTopic:   cfg.Topics.Poison,
-		TooLarge:      b.TooLarge,
-		Transient:     messaging.Transient,
-		MaxRetries:    cfg.Retry.MaxRetries,
-		FinishTimeout: cfg.ShutdownTimeout * 3 / 4,
-		Logger:        logger.With("worker", messaging.ResultCalculatorHandlerName),
-		Metrics:       m,
+func provideResultCalculator(cfg config.Config, b broker.Broker, app application.Application, logger *slog.Logger, m *metrics.Prometheus) (Worker, error) {
+	return provideBatchConsumer(cfg, b, logger, m, cfg.Groups.Results, broker.BatchOptions{
+		MaxRecords: 200, MaxWait: 50 * time.Millisecond, Linger: 5 * time.Millisecond,
+	}, messaging.BatchConsumer{
+		Name: messaging.ResultCalculatorHandlerName, Topic: cfg.Topics.TestSubmissions,
+		Handle: messaging.NewResultCalculator(app.Commands.ScoreSubmissions, cfg.Results.Workers).Handle,
 	})
+}
+
+// provideBatchConsumer runs c for group on a batch subscriber of the broker (a worker part).
+func provideBatchConsumer(cfg config.Config, b broker.Broker, logger *slog.Logger, m *metrics.Prometheus, group string,
+	opts broker.BatchOptions, c messaging.BatchConsumer,
+) (Worker, error) {
+	policy := consumerPolicy(cfg, b, logger.With("worker", c.Name), m, group)
+	opts.Drain = policy.Grace
+	sub, err := b.BatchSubscriber(c.Topic, group, opts)
 	if err != nil {
 		return Worker{}, err
 	}
-	return Worker{
-		Name: messaging.ResultCalculatorHandlerName,
-		Part: PartWorker,
-		Run:  func(ctx context.Context) error { return sub.Run(ctx, cfg.Topics.TestSubmissions, calc.Handle) },
-	}, nil
+	c.Subscriber = sub
+	return Worker{Name: c.Name, Part: PartWorker, Run: func(ctx context.Context) error {
+		return messaging.RunBatches(ctx, c, policy)
+	}}, nil
+}
+
+// consumerPolicy is what every consumer of group does with a failing message (CONSUMER_*).
+//
+// The HTTP drain and then the message or batch in hand share SHUTDOWN_TIMEOUT; the consumer gets
+// three quarters of it once the workers are told to stop. Should the two overrun the timeout,
+// the process stops waiting and closes the pool and the producer under the worker: its
+// uncommitted messages are delivered again, nothing is lost.
+func consumerPolicy(cfg config.Config, b broker.Broker, logger *slog.Logger, m *metrics.Prometheus, group string) messaging.Policy {
+	return messaging.Policy{
+		Group: group, Poison: b.Publisher(), PoisonTopic: cfg.Topics.Poison,
+		MaxRetries: cfg.Retry.MaxRetries, InitialBackoff: cfg.Retry.InitialInterval, MaxBackoff: cfg.Retry.MaxInterval,
+		Grace: cfg.ShutdownTimeout * 3 / 4, TooLarge: b.TooLarge, Logger: logger, Metrics: m,
+	}
 }
 
 // instanceID names this process among the API instances: the host name and a random part, so
@@ -402,41 +375,31 @@ func instanceID() string {
 	return host + "-" + uuid.NewString()[:8]
 }
 
-// provideConsumer runs c, in part, for group on a Watermill router with retries and the poison topic.
-func provideConsumer(cfg config.Config, b *broker.Broker, logger *slog.Logger, part, group string, fromNewest bool, c messaging.Consumer) (Worker, error) {
-	cc := messaging.ConsumerConfig{
-		Poison: b.Publisher(), PoisonTopic: cfg.Topics.Poison, Group: group,
-		MaxRetries: cfg.Retry.MaxRetries, InitialInterval: cfg.Retry.InitialInterval, MaxInterval: cfg.Retry.MaxInterval,
-		CloseTimeout: cfg.ShutdownTimeout * 3 / 4,
-		Logger:       logger,
-	}
-	if err := cc.Validate(); err != nil {
-		return Worker{}, err
-	}
+// provideConsumer runs c, in part, for group, one message at a time, starting at from when the
+// group is new.
+func provideConsumer(cfg config.Config, b broker.Broker, logger *slog.Logger, m *metrics.Prometheus, part, group string, from broker.Start, c messaging.Consumer) Worker {
+	policy := consumerPolicy(cfg, b, logger.With("consumer", c.Name, "group", group), m, group)
 	return Worker{Name: c.Name, Part: part, Run: func(ctx context.Context) error {
 		// The subscriber is made when the worker runs: `api` and `relay` never join the group.
-		sub, err := b.Subscriber(group, fromNewest)
+		sub, err := b.Subscriber(group, from)
 		if err != nil {
 			return err
 		}
 		c.Subscriber = sub
-		return messaging.Run(ctx, c, cc)
-	}}, nil
+		return messaging.Run(ctx, c, policy)
+	}}
 }
 
 // provideRelay forwards the outbox to the broker and exposes the backlog on /metrics.
-func provideRelay(cfg config.Config, b *broker.Broker, db *sql.DB, reg *prometheus.Registry, logger *slog.Logger) (Worker, error) {
-	err := metrics.RegisterOutbox(reg, func(ctx context.Context) (int64, time.Duration, error) {
-		return postgres.OutboxBacklog(ctx, db)
-	}, 2*time.Second, logger)
+func provideRelay(cfg config.Config, b broker.Broker, db *sql.DB, reg *prometheus.Registry, logger *slog.Logger) (Worker, error) {
+	if err := outbox.RegisterBacklog(reg, db, 2*time.Second, logger); err != nil {
+		return Worker{}, err
+	}
+	rm, err := outbox.NewRelayMetrics(reg)
 	if err != nil {
 		return Worker{}, err
 	}
-	rm, err := metrics.NewRelay(reg)
-	if err != nil {
-		return Worker{}, err
-	}
-	rc := postgres.RelayConfig{
+	rc := outbox.RelayConfig{
 		PoisonTopic:  cfg.Topics.Poison,
 		BatchSize:    cfg.Relay.BatchSize,
 		PollInterval: cfg.Relay.PollInterval,
@@ -446,13 +409,13 @@ func provideRelay(cfg config.Config, b *broker.Broker, db *sql.DB, reg *promethe
 	}
 	// The relay's producer is made when the relay runs, so `api` and `worker` hold none.
 	return Worker{Name: "outbox-relay", Part: PartRelay, Run: func(ctx context.Context) error {
-		pub, closePub, err := b.RelayPublisher()
+		pub, err := b.RelayPublisher()
 		if err != nil {
 			return err
 		}
-		defer closePub()
+		defer func() { _ = pub.Close() }()
 		rc.Publisher = pub
-		relay, err := postgres.NewRelay(db, rc)
+		relay, err := outbox.NewRelay(db, rc)
 		if err != nil {
 			return err
 		}

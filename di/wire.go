@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/wire"
 
-	"github.com/taskstream/taskstream/adapters/broker"
 	"github.com/taskstream/taskstream/config"
 )
 
@@ -20,7 +19,7 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		provideMetrics,
 		provideDatabase,
 		provideTodoRepository,
-		broker.New,
+		provideBroker,
 		provideTodoEvents,
 		provideTaskStores,
 		provideTestStores,

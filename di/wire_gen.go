@@ -8,10 +8,8 @@ package di
 
 import (
 	"context"
-	"log/slog"
-
-	"github.com/taskstream/taskstream/adapters/broker"
 	"github.com/taskstream/taskstream/config"
+	"log/slog"
 )
 
 // Injectors from wire.go:
@@ -24,24 +22,24 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		return nil, nil, err
 	}
 	repository := provideTodoRepository(db)
-	brokerBroker, cleanup2, err := broker.New(cfg, db, logger)
+	broker, cleanup2, err := provideBroker(ctx, cfg, db, logger)
 	if err != nil {
 		cleanup()
 		return nil, nil, err
 	}
-	todoEvents, err := provideTodoEvents(brokerBroker, cfg)
-	if err != nil {
-		cleanup2()
-		cleanup()
-		return nil, nil, err
-	}
-	diTaskStores, err := provideTaskStores(db, brokerBroker, cfg)
+	todoEvents, err := provideTodoEvents(broker, cfg)
 	if err != nil {
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	diTestStores, err := provideTestStores(db, brokerBroker, cfg)
+	diTaskStores, err := provideTaskStores(db, broker, cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	diTestStores, err := provideTestStores(db, broker, cfg)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -79,14 +77,14 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		cleanup()
 		return nil, nil, err
 	}
-	diHandlers, err := provideHTTP(application, authenticator, logger, registry, brokerBroker, db, hub)
+	diHandlers, err := provideHTTP(application, authenticator, logger, registry, broker, db, hub)
 	if err != nil {
 		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	v, err := provideWorkers(ctx, cfg, brokerBroker, application, db, hub, registry, logger, prometheus)
+	v, err := provideWorkers(cfg, broker, application, db, hub, registry, logger, prometheus)
 	if err != nil {
 		cleanup3()
 		cleanup2()

@@ -5,28 +5,14 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill/message"
 
-	"github.com/taskstream/taskstream/adapters/kafka"
-	"github.com/taskstream/taskstream/adapters/outbox"
-	"github.com/taskstream/taskstream/config"
+	"github.com/taskstream/taskstream/platform/envelope"
 )
 
-// RelayPublisher returns what the outbox relay forwards with: on Kafka a producer of its own
-// that sends a whole batch per call, elsewhere the process's publisher, one message after the
-// other. The cleanup closes what it opened.
-func (b *Broker) RelayPublisher() (outbox.BatchPublisher, func(), error) {
-	if b.kind == config.BrokerKafka {
-		p, err := kafka.NewBatchPublisher(b.kafka)
-		if err != nil {
-			return nil, nil, err
-		}
-		return p, func() { _ = p.Close() }, nil
-	}
-	return oneByOne{b.publisher}, func() {}, nil
-}
-
+// oneByOne forwards a batch one publish after the other, on a publisher it does not own: for
+// brokers without a batch producer of their own.
 type oneByOne struct{ message.Publisher }
 
-func (p oneByOne) PublishBatch(_ context.Context, msgs []outbox.Routed) error {
+func (p oneByOne) PublishBatch(_ context.Context, msgs []envelope.Routed) error {
 	for _, m := range msgs {
 		if err := p.Publish(m.Topic, m.Message); err != nil {
 			return err
@@ -34,3 +20,6 @@ func (p oneByOne) PublishBatch(_ context.Context, msgs []outbox.Routed) error {
 	}
 	return nil
 }
+
+// Close leaves the publisher open: it is the process's.
+func (oneByOne) Close() error { return nil }

@@ -8,8 +8,6 @@ import (
 	"github.com/IBM/sarama"
 	wmkafka "github.com/ThreeDotsLabs/watermill-kafka/v3/pkg/kafka"
 
-	"github.com/taskstream/taskstream/adapters/outbox"
-	"github.com/taskstream/taskstream/config"
 	"github.com/taskstream/taskstream/platform/envelope"
 )
 
@@ -17,14 +15,15 @@ import (
 // (acks from all in-sync replicas, idempotent, one request in flight per broker, so records keep
 // their order per partition). Records are keyed by the event's user id and carry the same headers
 // as Watermill's Kafka publisher writes, so Watermill subscribers read them as usual. It is what
-// the outbox relay forwards with: Watermill's publisher sends one message per round trip.
+// the outbox relay forwards with (outbox.BatchPublisher): Watermill's publisher sends one
+// message per round trip.
 type BatchPublisher struct {
 	producer  sarama.SyncProducer
 	marshaler wmkafka.Marshaler
 }
 
 // NewBatchPublisher connects a producer to the cluster c names.
-func NewBatchPublisher(c config.Kafka) (*BatchPublisher, error) {
+func NewBatchPublisher(c Config) (*BatchPublisher, error) {
 	sc, err := ProducerConfig(c)
 	if err != nil {
 		return nil, err
@@ -40,7 +39,7 @@ func NewBatchPublisher(c config.Kafka) (*BatchPublisher, error) {
 // error, or when ctx ends (the send goes on in the background; its records may still be
 // written). After an error some messages may have been written: the caller sends them all
 // again (at least once).
-func (p *BatchPublisher) PublishBatch(ctx context.Context, msgs []outbox.Routed) error {
+func (p *BatchPublisher) PublishBatch(ctx context.Context, msgs []envelope.Routed) error {
 	records := make([]*sarama.ProducerMessage, len(msgs))
 	for i, m := range msgs {
 		r, err := p.marshaler.Marshal(m.Topic, m.Message)

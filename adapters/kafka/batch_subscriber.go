@@ -12,12 +12,12 @@ import (
 	wmkafka "github.com/ThreeDotsLabs/watermill-kafka/v3/pkg/kafka"
 	"github.com/ThreeDotsLabs/watermill/message"
 
-	"github.com/taskstream/taskstream/config"
 	"github.com/taskstream/taskstream/platform/batch"
+	"github.com/taskstream/taskstream/platform/envelope"
 )
 
-// BatchConfig tunes a BatchSubscriber. A batch goes to the handler when it holds MaxRecords,
-// when MaxWait has passed since its first record, or when no record came for Linger.
+// BatchConfig tunes a BatchSubscriber. A batch is handed over when it holds MaxRecords, when
+// MaxWait has passed since its first record, or when no record came for Linger.
 type BatchConfig struct {
 	// Group is the consumer group; partitions are split between its members.
 	Group string
@@ -41,42 +41,38 @@ func (c *BatchConfig) setDefaults() {
 	}
 }
 
-// BatchSubscriber is a Kafka consumer-group member that hands records to a handler in batches,
-// one partition at a time, and commits a partition's offsets only after its batch was processed
-// (the handler committed its transaction and the rejected records are in the poison topic). A
-// crash at any point therefore replays the batch; handlers must be idempotent.
+// BatchSubscriber is a Kafka consumer-group member that hands records over in batches, each
+// partition's one after the other (partitions side by side), and commits a partition's offsets
+// only after its batch was processed (the handler committed its transaction and the rejected
+// records are in the poison topic). A crash at any point therefore replays the batch; handlers
+// must be idempotent.
 type BatchSubscriber struct {
-	cfg       BatchConfig
-	brokers   []string
-	sarama    *sarama.Config
-	processor *batch.Processor
-	logger    *slog.Logger
+	cfg     BatchConfig
+	brokers []string
+	sarama  *sarama.Config
+	logger  *slog.Logger
 }
 
 var _ batch.Subscriber = (*BatchSubscriber)(nil)
 
-// NewBatchSubscriber returns a subscriber for one consumer group. p must be complete except for
-// its Handler, which Run sets.
-func NewBatchSubscriber(k config.Kafka, cfg BatchConfig, p batch.Processor) (*BatchSubscriber, error) {
+// NewBatchSubscriber returns a subscriber for one consumer group.
+func NewBatchSubscriber(k Config, cfg BatchConfig, logger *slog.Logger) (*BatchSubscriber, error) {
 	cfg.setDefaults()
-	if cfg.Group == "" {
-		return nil, errors.New("kafka batch subscriber: group is required")
+	if cfg.Group == "" || logger == nil {
+		return nil, errors.New("kafka batch subscriber: a group and a logger are required")
 	}
 	sc, err := ConsumerConfig(k)
 	if err != nil {
 		return nil, err
 	}
 	sc.ChannelBufferSize = max(sc.ChannelBufferSize, cfg.MaxRecords)
-	p.Group = cfg.Group
-	return &BatchSubscriber{cfg: cfg, brokers: k.Brokers, sarama: sc, processor: &p, logger: p.Logger}, nil
+	return &BatchSubscriber{cfg: cfg, brokers: k.Brokers, sarama: sc, logger: logger}, nil
 }
 
 // Run consumes topic until ctx is cancelled. It rejoins the group after errors and rebalances.
-func (s *BatchSubscriber) Run(ctx context.Context, topic string, h batch.Handler) error {
-	p := *s.processor
-	p.Handler = h
-	if err := p.Validate(); err != nil {
-		return err
+func (s *BatchSubscriber) Run(ctx context.Context, topic string, process batch.Process) error {
+	if process == nil {
+		return errors.New("kafka batch subscriber: nil process")
 	}
 	group, err := sarama.NewConsumerGroup(s.brokers, s.cfg.Group, s.sarama)
 	if err != nil {
@@ -85,7 +81,7 @@ func (s *BatchSubscriber) Run(ctx context.Context, topic string, h batch.Handler
 	defer func() { _ = group.Close() }()
 	go s.logErrors(ctx, group)
 
-	gh := &groupHandler{cfg: s.cfg, topic: topic, processor: &p}
+	gh := &groupHandler{cfg: s.cfg, process: process}
 	for ctx.Err() == nil {
 		if err := group.Consume(ctx, []string{topic}, gh); err != nil && ctx.Err() == nil {
 			s.logger.WarnContext(ctx, "consumer group session ended, rejoining", "group", s.cfg.Group, "error", err)
@@ -106,9 +102,8 @@ func (s *BatchSubscriber) logErrors(ctx context.Context, group sarama.ConsumerGr
 
 // groupHandler implements sarama.ConsumerGroupHandler.
 type groupHandler struct {
-	cfg       BatchConfig
-	topic     string
-	processor *batch.Processor
+	cfg     BatchConfig
+	process batch.Process
 }
 
 func (g *groupHandler) Setup(sarama.ConsumerGroupSession) error   { return nil }
@@ -132,7 +127,7 @@ func (g *groupHandler) ConsumeClaim(sess sarama.ConsumerGroupSession, claim sara
 			records = append(records, r)
 		}
 		records = g.collect(ctx, claim.Messages(), records, timer)
-		if err := g.process(ctx, sess, records); err != nil {
+		if err := g.handOver(ctx, sess, records); err != nil {
 			return nil // the session is ending; the batch was not committed and will be replayed
 		}
 	}
@@ -173,13 +168,7 @@ func (g *groupHandler) collect(ctx context.Context, in <-chan *sarama.ConsumerMe
 	return records
 }
 
-// Metadata the batch subscriber adds to every message: the record's partition and offset.
-const (
-	MetadataPartition = "kafka_partition"
-	MetadataOffset    = "kafka_offset"
-)
-
-func (g *groupHandler) process(ctx context.Context, sess sarama.ConsumerGroupSession, records []*sarama.ConsumerMessage) error {
+func (g *groupHandler) handOver(ctx context.Context, sess sarama.ConsumerGroupSession, records []*sarama.ConsumerMessage) error {
 	msgs := make([]*message.Message, len(records))
 	for i, r := range records {
 		m, err := wmkafka.DefaultMarshaler{}.Unmarshal(r)
@@ -187,12 +176,12 @@ func (g *groupHandler) process(ctx context.Context, sess sarama.ConsumerGroupSes
 			return err
 		}
 		// Where the record came from, so that a parked copy points back at its original.
-		m.Metadata.Set(MetadataPartition, strconv.Itoa(int(r.Partition)))
-		m.Metadata.Set(MetadataOffset, strconv.FormatInt(r.Offset, 10))
+		m.Metadata.Set(envelope.KeyKafkaPartition, strconv.Itoa(int(r.Partition)))
+		m.Metadata.Set(envelope.KeyKafkaOffset, strconv.FormatInt(r.Offset, 10))
 		m.SetContext(ctx)
 		msgs[i] = m
 	}
-	if err := g.processor.Process(ctx, g.topic, msgs); err != nil {
+	if err := g.process(ctx, msgs); err != nil {
 		return err
 	}
 	sess.MarkMessage(records[len(records)-1], "")

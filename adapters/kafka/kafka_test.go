@@ -11,34 +11,12 @@ import (
 
 	"github.com/IBM/sarama"
 
-	"github.com/taskstream/taskstream/adapters/broker"
-	"github.com/taskstream/taskstream/adapters/broker/brokertest"
 	"github.com/taskstream/taskstream/adapters/kafka"
-	"github.com/taskstream/taskstream/config"
 )
-
-// TestKafkaContract runs the broker contract against a real Kafka: the one `make services`
-// starts, or KAFKA_BROKERS. An unreachable Kafka fails the test; only -short skips it.
-func TestKafkaContract(t *testing.T) {
-	k := integration(t)
-	topics := testTopics("contract-") // the process's own topics; the subtests make theirs
-	t.Cleanup(func() { forget(k)(t, topics.All(), nil) })
-	b, cleanup, err := broker.New(config.Config{Broker: config.BrokerKafka, Kafka: k, Topics: topics}, nil, brokertest.Logger(t))
-	if err != nil {
-		t.Fatalf("Kafka at %v: %v; start it with `make services` or set KAFKA_BROKERS", k.Brokers, err)
-	}
-	t.Cleanup(cleanup)
-	// One publisher for the whole suite: the subtests use their own topics and groups.
-	brokertest.Run(t, func(*testing.T) *broker.Broker { return b }, brokertest.Features{
-		KeyOrder: true,
-		Durable:  true,
-		Forget:   forget(k),
-	})
-}
 
 // kafkaConfig returns the client settings for KAFKA_BROKERS (default 127.0.0.1:9092) after
 // checking that a broker answers there.
-func kafkaConfig(t *testing.T) config.Kafka {
+func kafkaConfig(t *testing.T) kafka.Config {
 	t.Helper()
 	brokers := strings.FieldsFunc(os.Getenv("KAFKA_BROKERS"), func(r rune) bool { return r == ',' || r == ' ' })
 	if len(brokers) == 0 {
@@ -49,18 +27,18 @@ func kafkaConfig(t *testing.T) config.Kafka {
 		conn, err := net.DialTimeout("tcp", addr, 3*time.Second)
 		if err == nil {
 			_ = conn.Close()
-			return config.Kafka{Brokers: brokers, ClientID: "taskstream-test"}
+			return kafka.Config{Brokers: brokers, ClientID: "taskstream-test"}
 		}
 		errs = append(errs, err.Error())
 	}
 	t.Fatalf("Kafka is not reachable at %v; start it with `make services` or set KAFKA_BROKERS: %s",
 		brokers, strings.Join(errs, "; "))
-	return config.Kafka{}
+	return kafka.Config{}
 }
 
 // integration skips t under -short, runs it in parallel and returns the settings of the Kafka it
 // needs (kafkaConfig).
-func integration(t *testing.T) config.Kafka {
+func integration(t *testing.T) kafka.Config {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("integration test: needs Kafka (make services)")
@@ -76,19 +54,8 @@ func unique(prefix string) string {
 	return prefix + hex.EncodeToString(suffix)
 }
 
-// testTopics names every topic of the process uniquely, each with one partition.
-func testTopics(prefix string) config.Topics {
-	return config.Topics{
-		TodoCreate: unique(prefix + "todo-create-"), TaskEvents: unique(prefix + "task-events-"),
-		TaskUpdates: unique(prefix + "task-updates-"), Poison: unique(prefix + "poison-"),
-		NotificationRequest: unique(prefix + "notification-request-"), TestSubmissions: unique(prefix + "test-submissions-"),
-		TestResultsReady: unique(prefix + "test-results-ready-"),
-		Create:           true, Partitions: 1, ReplicationFactor: -1,
-	}
-}
-
 // forget deletes a subtest's topics and consumer groups, so runs do not pile them up.
-func forget(k config.Kafka) func(t *testing.T, topics, groups []string) {
+func forget(k kafka.Config) func(t *testing.T, topics, groups []string) {
 	return func(t *testing.T, topics, groups []string) {
 		sc, err := kafka.ConsumerConfig(k)
 		if err != nil {
@@ -109,30 +76,5 @@ func forget(k config.Kafka) func(t *testing.T, topics, groups []string) {
 		for _, topic := range topics {
 			_ = admin.DeleteTopic(topic)
 		}
-	}
-}
-
-// The readiness check answers from one long-lived client: concurrent checks all pass on a live
-// broker, and the check fails once the broker is closed.
-func TestKafkaReadiness(t *testing.T) {
-	k := integration(t)
-	topics := testTopics("ready-")
-	t.Cleanup(func() { forget(k)(t, topics.All(), nil) })
-	b, cleanup, err := broker.New(config.Config{Broker: config.BrokerKafka, Kafka: k, Topics: topics}, nil, brokertest.Logger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	errs := make(chan error, 8)
-	for range cap(errs) {
-		go func() { errs <- b.Check(t.Context()) }()
-	}
-	for range cap(errs) {
-		if err := <-errs; err != nil {
-			t.Errorf("Check on a live broker: %v", err)
-		}
-	}
-	cleanup()
-	if err := b.Check(t.Context()); err == nil {
-		t.Error("Check passed after the broker was closed")
 	}
 }

@@ -8,12 +8,11 @@ import (
 
 	"github.com/IBM/sarama"
 	"github.com/ThreeDotsLabs/watermill/message"
-	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 
-	"github.com/taskstream/taskstream/adapters/broker/brokertest"
 	"github.com/taskstream/taskstream/adapters/kafka"
-	"github.com/taskstream/taskstream/config"
-	"github.com/taskstream/taskstream/platform/batch"
+	"github.com/taskstream/taskstream/platform/envelope"
+	"github.com/taskstream/taskstream/ports/messaging"
+	"github.com/taskstream/taskstream/tests/brokertest"
 )
 
 // A rejected record that the broker took but whose poison copy (the record plus the poison
@@ -56,10 +55,7 @@ func TestATooLargeRejectedRecordIsParkedWithoutItsPayload(t *testing.T) {
 		t.Fatalf("publishing 1,100,000 bytes: %v; kafka.TooLarge does not recognise it", err)
 	}
 
-	sub, err := kafka.NewBatchSubscriber(k, kafka.BatchConfig{Group: group, MaxWait: time.Second}, batch.Processor{
-		Name: "bigtest", Poison: poison, PoisonTopic: poisonTopic, TooLarge: kafka.TooLarge,
-		Logger: brokertest.Logger(t), Metrics: noMetrics{},
-	})
+	sub, err := kafka.NewBatchSubscriber(k, kafka.BatchConfig{Group: group, MaxWait: time.Second}, brokertest.Logger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,13 +63,16 @@ func TestATooLargeRejectedRecordIsParkedWithoutItsPayload(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
-		done <- sub.Run(ctx, topic, func(_ context.Context, msgs []*message.Message) ([]batch.Rejected, error) {
-			rejected := make([]batch.Rejected, len(msgs))
-			for i, m := range msgs {
-				rejected[i] = batch.Rejected{Message: m, Reason: errors.New("not a to-do")}
-			}
-			return rejected, nil
-		})
+		// The consumer pipeline parks what the handler rejects, as the service's consumers do.
+		done <- messaging.RunBatches(ctx, messaging.BatchConsumer{Name: "bigtest", Topic: topic, Subscriber: sub,
+			Handle: func(_ context.Context, msgs []*message.Message) ([]messaging.Rejected, error) {
+				rejected := make([]messaging.Rejected, len(msgs))
+				for i, m := range msgs {
+					rejected[i] = messaging.Rejected{Message: m, Reason: errors.New("not a to-do")}
+				}
+				return rejected, nil
+			}}, messaging.Policy{Group: group, Poison: poison, PoisonTopic: poisonTopic, TooLarge: kafka.TooLarge,
+			Logger: brokertest.Logger(t), Metrics: noMetrics{}})
 	}()
 
 	parked := readOne(ctx, t, k, poisonTopic)
@@ -85,15 +84,15 @@ func TestATooLargeRejectedRecordIsParkedWithoutItsPayload(t *testing.T) {
 		headers[string(h.Key)] = string(h.Value)
 	}
 	for key, want := range map[string]string{
-		middleware.ReasonForPoisonedKey: "not a to-do", middleware.PoisonedTopicKey: topic,
-		kafka.MetadataPartition: "0", kafka.MetadataOffset: "0",
+		envelope.KeyPoisonReason: "not a to-do", envelope.KeyPoisonTopic: topic,
+		envelope.KeyKafkaPartition: "0", envelope.KeyKafkaOffset: "0",
 	} {
 		if headers[key] != want {
 			t.Errorf("header %s = %q, want %q", key, headers[key], want)
 		}
 	}
-	if headers[batch.PayloadOmittedKey] == "" {
-		t.Errorf("no %s header: %v", batch.PayloadOmittedKey, headers)
+	if headers[envelope.KeyPayloadOmitted] == "" {
+		t.Errorf("no %s header: %v", envelope.KeyPayloadOmitted, headers)
 	}
 	waitCommitted(ctx, t, k, group, topic, 1)
 	cancel()
@@ -107,7 +106,7 @@ type noMetrics struct{}
 func (noMetrics) ObserveBatch(string, int, int, error, float64) {}
 
 // readOne returns the first record of topic's partition 0.
-func readOne(ctx context.Context, t *testing.T, k config.Kafka, topic string) *sarama.ConsumerMessage {
+func readOne(ctx context.Context, t *testing.T, k kafka.Config, topic string) *sarama.ConsumerMessage {
 	t.Helper()
 	sc, err := kafka.ConsumerConfig(k)
 	if err != nil {
@@ -133,7 +132,7 @@ func readOne(ctx context.Context, t *testing.T, k config.Kafka, topic string) *s
 }
 
 // waitCommitted waits until group has committed offset want on topic's partition 0.
-func waitCommitted(ctx context.Context, t *testing.T, k config.Kafka, group, topic string, want int64) {
+func waitCommitted(ctx context.Context, t *testing.T, k kafka.Config, group, topic string, want int64) {
 	t.Helper()
 	sc, err := kafka.ConsumerConfig(k)
 	if err != nil {

@@ -11,14 +11,13 @@ import (
 	wmkafka "github.com/ThreeDotsLabs/watermill-kafka/v3/pkg/kafka"
 	"github.com/ThreeDotsLabs/watermill/message"
 
-	"github.com/taskstream/taskstream/config"
 	"github.com/taskstream/taskstream/platform/envelope"
 )
 
 // NewPublisher returns Watermill's Kafka publisher on the durable producer settings, keying each
 // record by the event's user id. Publish returns once all in-sync replicas hold the records. One
 // publisher serves the whole process: concurrent callers share the producer's batches.
-func NewPublisher(c config.Kafka, logger *slog.Logger) (message.Publisher, error) {
+func NewPublisher(c Config, logger *slog.Logger) (message.Publisher, error) {
 	sc, err := ProducerConfig(c)
 	if err != nil {
 		return nil, err

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
-
-	"github.com/taskstream/taskstream/config"
 )
 
 // ProtocolVersion is the Kafka protocol version the client speaks; Kafka 4 brokers refuse the
@@ -18,7 +16,7 @@ import (
 var ProtocolVersion = sarama.V3_6_0_0
 
 // clientConfig returns the sarama settings common to producers and consumers.
-func clientConfig(c config.Kafka) (*sarama.Config, error) {
+func clientConfig(c Config) (*sarama.Config, error) {
 	sc := sarama.NewConfig()
 	sc.Version = ProtocolVersion
 	sc.ClientID = c.ClientID
@@ -33,7 +31,7 @@ func clientConfig(c config.Kafka) (*sarama.Config, error) {
 
 // ProducerConfig is the durable producer: acks from all in-sync replicas, idempotent (one
 // in-flight request per broker, as idempotence requires), sync results.
-func ProducerConfig(c config.Kafka) (*sarama.Config, error) {
+func ProducerConfig(c Config) (*sarama.Config, error) {
 	sc, err := clientConfig(c)
 	if err != nil {
 		return nil, err
@@ -60,7 +58,7 @@ func ProducerConfig(c config.Kafka) (*sarama.Config, error) {
 
 // ConsumerConfig is a consumer-group member that starts at the oldest offset when its group is
 // new and commits offsets only when told to.
-func ConsumerConfig(c config.Kafka) (*sarama.Config, error) {
+func ConsumerConfig(c Config) (*sarama.Config, error) {
 	sc, err := clientConfig(c)
 	if err != nil {
 		return nil, err
@@ -79,7 +77,7 @@ func ConsumerConfig(c config.Kafka) (*sarama.Config, error) {
 	return sc, sc.Validate()
 }
 
-func applySecurity(sc *sarama.Config, c config.Kafka) error {
+func applySecurity(sc *sarama.Config, c Config) error {
 	switch c.SecurityProtocol {
 	case "", "PLAINTEXT":
 		return nil
@@ -112,7 +110,7 @@ func applySecurity(sc *sarama.Config, c config.Kafka) error {
 	return nil
 }
 
-func tlsConfig(c config.Kafka) (*tls.Config, error) {
+func tlsConfig(c Config) (*tls.Config, error) {
 	tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: c.TLSInsecureSkipVerify} //nolint:gosec // opt-in by KAFKA_TLS_INSECURE_SKIP_VERIFY
 	if c.TLSCAFile != "" {
 		pem, err := os.ReadFile(c.TLSCAFile)

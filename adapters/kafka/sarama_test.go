@@ -17,18 +17,17 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/taskstream/taskstream/adapters/kafka"
-	"github.com/taskstream/taskstream/config"
 )
 
 // constructors are the two configs every Kafka client comes from; security applies to both.
-var constructors = map[string]func(config.Kafka) (*sarama.Config, error){
+var constructors = map[string]func(kafka.Config) (*sarama.Config, error){
 	"producer": kafka.ProducerConfig,
 	"consumer": kafka.ConsumerConfig,
 }
 
 func TestProducerConfigIsDurable(t *testing.T) {
 	t.Parallel()
-	sc, err := kafka.ProducerConfig(config.Kafka{Brokers: []string{"k:9092"}, ClientID: "ts"})
+	sc, err := kafka.ProducerConfig(kafka.Config{Brokers: []string{"k:9092"}, ClientID: "ts"})
 	if err != nil {
 		t.Fatalf("ProducerConfig: %v", err)
 	}
@@ -57,7 +56,7 @@ func TestProducerConfigIsDurable(t *testing.T) {
 
 func TestConsumerConfigCommitsOnlyWhenTold(t *testing.T) {
 	t.Parallel()
-	sc, err := kafka.ConsumerConfig(config.Kafka{Brokers: []string{"k:9092"}, ClientID: "ts"})
+	sc, err := kafka.ConsumerConfig(kafka.Config{Brokers: []string{"k:9092"}, ClientID: "ts"})
 	if err != nil {
 		t.Fatalf("ConsumerConfig: %v", err)
 	}
@@ -77,36 +76,36 @@ func TestSecurityIsAppliedFromConfig(t *testing.T) {
 	ca, cert, key := writeCertificates(t)
 	tests := []struct {
 		name  string
-		k     config.Kafka
+		k     kafka.Config
 		check func(t *testing.T, sc *sarama.Config)
 	}{
-		{"plaintext", config.Kafka{}, func(t *testing.T, sc *sarama.Config) {
+		{"plaintext", kafka.Config{}, func(t *testing.T, sc *sarama.Config) {
 			if sc.Net.TLS.Enable || sc.Net.SASL.Enable {
 				t.Errorf("TLS %v, SASL %v on PLAINTEXT", sc.Net.TLS.Enable, sc.Net.SASL.Enable)
 			}
 		}},
-		{"SASL PLAIN", config.Kafka{SecurityProtocol: "SASL_PLAINTEXT", SASLMechanism: "PLAIN", SASLUsername: "alice", SASLPassword: "secret"},
+		{"SASL PLAIN", kafka.Config{SecurityProtocol: "SASL_PLAINTEXT", SASLMechanism: "PLAIN", SASLUsername: "alice", SASLPassword: "secret"},
 			func(t *testing.T, sc *sarama.Config) {
 				assertSASL(t, sc, sarama.SASLTypePlaintext)
 				if sc.Net.TLS.Enable {
 					t.Error("TLS on SASL_PLAINTEXT")
 				}
 			}},
-		{"SASL SCRAM-SHA-256 over TLS", config.Kafka{SecurityProtocol: "SASL_SSL", SASLMechanism: "SCRAM-SHA-256", SASLUsername: "alice", SASLPassword: "secret", TLSCAFile: ca},
+		{"SASL SCRAM-SHA-256 over TLS", kafka.Config{SecurityProtocol: "SASL_SSL", SASLMechanism: "SCRAM-SHA-256", SASLUsername: "alice", SASLPassword: "secret", TLSCAFile: ca},
 			func(t *testing.T, sc *sarama.Config) {
 				assertSASL(t, sc, sarama.SASLTypeSCRAMSHA256)
 				assertTLS(t, sc, 0)
 			}},
-		{"SASL SCRAM-SHA-512", config.Kafka{SecurityProtocol: "SASL_PLAINTEXT", SASLMechanism: "SCRAM-SHA-512", SASLUsername: "alice", SASLPassword: "secret"},
+		{"SASL SCRAM-SHA-512", kafka.Config{SecurityProtocol: "SASL_PLAINTEXT", SASLMechanism: "SCRAM-SHA-512", SASLUsername: "alice", SASLPassword: "secret"},
 			func(t *testing.T, sc *sarama.Config) { assertSASL(t, sc, sarama.SASLTypeSCRAMSHA512) }},
-		{"SSL with client certificate", config.Kafka{SecurityProtocol: "SSL", TLSCAFile: ca, TLSCertFile: cert, TLSKeyFile: key},
+		{"SSL with client certificate", kafka.Config{SecurityProtocol: "SSL", TLSCAFile: ca, TLSCertFile: cert, TLSKeyFile: key},
 			func(t *testing.T, sc *sarama.Config) {
 				assertTLS(t, sc, 1)
 				if sc.Net.SASL.Enable || sc.Net.TLS.Config.InsecureSkipVerify {
 					t.Errorf("SASL %v, InsecureSkipVerify %v on plain SSL", sc.Net.SASL.Enable, sc.Net.TLS.Config.InsecureSkipVerify)
 				}
 			}},
-		{"SSL without verification", config.Kafka{SecurityProtocol: "SSL", TLSInsecureSkipVerify: true},
+		{"SSL without verification", kafka.Config{SecurityProtocol: "SSL", TLSInsecureSkipVerify: true},
 			func(t *testing.T, sc *sarama.Config) {
 				if !sc.Net.TLS.Enable || !sc.Net.TLS.Config.InsecureSkipVerify {
 					t.Error("KAFKA_TLS_INSECURE_SKIP_VERIFY not applied")
@@ -162,15 +161,15 @@ func TestBadSecuritySettingsNameTheVariable(t *testing.T) {
 	missing := filepath.Join(dir, "missing.pem")
 	tests := []struct {
 		name string
-		k    config.Kafka
+		k    kafka.Config
 		want string
 	}{
-		{"missing CA file", config.Kafka{SecurityProtocol: "SSL", TLSCAFile: missing}, "KAFKA_TLS_CA_FILE"},
-		{"CA file without a certificate", config.Kafka{SecurityProtocol: "SSL", TLSCAFile: notPEM}, "KAFKA_TLS_CA_FILE"},
-		{"missing certificate file", config.Kafka{SecurityProtocol: "SSL", TLSCAFile: ca, TLSCertFile: missing, TLSKeyFile: key}, "KAFKA_TLS_CERT_FILE"},
-		{"key that is not a key", config.Kafka{SecurityProtocol: "SASL_SSL", TLSCertFile: cert, TLSKeyFile: notPEM,
+		{"missing CA file", kafka.Config{SecurityProtocol: "SSL", TLSCAFile: missing}, "KAFKA_TLS_CA_FILE"},
+		{"CA file without a certificate", kafka.Config{SecurityProtocol: "SSL", TLSCAFile: notPEM}, "KAFKA_TLS_CA_FILE"},
+		{"missing certificate file", kafka.Config{SecurityProtocol: "SSL", TLSCAFile: ca, TLSCertFile: missing, TLSKeyFile: key}, "KAFKA_TLS_CERT_FILE"},
+		{"key that is not a key", kafka.Config{SecurityProtocol: "SASL_SSL", TLSCertFile: cert, TLSKeyFile: notPEM,
 			SASLMechanism: "PLAIN", SASLUsername: "a", SASLPassword: "b"}, "KAFKA_TLS_KEY_FILE"},
-		{"unknown SASL mechanism", config.Kafka{SecurityProtocol: "SASL_PLAINTEXT", SASLMechanism: "GSSAPI", SASLUsername: "a", SASLPassword: "b"}, "KAFKA_SASL_MECHANISM"},
+		{"unknown SASL mechanism", kafka.Config{SecurityProtocol: "SASL_PLAINTEXT", SASLMechanism: "GSSAPI", SASLUsername: "a", SASLPassword: "b"}, "KAFKA_SASL_MECHANISM"},
 	}
 	for _, tt := range tests {
 		for kind, newConfig := range constructors {

@@ -7,7 +7,6 @@ import (
 	"github.com/xdg-go/scram"
 
 	"github.com/taskstream/taskstream/adapters/kafka"
-	"github.com/taskstream/taskstream/config"
 )
 
 // TestSCRAMClientAuthenticates runs the SCRAM conversation of the configured client against a
@@ -17,7 +16,7 @@ func TestSCRAMClientAuthenticates(t *testing.T) {
 	for mechanism, hash := range map[string]scram.HashGeneratorFcn{"SCRAM-SHA-256": scram.SHA256, "SCRAM-SHA-512": scram.SHA512} {
 		t.Run(mechanism, func(t *testing.T) {
 			t.Parallel()
-			sc, err := kafka.ConsumerConfig(config.Kafka{
+			sc, err := kafka.ConsumerConfig(kafka.Config{
 				Brokers: []string{"k:9092"}, SecurityProtocol: "SASL_PLAINTEXT",
 				SASLMechanism: mechanism, SASLUsername: "alice", SASLPassword: "secret",
 			})

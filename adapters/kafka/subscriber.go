@@ -9,8 +9,6 @@ import (
 	"github.com/ThreeDotsLabs/watermill"
 	wmkafka "github.com/ThreeDotsLabs/watermill-kafka/v3/pkg/kafka"
 	"github.com/ThreeDotsLabs/watermill/message"
-
-	"github.com/taskstream/taskstream/config"
 )
 
 // NewSubscriber returns Watermill's Kafka subscriber for consumer group: one message at a time
@@ -21,7 +19,7 @@ import (
 // process that only cares about what happens from now on, for itself, such as live updates):
 // nothing is committed, no group rebalances when instances come and go, and none is left
 // behind. Partitions added to the topic later are not read until the process restarts.
-func NewSubscriber(c config.Kafka, group string, fromNewest bool, logger *slog.Logger) (message.Subscriber, error) {
+func NewSubscriber(c Config, group string, fromNewest bool, logger *slog.Logger) (message.Subscriber, error) {
 	sc, err := ConsumerConfig(c)
 	if err != nil {
 		return nil, err

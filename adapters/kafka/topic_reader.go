@@ -8,8 +8,6 @@ import (
 	"github.com/IBM/sarama"
 	wmkafka "github.com/ThreeDotsLabs/watermill-kafka/v3/pkg/kafka"
 	"github.com/ThreeDotsLabs/watermill/message"
-
-	"github.com/taskstream/taskstream/config"
 )
 
 // Record is a record read from a topic, where it is, and when it was written.
@@ -31,7 +29,7 @@ const readIdle = 5 * time.Second
 // partition, from the oldest offset to the high-water mark at the start, with a plain consumer
 // (no group, nothing committed). It never waits for new records. It stops early, without an
 // error, when fn returns false.
-func ReadTopic(ctx context.Context, c config.Kafka, topic string, fn func(Record) bool) error {
+func ReadTopic(ctx context.Context, c Config, topic string, fn func(Record) bool) error {
 	sc, err := ConsumerConfig(c)
 	if err != nil {
 		return err

@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
-
-	"github.com/taskstream/taskstream/config"
 )
 
 // EnsureTopics creates the topics that do not exist yet, with partitions and replicationFactor
@@ -17,7 +15,7 @@ import (
 // It returns once every partition of the topics it created answers on its leader: a consumer
 // started right after a creation could otherwise fail with "not the leader for some partition"
 // (the broker accepts the creation before the leaders are elected).
-func EnsureTopics(c config.Kafka, topics []string, partitions int32, replicationFactor int16) error {
+func EnsureTopics(c Config, topics []string, partitions int32, replicationFactor int16) error {
 	sc, err := clientConfig(c)
 	if err != nil {
 		return err
@@ -86,7 +84,7 @@ func leadersAnswer(client sarama.Client, topics []string) error {
 
 // CheckTopics fails unless every topic exists, for KAFKA_CREATE_TOPICS=false: a missing poison
 // topic would otherwise surface only when the first bad message cannot be parked.
-func CheckTopics(c config.Kafka, topics []string) error {
+func CheckTopics(c Config, topics []string) error {
 	sc, err := clientConfig(c)
 	if err != nil {
 		return err

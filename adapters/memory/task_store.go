@@ -8,7 +8,7 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill/message"
 
-	"github.com/taskstream/taskstream/adapters/outbox"
+	"github.com/taskstream/taskstream/adapters/messages"
 	"github.com/taskstream/taskstream/application/query"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/task"
@@ -23,7 +23,7 @@ type TaskStore struct {
 	byID      map[string]task.Snapshot
 	deleted   map[string]bool
 	publisher message.Publisher
-	topics    outbox.TaskTopics
+	topics    messages.TaskTopics
 	audit     *AuditLog
 }
 
@@ -34,7 +34,7 @@ var (
 
 // NewTaskStore returns an empty store that publishes task events with publisher, and reads
 // history from audit.
-func NewTaskStore(publisher message.Publisher, topics outbox.TaskTopics, audit *AuditLog) (*TaskStore, error) {
+func NewTaskStore(publisher message.Publisher, topics messages.TaskTopics, audit *AuditLog) (*TaskStore, error) {
 	if publisher == nil || audit == nil || topics.Events == "" || topics.Updates == "" {
 		return nil, errors.New("memory task store: publisher, audit log and topics are required")
 	}
@@ -95,7 +95,7 @@ func (s *TaskStore) Change(_ context.Context, userID shared.UserID, id string, m
 }
 
 func (s *TaskStore) publish(c task.Change, meta shared.EventMeta) error {
-	msgs, err := outbox.TaskChange(c, meta, s.topics)
+	msgs, err := messages.TaskChange(c, meta, s.topics)
 	if err != nil {
 		return err
 	}

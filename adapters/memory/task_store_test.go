@@ -8,7 +8,7 @@ import (
 
 	"github.com/taskstream/taskstream/adapters/contract"
 	"github.com/taskstream/taskstream/adapters/memory"
-	"github.com/taskstream/taskstream/adapters/outbox"
+	"github.com/taskstream/taskstream/adapters/messages"
 	"github.com/taskstream/taskstream/domain/task"
 )
 
@@ -17,7 +17,7 @@ func newTaskStore(t *testing.T) (*memory.TaskStore, *memory.AuditLog) {
 	pubSub := gochannel.NewGoChannel(gochannel.Config{}, watermill.NopLogger{})
 	t.Cleanup(func() { _ = pubSub.Close() })
 	audit := memory.NewAuditLog()
-	store, err := memory.NewTaskStore(pubSub, outbox.TaskTopics{Events: "task-events", Updates: "task-updates"}, audit)
+	store, err := memory.NewTaskStore(pubSub, messages.TaskTopics{Events: "task-events", Updates: "task-updates"}, audit)
 	if err != nil {
 		t.Fatal(err)
 	}

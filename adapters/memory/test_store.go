@@ -8,10 +8,11 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill/message"
 
-	"github.com/taskstream/taskstream/adapters/outbox"
+	"github.com/taskstream/taskstream/adapters/messages"
 	"github.com/taskstream/taskstream/application/query"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/testresult"
+	"github.com/taskstream/taskstream/platform/envelope"
 )
 
 // TestStore keeps tests, submissions and scores in memory and publishes each write's event
@@ -24,7 +25,7 @@ type TestStore struct {
 	submissions map[string][]byte
 	scores      map[string]map[string]float64 // test id -> submission id -> percentage
 	publisher   message.Publisher
-	topics      outbox.TestTopics
+	topics      messages.TestTopics
 }
 
 var (
@@ -34,7 +35,7 @@ var (
 )
 
 // NewTestStore returns an empty store that publishes with publisher to topics.
-func NewTestStore(publisher message.Publisher, topics outbox.TestTopics) (*TestStore, error) {
+func NewTestStore(publisher message.Publisher, topics messages.TestTopics) (*TestStore, error) {
 	if publisher == nil || topics.Submissions == "" || topics.ResultsReady == "" {
 		return nil, errors.New("memory test store: publisher and topics are required")
 	}
@@ -63,7 +64,7 @@ func (s *TestStore) GetTest(_ context.Context, id string) (*testresult.Test, err
 
 // AddSubmission stores the pending submission and publishes its submitted event.
 func (s *TestStore) AddSubmission(_ context.Context, sub *testresult.Submission, meta shared.EventMeta) (bool, error) {
-	msgs, err := outbox.TestSubmitted(sub, meta, s.topics)
+	msgs, err := messages.TestSubmitted(sub, meta, s.topics)
 	if err != nil {
 		return false, err
 	}
@@ -120,7 +121,7 @@ func (s *TestStore) Score(_ context.Context, targets []testresult.ScoreTarget,
 		if !write {
 			continue
 		}
-		msgs, err := outbox.TestScored(t, sub, target.Meta, s.topics)
+		msgs, err := messages.TestScored(t, sub, target.Meta, s.topics)
 		if err != nil {
 			return stored, nil, err
 		}
@@ -162,7 +163,7 @@ func (s *TestStore) Scores(_ context.Context, testID string) ([]float64, error) 
 	return out, nil
 }
 
-func (s *TestStore) publish(msgs []outbox.Routed) error {
+func (s *TestStore) publish(msgs []envelope.Routed) error {
 	for _, m := range msgs {
 		if err := s.publisher.Publish(m.Topic, m.Message); err != nil {
 			return shared.Unavailable("the event could not be published", err)

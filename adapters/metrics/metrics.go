@@ -7,10 +7,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/taskstream/taskstream/application/decorator"
-	"github.com/taskstream/taskstream/platform/batch"
 )
 
-// Prometheus implements decorator.Metrics and batch.Metrics. It is safe for concurrent use.
+// Prometheus implements decorator.Metrics and the consumer pipeline's metrics
+// (ports/messaging.Metrics, which di checks). It is safe for concurrent use.
 type Prometheus struct {
 	useCases      *prometheus.HistogramVec
 	batches       *prometheus.HistogramVec
@@ -19,10 +19,7 @@ type Prometheus struct {
 	batchFailures *prometheus.CounterVec
 }
 
-var (
-	_ decorator.Metrics = (*Prometheus)(nil)
-	_ batch.Metrics     = (*Prometheus)(nil)
-)
+var _ decorator.Metrics = (*Prometheus)(nil)
 
 // NewPrometheus registers the collectors with reg.
 func NewPrometheus(reg prometheus.Registerer) (*Prometheus, error) {

@@ -4,44 +4,29 @@ import (
 	"fmt"
 
 	"github.com/taskstream/taskstream/application/command"
-	"github.com/taskstream/taskstream/config"
 )
 
-// NewSenders returns the email and SMS senders of c: the SMTP and webhook senders when their
-// channel is configured (SMTP_HOST, SMS_WEBHOOK_URL), else senders that fail every send with
-// what is missing. A configured channel with a bad setting is an error.
-func NewSenders(c config.Notify) (command.EmailSender, command.SMSSender, error) {
+// NewSenders returns the email and SMS senders: the SMTP sender when email.Host is set and the
+// webhook sender when sms.URL is, else senders that fail every send with the setting that is
+// missing (SMTP_HOST, SMS_WEBHOOK_URL). A configured channel with a bad setting is an error.
+func NewSenders(email SMTPConfig, sms WebhookConfig) (command.EmailSender, command.SMSSender, error) {
 	var (
-		email command.EmailSender = UnconfiguredEmail{Reason: "SMTP_HOST is empty"}
-		sms   command.SMSSender   = UnconfiguredSMS{Reason: "SMS_WEBHOOK_URL is empty"}
+		emailSender command.EmailSender = UnconfiguredEmail{Reason: "SMTP_HOST is empty"}
+		smsSender   command.SMSSender   = UnconfiguredSMS{Reason: "SMS_WEBHOOK_URL is empty"}
 	)
-	if c.SMTP.Host != "" {
-		s, err := NewEmailSender(SMTPConfigFrom(c))
+	if email.Host != "" {
+		s, err := NewEmailSender(email)
 		if err != nil {
 			return nil, nil, fmt.Errorf("email channel: %w", err)
 		}
-		email = s
+		emailSender = s
 	}
-	if c.SMSURL != "" {
-		s, err := NewSMSSender(WebhookConfigFrom(c))
+	if sms.URL != "" {
+		s, err := NewSMSSender(sms)
 		if err != nil {
 			return nil, nil, fmt.Errorf("sms channel: %w", err)
 		}
-		sms = s
+		smsSender = s
 	}
-	return email, sms, nil
-}
-
-// SMTPConfigFrom maps the SMTP_* and NOTIFY_TIMEOUT settings.
-func SMTPConfigFrom(c config.Notify) SMTPConfig {
-	return SMTPConfig{
-		Host: c.SMTP.Host, Port: c.SMTP.Port, TLS: c.SMTP.TLS,
-		Username: c.SMTP.Username, Password: c.SMTP.Password, From: c.SMTP.From,
-		Timeout: c.Timeout,
-	}
-}
-
-// WebhookConfigFrom maps the SMS_WEBHOOK_* and NOTIFY_TIMEOUT settings.
-func WebhookConfigFrom(c config.Notify) WebhookConfig {
-	return WebhookConfig{URL: c.SMSURL, Token: c.SMSToken, Timeout: c.Timeout}
+	return emailSender, smsSender, nil
 }

@@ -7,14 +7,13 @@ import (
 
 	"github.com/taskstream/taskstream/adapters/notify"
 	"github.com/taskstream/taskstream/application/command"
-	"github.com/taskstream/taskstream/config"
 	"github.com/taskstream/taskstream/domain/shared"
 )
 
 // Without SMTP_HOST and SMS_WEBHOOK_URL every send fails as invalid, naming what is missing.
 func TestNewSendersWithoutConfiguration(t *testing.T) {
 	t.Parallel()
-	email, sms, err := notify.NewSenders(config.Notify{})
+	email, sms, err := notify.NewSenders(notify.SMTPConfig{}, notify.WebhookConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,10 +32,9 @@ func TestNewSendersConfigured(t *testing.T) {
 	t.Parallel()
 	ts := startSMTP(t, serverOptions{tls: "none"})
 	g := startGateway(t, 200, "", 0)
-	email, sms, err := notify.NewSenders(config.Notify{
-		SMTP:   config.SMTP{Host: ts.host, Port: ts.port, TLS: config.SMTPTLSNone, From: "taskstream@example.org"},
-		SMSURL: g.URL, SMSToken: "t",
-	})
+	email, sms, err := notify.NewSenders(
+		notify.SMTPConfig{Host: ts.host, Port: ts.port, TLS: notify.TLSNone, From: "taskstream@example.org"},
+		notify.WebhookConfig{URL: g.URL, Token: "t"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +44,7 @@ func TestNewSendersConfigured(t *testing.T) {
 	if err := sms.SendSMS(context.Background(), testSMS); err != nil || len(g.received()) != 1 {
 		t.Errorf("sms: %v, %d received", err, len(g.received()))
 	}
-	if _, _, err := notify.NewSenders(config.Notify{SMTP: config.SMTP{Host: "mail", From: "nobody"}}); err == nil {
+	if _, _, err := notify.NewSenders(notify.SMTPConfig{Host: "mail", From: "nobody"}, notify.WebhookConfig{}); err == nil {
 		t.Error("a bad From was accepted")
 	}
 }

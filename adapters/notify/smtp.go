@@ -14,18 +14,17 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/taskstream/taskstream/application/command"
-	"github.com/taskstream/taskstream/config"
 	"github.com/taskstream/taskstream/domain/shared"
 )
 
 // SMTP TLS modes (SMTP_TLS).
 const (
 	// TLSNone talks in clear: for a relay on loopback and tests only.
-	TLSNone = config.SMTPTLSNone
+	TLSNone = "none"
 	// TLSStartTLS upgrades the connection with STARTTLS, which the server must offer.
-	TLSStartTLS = config.SMTPStartTLS
+	TLSStartTLS = "starttls"
 	// TLSImplicit speaks TLS from the first byte (port 465, usually).
-	TLSImplicit = config.SMTPImplicitTLS
+	TLSImplicit = "tls"
 )
 
 // DefaultTimeout bounds one send when the configuration sets no timeout.

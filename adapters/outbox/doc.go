@@ -1,5 +1,8 @@
-// Package outbox turns the changes the application stores into the messages they emit, with
-// their destination topics. The PostgreSQL adapter writes those messages to the outbox table in
-// the transaction of the change (the relay forwards them to the broker); the in-memory adapter
-// publishes them under its lock. Both therefore emit the same events.
+// Package outbox is the transactional outbox on PostgreSQL: the Writer the stores write the
+// messages of a change with, in the change's transaction (watermill-sql's publisher on the
+// *sql.Tx, in Watermill Forwarder envelopes, to the table watermill_outbox); the Relay, which
+// forwards that table to the broker in commit order and deletes what it forwarded (the sidecar,
+// `taskstream relay`); and the backlog the relay has not forwarded yet, with its metrics. With
+// BROKER=postgres the Writer writes each message straight to its topic table of the PostgreSQL
+// pub/sub instead (Direct mode), and no relay runs. ADR 7 says why.
 package outbox

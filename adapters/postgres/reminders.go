@@ -11,10 +11,13 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/taskstream/taskstream/adapters/messages"
 	"github.com/taskstream/taskstream/adapters/outbox"
+	"github.com/taskstream/taskstream/adapters/pgpubsub"
 	"github.com/taskstream/taskstream/adapters/postgres/internal/db"
 	"github.com/taskstream/taskstream/domain/notification"
 	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/platform/envelope"
 )
 
 // ReminderConfig configures a ReminderScheduler.
@@ -30,7 +33,7 @@ type ReminderConfig struct {
 	Topic string
 	// Outbox says how the events are written, as for the task store (the zero value: Forwarder
 	// envelopes in watermill_outbox, for the relay).
-	Outbox OutboxConfig
+	Outbox outbox.Config
 	// BatchSize bounds the reminders of one transaction; a round takes batches until one is not
 	// full. Defaults to 500.
 	BatchSize int
@@ -61,12 +64,11 @@ func (c *ReminderConfig) setDefaults() {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
-	c.Outbox.setDefaults()
 }
 
 // Validate reports what is wrong with the configuration after defaults are applied.
 func (c ReminderConfig) Validate() error {
-	errs := []error{ValidateTopic("notification request topic", c.Topic), c.Outbox.Validate()}
+	errs := []error{pgpubsub.ValidateTopic("notification request topic", c.Topic), c.Outbox.Validate()}
 	if c.Window < 0 {
 		errs = append(errs, fmt.Errorf("reminder window %v is negative", c.Window))
 	}
@@ -88,7 +90,7 @@ type ReminderScheduler struct {
 	db     *sql.DB
 	q      *db.Queries
 	cfg    ReminderConfig
-	outbox outboxWriter
+	outbox eventWriter
 }
 
 // NewReminderScheduler returns a scheduler on conn, a pool opened with Open.
@@ -100,7 +102,11 @@ func NewReminderScheduler(conn *sql.DB, cfg ReminderConfig) (*ReminderScheduler,
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("postgres: reminder scheduler: %w", err)
 	}
-	return &ReminderScheduler{db: conn, q: db.New(conn), cfg: cfg, outbox: outboxWriter{cfg: cfg.Outbox}}, nil
+	w, err := newEventWriter(cfg.Outbox)
+	if err != nil {
+		return nil, err
+	}
+	return &ReminderScheduler{db: conn, q: db.New(conn), cfg: cfg, outbox: w}, nil
 }
 
 // Run emits the due reminders at once and then every Interval, until ctx is done. A failed
@@ -164,12 +170,12 @@ func (s *ReminderScheduler) batch(ctx context.Context, now time.Time) (seen, emi
 	if err != nil {
 		return 0, 0, dbError("claim task reminders", err)
 	}
-	msgs := make([]outbox.Routed, 0, len(rows))
+	msgs := make([]envelope.Routed, 0, len(rows))
 	for _, r := range rows {
 		if !r.Claimed {
 			continue
 		}
-		m, err := outbox.NotificationRequested(reminder(r, s.cfg.Channels, now), shared.EventMeta{}, s.cfg.Topic)
+		m, err := messages.NotificationRequested(reminder(r, s.cfg.Channels, now), shared.EventMeta{}, s.cfg.Topic)
 		if err != nil {
 			return 0, 0, err
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/taskstream/taskstream/adapters/outbox"
 	"github.com/taskstream/taskstream/adapters/postgres"
 	"github.com/taskstream/taskstream/adapters/postgres/pgtest"
 	"github.com/taskstream/taskstream/domain/notification"
@@ -358,7 +359,7 @@ func TestRemindersDirectModeWritesTheTopicTable(t *testing.T) {
 	}
 	store := newTestTaskStore(t, conn, postgres.TaskStoreConfig{})
 	tk := addDueTask(t, store, "direct-user", "Direct", time.Now().Add(-time.Minute))
-	s := newTestScheduler(t, conn, postgres.ReminderConfig{Outbox: postgres.OutboxConfig{Mode: postgres.OutboxDirect}})
+	s := newTestScheduler(t, conn, postgres.ReminderConfig{Outbox: outbox.Config{Mode: outbox.Direct}})
 	mustRound(t, s, time.Now(), 1)
 
 	if n := countOutboxRows(t, conn, notification.EventRequested); n != 0 {

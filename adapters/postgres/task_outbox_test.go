@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/taskstream/taskstream/adapters/outbox"
 	"github.com/taskstream/taskstream/adapters/postgres"
 	"github.com/taskstream/taskstream/adapters/postgres/pgtest"
 	"github.com/taskstream/taskstream/domain/shared"
@@ -101,7 +102,7 @@ func TestTaskStoreRolledBackChangeLeavesNothing(t *testing.T) {
 	store := newTestTaskStore(t, conn, postgres.TaskStoreConfig{})
 	// The envelopes of this store go to a topic without a table: its outbox writes fail after
 	// the task was written in the same transaction.
-	broken := newTestTaskStore(t, conn, postgres.TaskStoreConfig{Outbox: postgres.OutboxConfig{ForwarderTopic: "no_such_table"}})
+	broken := newTestTaskStore(t, conn, postgres.TaskStoreConfig{Outbox: outbox.Config{ForwarderTopic: "no_such_table"}})
 
 	cases := []struct {
 		name   string

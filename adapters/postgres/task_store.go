@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/taskstream/taskstream/adapters/messages"
 	"github.com/taskstream/taskstream/adapters/outbox"
+	"github.com/taskstream/taskstream/adapters/pgpubsub"
 	"github.com/taskstream/taskstream/adapters/postgres/internal/db"
 	"github.com/taskstream/taskstream/application/query"
 	"github.com/taskstream/taskstream/domain/shared"
@@ -17,10 +19,10 @@ import (
 type TaskStoreConfig struct {
 	// Topics names the destination topics of task events. Defaults to "task-events" and
 	// "task-updates".
-	Topics outbox.TaskTopics
+	Topics messages.TaskTopics
 	// Outbox says how the events are written. The zero value writes Forwarder envelopes to the
 	// table watermill_outbox, for the relay.
-	Outbox OutboxConfig
+	Outbox outbox.Config
 }
 
 func (c *TaskStoreConfig) setDefaults() {
@@ -30,29 +32,28 @@ func (c *TaskStoreConfig) setDefaults() {
 	if c.Topics.Updates == "" {
 		c.Topics.Updates = "task-updates"
 	}
-	c.Outbox.setDefaults()
 }
 
 // Validate reports what is wrong with the configuration after defaults are applied.
 func (c TaskStoreConfig) Validate() error {
 	return errors.Join(
-		ValidateTopic("task events topic", c.Topics.Events),
-		ValidateTopic("task updates topic", c.Topics.Updates),
+		pgpubsub.ValidateTopic("task events topic", c.Topics.Events),
+		pgpubsub.ValidateTopic("task updates topic", c.Topics.Updates),
 		c.Outbox.Validate(),
 	)
 }
 
 // TaskStore is the task.Repository and query.TaskReader on PostgreSQL (tables tasks and
 // task_tombstones; history from task_audit, which AuditLog writes). It writes every change and
-// its two events in one transaction: the events go to the outbox (OutboxConfig). Changes of one
+// its two events in one transaction: the events go to the outbox (outbox.Config). Changes of one
 // task are serialized by a row lock, so their events are in the outbox in the order of the
 // changes. Deleted tasks leave a tombstone, so their id is never used again. It is safe for
 // concurrent use.
 type TaskStore struct {
 	db     *sql.DB
 	q      *db.Queries
-	topics outbox.TaskTopics
-	outbox outboxWriter
+	topics messages.TaskTopics
+	outbox eventWriter
 }
 
 var (
@@ -69,7 +70,11 @@ func NewTaskStore(conn *sql.DB, cfg TaskStoreConfig) (*TaskStore, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("postgres: task store: %w", err)
 	}
-	return &TaskStore{db: conn, q: db.New(conn), topics: cfg.Topics, outbox: outboxWriter{cfg: cfg.Outbox}}, nil
+	w, err := newEventWriter(cfg.Outbox)
+	if err != nil {
+		return nil, err
+	}
+	return &TaskStore{db: conn, q: db.New(conn), topics: cfg.Topics, outbox: w}, nil
 }
 
 // Add stores the created task and its events. It reports false, writing nothing, when the id
@@ -80,7 +85,7 @@ func (s *TaskStore) Add(ctx context.Context, c task.Change, meta shared.EventMet
 	if err != nil {
 		return false, err
 	}
-	msgs, err := outbox.TaskChange(c, meta, s.topics)
+	msgs, err := messages.TaskChange(c, meta, s.topics)
 	if err != nil {
 		return false, err
 	}
@@ -160,7 +165,7 @@ func (s *TaskStore) apply(ctx context.Context, tx *sql.Tx, locked db.Task, c tas
 	if c.Task.ID != locked.ID.String() || c.Task.UserID != locked.UserID {
 		return fmt.Errorf("postgres: a change of task %s names task %s of user %q", locked.ID, c.Task.ID, c.Task.UserID)
 	}
-	msgs, err := outbox.TaskChange(c, meta, s.topics)
+	msgs, err := messages.TaskChange(c, meta, s.topics)
 	if err != nil {
 		return err
 	}

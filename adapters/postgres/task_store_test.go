@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/taskstream/taskstream/adapters/contract"
+	"github.com/taskstream/taskstream/adapters/messages"
 	"github.com/taskstream/taskstream/adapters/outbox"
 	"github.com/taskstream/taskstream/adapters/postgres"
 	"github.com/taskstream/taskstream/adapters/postgres/pgtest"
@@ -82,8 +83,8 @@ func TestTaskStoreConfigIsValidated(t *testing.T) {
 		t.Errorf("the zero config is refused: %v", err)
 	}
 	bad := postgres.TaskStoreConfig{
-		Topics: outbox.TaskTopics{Events: "task events", Updates: `x"; DROP TABLE tasks; --`},
-		Outbox: postgres.OutboxConfig{Mode: "sideways", ForwarderTopic: "out box"},
+		Topics: messages.TaskTopics{Events: "task events", Updates: `x"; DROP TABLE tasks; --`},
+		Outbox: outbox.Config{Mode: "sideways", ForwarderTopic: "out box"},
 	}
 	_, err = postgres.NewTaskStore(conn, bad)
 	for _, want := range []string{"task events topic", "task updates topic", `mode "sideways"`, "forwarder topic"} {

@@ -12,19 +12,22 @@ import (
 	"github.com/google/uuid"
 	"github.com/sqlc-dev/pqtype"
 
+	"github.com/taskstream/taskstream/adapters/messages"
 	"github.com/taskstream/taskstream/adapters/outbox"
+	"github.com/taskstream/taskstream/adapters/pgpubsub"
 	"github.com/taskstream/taskstream/adapters/postgres/internal/db"
 	"github.com/taskstream/taskstream/application/query"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/testresult"
+	"github.com/taskstream/taskstream/platform/envelope"
 )
 
 // TestStoreConfig configures a TestStore.
 type TestStoreConfig struct {
 	// Topics names the destination topics (test_submissions, test_results_ready by default).
-	Topics outbox.TestTopics
+	Topics messages.TestTopics
 	// Outbox says how the events are written (see TaskStoreConfig.Outbox).
-	Outbox OutboxConfig
+	Outbox outbox.Config
 }
 
 func (c *TestStoreConfig) setDefaults() {
@@ -34,7 +37,6 @@ func (c *TestStoreConfig) setDefaults() {
 	if c.Topics.ResultsReady == "" {
 		c.Topics.ResultsReady = "test_results_ready"
 	}
-	c.Outbox.setDefaults()
 }
 
 // TestStore is the testresult.Repository, testresult.ScoreLog and query.TestReader on PostgreSQL
@@ -45,7 +47,7 @@ type TestStore struct {
 	db     *sql.DB
 	q      *db.Queries
 	cfg    TestStoreConfig
-	outbox outboxWriter
+	outbox eventWriter
 	tests  testCache
 }
 
@@ -87,11 +89,15 @@ func NewTestStore(conn *sql.DB, cfg TestStoreConfig) (*TestStore, error) {
 		return nil, errors.New("postgres: nil *sql.DB for TestStore")
 	}
 	cfg.setDefaults()
-	if err := errors.Join(ValidateTopic("test submissions topic", cfg.Topics.Submissions),
-		ValidateTopic("test results topic", cfg.Topics.ResultsReady), cfg.Outbox.Validate()); err != nil {
+	if err := errors.Join(pgpubsub.ValidateTopic("test submissions topic", cfg.Topics.Submissions),
+		pgpubsub.ValidateTopic("test results topic", cfg.Topics.ResultsReady), cfg.Outbox.Validate()); err != nil {
 		return nil, fmt.Errorf("postgres: test store: %w", err)
 	}
-	return &TestStore{db: conn, q: db.New(conn), cfg: cfg, outbox: outboxWriter{cfg: cfg.Outbox}}, nil
+	w, err := newEventWriter(cfg.Outbox)
+	if err != nil {
+		return nil, err
+	}
+	return &TestStore{db: conn, q: db.New(conn), cfg: cfg, outbox: w}, nil
 }
 
 // AddTest stores t unless its id exists.
@@ -164,7 +170,7 @@ func (s *TestStore) AddSubmission(ctx context.Context, sub *testresult.Submissio
 		return false, fmt.Errorf("postgres: encode answers: %w", err)
 	}
 	sub.SubmittedAt = toDBTime(sub.SubmittedAt)
-	msgs, err := outbox.TestSubmitted(sub, meta, s.cfg.Topics)
+	msgs, err := messages.TestSubmitted(sub, meta, s.cfg.Topics)
 	if err != nil {
 		return false, err
 	}
@@ -231,7 +237,7 @@ func (s *TestStore) Score(ctx context.Context, targets []testresult.ScoreTarget,
 		return 0, nil, dbError("lock submissions", err)
 	}
 	found := make(map[string]bool, len(rows))
-	var msgs []outbox.Routed
+	var msgs []envelope.Routed
 	stored := 0
 	for _, row := range rows {
 		found[row.ID.String()] = true
@@ -276,7 +282,7 @@ func (s *TestStore) Score(ctx context.Context, targets []testresult.ScoreTarget,
 
 // decided stores the outcome of sub, a submission of t, in tx and returns its scored event (none
 // for a failed submission) for the caller to write with the batch's others.
-func (s *TestStore) decided(ctx context.Context, tx *sql.Tx, t *testresult.Test, sub *testresult.Submission, meta shared.EventMeta) ([]outbox.Routed, error) {
+func (s *TestStore) decided(ctx context.Context, tx *sql.Tx, t *testresult.Test, sub *testresult.Submission, meta shared.EventMeta) ([]envelope.Routed, error) {
 	sub.ScoredAt = toDBTime(sub.ScoredAt)
 	params := db.DecideSubmissionParams{
 		ID: uuid.MustParse(sub.ID), Status: string(sub.Status), Reason: sub.Reason,
@@ -289,7 +295,7 @@ func (s *TestStore) decided(ctx context.Context, tx *sql.Tx, t *testresult.Test,
 		}
 		params.Result = pqtype.NullRawMessage{RawMessage: result, Valid: true}
 	}
-	msgs, err := outbox.TestScored(t, sub, meta, s.cfg.Topics)
+	msgs, err := messages.TestScored(t, sub, meta, s.cfg.Topics)
 	if err != nil {
 		return nil, err
 	}

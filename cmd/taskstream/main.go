@@ -47,7 +47,7 @@ func run(ctx context.Context, args []string) error {
 	case "token":
 		return token(args)
 	case "poison":
-		return poison(ctx, args, os.LookupEnv, os.Stdout)
+		return poisonCommand(ctx, args, os.LookupEnv, os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

@@ -2,18 +2,16 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"strings"
-	"time"
 
-	"github.com/taskstream/taskstream/adapters/broker"
-	"github.com/taskstream/taskstream/adapters/postgres"
+	"github.com/taskstream/taskstream/adapters/poison"
 	"github.com/taskstream/taskstream/config"
+	"github.com/taskstream/taskstream/di"
 )
 
 const poisonUsage = `usage:
@@ -38,8 +36,8 @@ replay  publishes the selected parked messages again to the topic they came from
 The broker and topics come from the service's settings (KAFKA_BROKERS, BROKER, DATABASE_URL).
 `
 
-// poison lists and replays the messages parked in the poison topic.
-func poison(ctx context.Context, args []string, lookup func(string) (string, bool), stdout io.Writer) error {
+// poisonCommand lists and replays the messages parked in the poison topic.
+func poisonCommand(ctx context.Context, args []string, lookup func(string) (string, bool), stdout io.Writer) error {
 	if len(args) == 0 {
 		return fmt.Errorf("poison: list or replay?\n%s", poisonUsage)
 	}
@@ -67,23 +65,19 @@ func poisonList(ctx context.Context, args []string, lookup func(string) (string,
 	if *limit < 0 {
 		return errors.New("poison list: --limit must be 0 (all) or more")
 	}
-	b, cleanup, err := openBroker(ctx, lookup)
+	parking, cleanup, err := openParking(ctx, lookup)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
-	var parked []broker.Parked
-	err = b.ReadParked(ctx, func(p broker.Parked) bool {
-		parked = append(parked, p)
-		return *limit == 0 || len(parked) < *limit
-	})
+	parked, err := parking.List(ctx, *limit)
 	if err != nil {
 		return fmt.Errorf("poison list: %w", err)
 	}
 	if *asJSON {
 		return writeParkedJSON(stdout, parked)
 	}
-	return writeParkedTable(stdout, parked, b.PoisonTopic(), *limit)
+	return writeParkedTable(stdout, parked, parking.Topic(), *limit)
 }
 
 func poisonReplay(ctx context.Context, args []string, lookup func(string) (string, bool), stdout io.Writer) error {
@@ -99,39 +93,37 @@ func poisonReplay(ctx context.Context, args []string, lookup func(string) (strin
 	if (len(refs) > 0) == *all {
 		return fmt.Errorf("poison replay: give --ref REF (repeatable) or --all, not both\n%s", poisonUsage)
 	}
-	b, cleanup, err := openBroker(ctx, lookup)
+	parking, cleanup, err := openParking(ctx, lookup)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
-	selected, err := selectParked(ctx, b, refs, *all)
+	selected, err := parking.Select(ctx, refs, *all)
 	if err != nil {
 		return fmt.Errorf("poison replay: %w", err)
 	}
-	return replay(ctx, b, selected, *dryRun, stdout)
+	return replay(ctx, parking, selected, *dryRun, stdout)
 }
 
 // replay republishes selected (or, on a dry run, checks them) and reports each one on stdout.
 // Messages that cannot be replayed are reported and skipped; the error then counts them. A
 // failed publish stops the replay.
-func replay(ctx context.Context, b *broker.Broker, selected []broker.Parked, dryRun bool, stdout io.Writer) error {
-	now := time.Now()
+func replay(ctx context.Context, parking *poison.Parking, selected []poison.Parked, dryRun bool, stdout io.Writer) error {
 	verb, refused := "replayed", 0
 	if dryRun {
 		verb = "would replay"
 	}
-	for _, p := range selected {
-		if _, err := broker.ReplayMessage(p, b.PoisonTopic(), now); err != nil {
+	err := parking.Replay(ctx, selected, dryRun, func(o poison.Outcome) {
+		p := o.Parked
+		if o.Refused != nil {
 			refused++
-			fmt.Fprintf(stdout, "refused %s: %v\n", p.Ref, err)
-			continue
-		}
-		if !dryRun {
-			if _, err := b.Replay(ctx, p, now); err != nil {
-				return fmt.Errorf("poison replay: %w", err)
-			}
+			fmt.Fprintf(stdout, "refused %s: %v\n", p.Ref, o.Refused)
+			return
 		}
 		fmt.Fprintf(stdout, "%s %s: event %s (%s) to %s\n", verb, p.Ref, p.EventID(), orDash(p.EventType()), p.Topic())
+	})
+	if err != nil {
+		return fmt.Errorf("poison replay: %w", err)
 	}
 	fmt.Fprintf(stdout, "%s %d of %d selected parked messages\n", verb, len(selected)-refused, len(selected))
 	if refused > 0 {
@@ -140,62 +132,15 @@ func replay(ctx context.Context, b *broker.Broker, selected []broker.Parked, dry
 	return nil
 }
 
-// selectParked reads the parked messages and returns every one (all) or those refs name, in
-// the poison topic's order. A ref that names none is an error, before anything is replayed.
-func selectParked(ctx context.Context, b *broker.Broker, refs refList, all bool) ([]broker.Parked, error) {
-	wanted := map[string]bool{}
-	for _, r := range refs {
-		wanted[r] = true
-	}
-	var selected []broker.Parked
-	err := b.ReadParked(ctx, func(p broker.Parked) bool {
-		if all || wanted[p.Ref] {
-			selected = append(selected, p)
-			delete(wanted, p.Ref)
-		}
-		return true
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(wanted) > 0 {
-		var missing []string
-		for _, r := range refs {
-			if wanted[r] {
-				missing = append(missing, r)
-			}
-		}
-		return nil, fmt.Errorf("no parked message in %s has the reference %s; nothing was replayed (see poison list)",
-			b.PoisonTopic(), strings.Join(missing, ", "))
-	}
-	return selected, nil
-}
-
-// openBroker connects to the service's broker with its settings. The log shows only warnings and
-// errors: the output is the command's.
-func openBroker(ctx context.Context, lookup func(string) (string, bool)) (*broker.Broker, func(), error) {
+// openParking opens the parked messages with the service's settings. The log shows only
+// warnings and errors: the output is the command's.
+func openParking(ctx context.Context, lookup func(string) (string, bool)) (*poison.Parking, func(), error) {
 	cfg, err := config.Load(lookup)
 	if err != nil {
 		return nil, nil, err
 	}
-	if cfg.Broker == config.BrokerGoChannel {
-		return nil, nil, fmt.Errorf("poison: %w", broker.ErrNothingKept)
-	}
 	cfg.LogLevel = max(cfg.LogLevel, slog.LevelWarn)
-	var db *sql.DB
-	closeDB := func() {}
-	if cfg.Broker == config.BrokerPostgres {
-		if db, err = postgres.Open(ctx, cfg.DatabaseURL); err != nil {
-			return nil, nil, err
-		}
-		closeDB = func() { _ = db.Close() }
-	}
-	b, cleanup, err := broker.New(cfg, db, newLogger(cfg))
-	if err != nil {
-		closeDB()
-		return nil, nil, err
-	}
-	return b, func() { cleanup(); closeDB() }, nil
+	return di.NewParking(ctx, cfg, newLogger(cfg))
 }
 
 func parseFlags(fs *flag.FlagSet, args []string) error {

@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/taskstream/taskstream/adapters/broker"
+	"github.com/taskstream/taskstream/adapters/poison"
 )
 
 // parkedJSON is one line of poison list --json.
@@ -28,7 +28,7 @@ type parkedJSON struct {
 	PayloadBytes int    `json:"payload_bytes"`
 }
 
-func writeParkedJSON(w io.Writer, parked []broker.Parked) error {
+func writeParkedJSON(w io.Writer, parked []poison.Parked) error {
 	enc := json.NewEncoder(w)
 	for _, p := range parked {
 		line := parkedJSON{
@@ -52,7 +52,7 @@ const maxReasonWidth = 160
 
 // writeParkedTable writes parked as an aligned table, the reason last (it is the longest), and a
 // line that says how many there are.
-func writeParkedTable(w io.Writer, parked []broker.Parked, poisonTopic string, limit int) error {
+func writeParkedTable(w io.Writer, parked []poison.Parked, poisonTopic string, limit int) error {
 	if len(parked) == 0 {
 		_, err := fmt.Fprintf(w, "no parked messages in %s\n", poisonTopic)
 		return err
@@ -81,7 +81,7 @@ func parkedAt(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-func payload(p broker.Parked) string {
+func payload(p poison.Parked) string {
 	if p.PayloadOmitted() != "" {
 		return "omitted"
 	}

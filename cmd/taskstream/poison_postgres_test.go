@@ -4,14 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 
-	"github.com/taskstream/taskstream/adapters/broker"
-	"github.com/taskstream/taskstream/adapters/broker/brokertest"
+	"github.com/taskstream/taskstream/adapters/pgpubsub"
+	"github.com/taskstream/taskstream/adapters/poison"
 	"github.com/taskstream/taskstream/adapters/postgres/pgtest"
 	"github.com/taskstream/taskstream/config"
 )
@@ -26,13 +27,13 @@ func TestPoisonListAndReplayOnPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, cleanup, err := broker.New(cfg, db, brokertest.Logger(t))
+	b, err := pgpubsub.New(t.Context(), db, cfg.Topics.All(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(cleanup)
-	park(t, b, cfg.Topics.TaskEvents, "evt-1", `{"task":1}`, "")
-	park(t, b, cfg.Topics.TodoCreate, "evt-2", "", "2000000 bytes could not be parked")
+	t.Cleanup(func() { _ = b.Close() })
+	park(t, b.Publisher(), cfg.Topics.Poison, cfg.Topics.TaskEvents, "evt-1", `{"task":1}`, "")
+	park(t, b.Publisher(), cfg.Topics.Poison, cfg.Topics.TodoCreate, "evt-2", "", "2000000 bytes could not be parked")
 
 	lines := listJSON(t, vars)
 	if len(lines) != 2 || lines[0].EventID != "evt-1" || lines[0].Topic != cfg.Topics.TaskEvents ||
@@ -70,7 +71,7 @@ func TestPoisonListAndReplayOnPostgres(t *testing.T) {
 }
 
 // park publishes a parked copy of an event from topic, as the audit consumer parks one.
-func park(t *testing.T, b *broker.Broker, topic, id, payload, omitted string) {
+func park(t *testing.T, pub message.Publisher, poisonTopic, topic, id, payload, omitted string) {
 	t.Helper()
 	m := message.NewMessage(id, []byte(payload))
 	m.Metadata = message.Metadata{
@@ -81,7 +82,7 @@ func park(t *testing.T, b *broker.Broker, topic, id, payload, omitted string) {
 	if omitted != "" {
 		m.Metadata["poison_payload_omitted"] = omitted
 	}
-	if err := b.Publisher().Publish(b.PoisonTopic(), m); err != nil {
+	if err := pub.Publish(poisonTopic, m); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -105,7 +106,7 @@ func listJSON(t *testing.T, vars func(string) (string, bool)) []parkedJSON {
 func runPoison(t *testing.T, vars func(string) (string, bool), wantErr bool, args ...string) string {
 	t.Helper()
 	var out bytes.Buffer
-	err := poison(t.Context(), args, vars, &out)
+	err := poisonCommand(t.Context(), args, vars, &out)
 	if (err != nil) != wantErr {
 		t.Fatalf("poison %v: error %v (want an error: %v); output:\n%s", args, err, wantErr, out.String())
 	}
@@ -120,7 +121,7 @@ func expectReplayOf(t *testing.T, msgs <-chan *message.Message, from string) {
 	select {
 	case m := <-msgs:
 		m.Ack()
-		if m.UUID != "evt-1" || string(m.Payload) != `{"task":1}` || m.Metadata.Get(broker.ReplayedFromKey) != from ||
+		if m.UUID != "evt-1" || string(m.Payload) != `{"task":1}` || m.Metadata.Get(poison.ReplayedFromKey) != from ||
 			m.Metadata.Get("reason_poisoned") != "" || m.Metadata.Get("ce_partitionkey") != "alice" {
 			t.Errorf("replayed %s %s %v", m.UUID, m.Payload, m.Metadata)
 		}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill/message"
 
-	"github.com/taskstream/taskstream/adapters/broker"
+	"github.com/taskstream/taskstream/adapters/poison"
 )
 
 // env is a lookup of exactly these variables.
@@ -40,14 +40,14 @@ func TestPoisonRefusesBadArguments(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			var out bytes.Buffer
-			if err := poison(t.Context(), args, env(nil), &out); err == nil {
+			if err := poisonCommand(t.Context(), args, env(nil), &out); err == nil {
 				t.Errorf("poison %v: nil error", args)
 			}
 		})
 	}
 	var out bytes.Buffer
-	err := poison(t.Context(), []string{"replay", "--all"}, env(nil), &out)
-	if !errors.Is(err, broker.ErrNothingKept) {
+	err := poisonCommand(t.Context(), []string{"replay", "--all"}, env(nil), &out)
+	if !errors.Is(err, poison.ErrNothingKept) {
 		t.Errorf("replay on the embedded GoChannel: %v, want ErrNothingKept", err)
 	}
 }
@@ -55,7 +55,7 @@ func TestPoisonRefusesBadArguments(t *testing.T) {
 func TestPoisonHelpSaysReplayingIsHarmless(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
-	if err := poison(t.Context(), []string{"help"}, env(nil), &out); err != nil {
+	if err := poisonCommand(t.Context(), []string{"help"}, env(nil), &out); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"--ref", "--all", "--dry-run", "--limit", "--json", "harmless", "payload"} {
@@ -76,7 +76,7 @@ func TestRefListTakesRepeatsAndCommas(t *testing.T) {
 	}
 }
 
-func sampleParked() []broker.Parked {
+func sampleParked() []poison.Parked {
 	ok := message.NewMessage("wm-1", []byte(`{"id":"t1"}`))
 	ok.Metadata = message.Metadata{
 		"ce_id": "evt-1", "ce_type": "taskstream.task.created", "topic_poisoned": "task-events",
@@ -87,7 +87,7 @@ func sampleParked() []broker.Parked {
 		"topic_poisoned": "todo-create", "reason_poisoned": "not a to-do", "poison_payload_omitted": "2000000 bytes could not be parked",
 	}
 	at := time.Date(2026, 11, 28, 9, 30, 0, 0, time.UTC)
-	return []broker.Parked{{Ref: "0/7", ParkedAt: at, Message: ok}, {Ref: "1/2", Message: big}}
+	return []poison.Parked{{Ref: "0/7", ParkedAt: at, Message: ok}, {Ref: "1/2", Message: big}}
 }
 
 func TestParkedTableIsAlignedOnOneLineEach(t *testing.T) {

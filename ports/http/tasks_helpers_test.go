@@ -13,13 +13,13 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/taskstream/taskstream/adapters/memory"
-	"github.com/taskstream/taskstream/adapters/outbox"
+	"github.com/taskstream/taskstream/adapters/messages"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/task"
 )
 
 // taskTopics are the topics the fixture's task store publishes on.
-var taskTopics = outbox.TaskTopics{Events: "task-events", Updates: "task-updates"}
+var taskTopics = messages.TaskTopics{Events: "task-events", Updates: "task-updates"}
 
 // taskEpoch is the first time the task use cases' clock tells; each call is one second later,
 // so every change of a task has its own updated_at and the tests can name it exactly.
@@ -60,7 +60,7 @@ func newTaskAdapters(t *testing.T) taskAdapters {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tests, err := memory.NewTestStore(pubsub, outbox.TestTopics{Submissions: "test_submissions", ResultsReady: "test_results_ready"})
+	tests, err := memory.NewTestStore(pubsub, messages.TestTopics{Submissions: "test_submissions", ResultsReady: "test_results_ready"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,147 +4,93 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	"time"
+	"sync"
 
-	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
-	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 
 	"github.com/taskstream/taskstream/domain/shared"
 )
 
-// Consumer is one handler of one topic in one consumer group, run on a Watermill router with
-// retries and a poison topic (Run). The handler's name and the topic are a public contract:
-// renaming either re-consumes or skips messages.
+// Consumer is one handler of one topic in one consumer group that takes one message at a time
+// (Run). The handler's name and the topic are a public contract: renaming either re-consumes or
+// skips messages.
 type Consumer struct {
 	// Name names the handler in logs, metrics and the handler_poisoned header.
 	Name string
 	// Topic is the topic it consumes.
 	Topic string
-	// Subscriber delivers the topic's messages for the consumer's group.
+	// Subscriber delivers the topic's messages for the consumer's group (Policy.Group).
 	Subscriber message.Subscriber
-	// Handle applies one message. It returns nil when the message is applied (or was applied
-	// before); an error of kind invalid when the message can never be applied (parked at once);
-	// an error of kind unavailable when a dependency is down (retried until it is back, never
-	// parked); any other error is retried with backoff, then parked.
-	Handle message.NoPublishHandlerFunc
+	// Handle applies one message; its context is msg.Context(). It returns nil when the message
+	// is applied (or was applied before); what an error does is the Policy's.
+	Handle func(msg *message.Message) error
 }
 
-// ConsumerConfig holds what every consumer shares.
-type ConsumerConfig struct {
-	// Poison receives the messages that are parked, on PoisonTopic, with Watermill's poison
-	// headers (reason_poisoned, topic_poisoned, handler_poisoned, subscriber_poisoned).
-	Poison      message.Publisher
-	PoisonTopic string
-	// Group is the consumer group, for the subscriber_poisoned header and logs.
-	Group string
-	// MaxRetries, InitialInterval and MaxInterval shape the backoff (doubling) before a failing
-	// message is parked.
-	MaxRetries      int
-	InitialInterval time.Duration
-	MaxInterval     time.Duration
-	// CloseTimeout bounds how long a stopping consumer waits for the message in hand.
-	CloseTimeout time.Duration
-	Logger       *slog.Logger
-}
+// maxInFlight bounds the messages one consumer handles at once. Brokers hold back a partition's
+// next message until the last one is acknowledged, so on Kafka as many run at once as the
+// process has partitions; GoChannel hands over every message at once, and this keeps that
+// bounded.
+const maxInFlight = 64
 
-// Validate reports a missing dependency.
-func (c ConsumerConfig) Validate() error {
-	if c.Poison == nil || c.PoisonTopic == "" || c.Logger == nil || c.InitialInterval <= 0 || c.MaxInterval < c.InitialInterval || c.MaxRetries < 0 {
-		return errors.New("messaging: consumer config needs a poison publisher and topic, a logger and a valid backoff")
+// Run consumes c.Topic until ctx is done, each message through the Policy's pipeline (as a
+// batch of one), and then lets the messages in hand finish (up to the Policy's Grace). A message
+// is acknowledged only after it was applied or parked, so a crash redelivers it: handlers must
+// be idempotent. Messages of different partitions are handled side by side; those of one
+// partition one after the other, as the subscriber delivers them.
+func Run(ctx context.Context, c Consumer, p Policy) error {
+	if c.Subscriber == nil || c.Handle == nil {
+		return errors.New("messaging: a consumer needs a subscriber and a handler")
 	}
-	return nil
-}
-
-// Transient reports whether err says a dependency is down or the work was cut short, rather
-// than that the message is bad: such a message is retried until the dependency is back, or
-// delivered again to the next consumer, and never parked. The batch worker uses the same rule
-// (batch.Processor.Transient).
-func Transient(err error) bool {
-	return shared.KindOf(err) == shared.KindUnavailable || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
-}
-
-// parkable reports whether a failed message goes to the poison topic: not when it failed for a
-// transient reason, and not when the consumer is stopping.
-func parkable(stopping context.Context, err error) bool {
-	return stopping.Err() == nil && !Transient(err)
-}
-
-// outlive gives each message a context the router's stop does not cancel: once stop is done the
-// handler in hand has grace to finish, then its context is cancelled. (The router would cancel it
-// at once, cutting a database transaction short.)
-func outlive(stop context.Context, grace time.Duration) message.HandlerMiddleware {
-	return func(h message.HandlerFunc) message.HandlerFunc {
-		return func(msg *message.Message) ([]*message.Message, error) {
-			ctx, cancel := context.WithCancel(context.WithoutCancel(msg.Context()))
-			defer cancel()
-			stopWatching := context.AfterFunc(stop, func() {
-				select {
-				case <-time.After(grace):
-					cancel()
-				case <-ctx.Done(): // the handler returned
+	pipe, err := NewPipeline(c.Name, c.Topic, one(c.Handle), p)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = c.Subscriber.Close() }()
+	subCtx, unsubscribe := context.WithCancel(ctx)
+	defer unsubscribe()
+	msgs, err := c.Subscriber.Subscribe(subCtx, c.Topic)
+	if err != nil {
+		return fmt.Errorf("consumer %s: subscribe to %s: %w", c.Name, c.Topic, err)
+	}
+	var inFlight sync.WaitGroup
+	defer inFlight.Wait()
+	slots := make(chan struct{}, maxInFlight)
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case msg, ok := <-msgs:
+			if !ok {
+				return nil
+			}
+			slots <- struct{}{}
+			inFlight.Go(func() {
+				defer func() { <-slots }()
+				if pipe.Process(ctx, []*message.Message{msg}) != nil {
+					msg.Nack() // stopped first: the broker delivers it again
+					return
 				}
+				msg.Ack()
 			})
-			defer stopWatching()
-			msg.SetContext(ctx)
-			return h(msg)
 		}
 	}
 }
 
-// groupStamp names the consumer group in the subscriber_poisoned header of what it parks;
-// Watermill's middleware writes the subscriber's type name there.
-type groupStamp struct {
-	message.Publisher
-	group string
-}
-
-func (g groupStamp) Publish(topic string, msgs ...*message.Message) error {
-	for _, m := range msgs {
-		m.Metadata.Set(middleware.PoisonedSubscriberKey, g.group)
+// one is a message handler as a batch handler of batches of one: a message that is invalid is
+// rejected (parked at once), any other error fails the batch (retried by the Policy).
+func one(handle func(*message.Message) error) BatchHandler {
+	return func(ctx context.Context, msgs []*message.Message) ([]Rejected, error) {
+		var rejected []Rejected
+		for _, msg := range msgs {
+			msg.SetContext(ctx)
+			err := handle(msg)
+			switch {
+			case shared.KindOf(err) == shared.KindInvalid:
+				rejected = append(rejected, Rejected{Message: msg, Reason: err})
+			case err != nil:
+				return nil, err
+			}
+		}
+		return rejected, nil
 	}
-	return g.Publisher.Publish(topic, msgs...)
-}
-
-// Run consumes until ctx is done, then lets the message in hand finish (up to CloseTimeout).
-// A message is acknowledged only after its handler returned nil or it was parked, so a crash
-// redelivers it: handlers must be idempotent.
-func Run(ctx context.Context, c Consumer, cfg ConsumerConfig) error {
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	if c.Name == "" || c.Topic == "" || c.Subscriber == nil || c.Handle == nil {
-		return errors.New("messaging: consumer needs a name, a topic, a subscriber and a handler")
-	}
-	logger := watermill.NewSlogLogger(cfg.Logger.With("consumer", c.Name, "group", cfg.Group))
-	router, err := message.NewRouter(message.RouterConfig{CloseTimeout: cfg.CloseTimeout}, logger)
-	if err != nil {
-		return err
-	}
-	poison, err := middleware.PoisonQueueWithFilter(groupStamp{cfg.Poison, cfg.Group}, cfg.PoisonTopic, func(err error) bool {
-		return parkable(ctx, err)
-	})
-	if err != nil {
-		return err
-	}
-	// The first middleware is the outermost: let the message in hand finish when the consumer
-	// stops, park what still fails after the retries, retry inside, and turn a handler's panic
-	// into an error that is retried and parked like any other.
-	router.AddMiddleware(outlive(ctx, cfg.CloseTimeout), poison, middleware.Retry{
-		MaxRetries:          cfg.MaxRetries,
-		InitialInterval:     cfg.InitialInterval,
-		MaxInterval:         cfg.MaxInterval,
-		Multiplier:          2,
-		RandomizationFactor: 0.2,
-		ShouldRetry: func(p middleware.RetryParams) bool {
-			return ctx.Err() == nil && shared.KindOf(p.Err) != shared.KindInvalid
-		},
-		Logger: logger,
-	}.Middleware, middleware.Recoverer)
-	router.AddConsumerHandler(c.Name, c.Topic, c.Subscriber, c.Handle)
-	if err := router.Run(ctx); err != nil {
-		return fmt.Errorf("consumer %s: %w", c.Name, err)
-	}
-	return nil
 }

@@ -11,16 +11,16 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
-	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
 
 	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/platform/envelope"
 	"github.com/taskstream/taskstream/ports/messaging"
 )
 
 // runConsumer runs handle on topic "in" of a fresh GoChannel, parking in "poison", and returns
 // the channel and the parked messages as they arrive.
-func runConsumer(t *testing.T, handle message.NoPublishHandlerFunc) (*gochannel.GoChannel, <-chan *message.Message) {
+func runConsumer(t *testing.T, handle func(*message.Message) error) (*gochannel.GoChannel, <-chan *message.Message) {
 	t.Helper()
 	ch := gochannel.NewGoChannel(gochannel.Config{}, watermill.NopLogger{})
 	t.Cleanup(func() { _ = ch.Close() })
@@ -28,17 +28,17 @@ func runConsumer(t *testing.T, handle message.NoPublishHandlerFunc) (*gochannel.
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The consumer's own channel, closed by its router; persistent, so that a message published
-	// before the router subscribed is still delivered.
+	// The consumer's own channel, closed by Run; persistent, so that a message published before
+	// Run subscribed is still delivered.
 	sub := gochannel.NewGoChannel(gochannel.Config{Persistent: true}, watermill.NopLogger{})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
 		done <- messaging.Run(ctx, messaging.Consumer{Name: "test-handler", Topic: "in", Subscriber: sub, Handle: handle},
-			messaging.ConsumerConfig{
+			messaging.Policy{
 				Poison: ch, PoisonTopic: "poison", Group: "test-group", MaxRetries: 2,
-				InitialInterval: time.Millisecond, MaxInterval: 5 * time.Millisecond, CloseTimeout: time.Second,
-				Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+				InitialBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, Grace: time.Second,
+				Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: &metricsSpy{},
 			})
 	}()
 	t.Cleanup(func() {
@@ -78,9 +78,9 @@ func TestConsumerRetriesThenParksWithTheReason(t *testing.T) {
 	})
 	publish(t, in, "m1")
 	m := awaitParked(t, parked)
-	if m.UUID != "m1" || m.Metadata.Get(middleware.ReasonForPoisonedKey) != "boom" ||
-		m.Metadata.Get(middleware.PoisonedHandlerKey) != "test-handler" || m.Metadata.Get(middleware.PoisonedTopicKey) != "in" ||
-		m.Metadata.Get(middleware.PoisonedSubscriberKey) != "test-group" {
+	if m.UUID != "m1" || m.Metadata.Get(envelope.KeyPoisonReason) != "boom" ||
+		m.Metadata.Get(envelope.KeyPoisonHandler) != "test-handler" || m.Metadata.Get(envelope.KeyPoisonTopic) != "in" ||
+		m.Metadata.Get(envelope.KeyPoisonGroup) != "test-group" {
 		t.Errorf("parked %s with %v", m.UUID, m.Metadata)
 	}
 	if n := calls.Load(); n != 3 {

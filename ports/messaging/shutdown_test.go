@@ -9,10 +9,10 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
-	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
 
 	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/platform/envelope"
 	"github.com/taskstream/taskstream/ports/messaging"
 )
 
@@ -41,9 +41,9 @@ func TestStoppingConsumerFinishesOrReleasesTheMessageInHand(t *testing.T) {
 				cutAfter <- time.Since(start)
 				return shared.Unavailable("the database cannot take the request now", m.Context().Err())
 			}},
-			messaging.ConsumerConfig{Poison: ch, PoisonTopic: "poison", Group: "audit-service", MaxRetries: 5,
-				InitialInterval: 100 * time.Millisecond, MaxInterval: time.Second, CloseTimeout: grace,
-				Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			messaging.Policy{Poison: ch, PoisonTopic: "poison", Group: "audit-service", MaxRetries: 5,
+				InitialBackoff: 100 * time.Millisecond, MaxBackoff: time.Second, Grace: grace,
+				Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: &metricsSpy{}})
 	}()
 	if err := sub.Publish("in", message.NewMessage("valid-event", []byte("{}"))); err != nil {
 		t.Fatal(err)
@@ -55,7 +55,7 @@ func TestStoppingConsumerFinishesOrReleasesTheMessageInHand(t *testing.T) {
 	}
 	select {
 	case m := <-parked:
-		t.Errorf("valid message %s parked on shutdown, reason %q", m.UUID, m.Metadata.Get(middleware.ReasonForPoisonedKey))
+		t.Errorf("valid message %s parked on shutdown, reason %q", m.UUID, m.Metadata.Get(envelope.KeyPoisonReason))
 	case <-time.After(time.Second):
 	}
 	if err := <-done; err != nil {

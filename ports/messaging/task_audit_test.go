@@ -8,7 +8,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/taskstream/taskstream/adapters/memory"
-	"github.com/taskstream/taskstream/adapters/outbox"
+	"github.com/taskstream/taskstream/adapters/messages"
 	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/task"
@@ -21,7 +21,7 @@ func taskEvent(t *testing.T) *message.Message {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := outbox.TaskChange(task.NewChange(task.ActionCreated, tk), shared.EventMeta{}, outbox.TaskTopics{Events: "e", Updates: "u"})
+	msgs, err := messages.TaskChange(task.NewChange(task.ActionCreated, tk), shared.EventMeta{}, messages.TaskTopics{Events: "e", Updates: "u"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/testresult"
-	"github.com/taskstream/taskstream/platform/batch"
 	"github.com/taskstream/taskstream/platform/envelope"
 )
 
@@ -42,35 +41,24 @@ func NewResultCalculator(score command.ScoreSubmissionsHandler, workers int) *Re
 // Handle decodes every message, scores the submissions they name in one transaction and
 // rejects the messages that cannot be decoded or name no stored submission, each with its
 // reason.
-func (h *ResultCalculator) Handle(ctx context.Context, msgs []*message.Message) ([]batch.Rejected, error) {
-	reasons := map[int]error{}
-	items := make([]command.ScoreItem, 0, len(msgs))
-	origin := make([]int, 0, len(msgs))
-	for i, msg := range msgs {
-		var ev testresult.Submitted
-		if err := envelope.Decode(msg, testresult.EventSubmitted, &ev); err != nil {
-			reasons[i] = shared.Invalid("message", "%v", err)
-			continue
-		}
-		items = append(items, command.ScoreItem{Event: ev, Meta: metaOf(msg)})
-		origin = append(origin, i)
-	}
-	if len(items) > 0 {
+func (h *ResultCalculator) Handle(ctx context.Context, msgs []*message.Message) ([]Rejected, error) {
+	b := decodeBatch(msgs, testresult.EventSubmitted, func(ev testresult.Submitted, msg *message.Message) command.ScoreItem {
+		return command.ScoreItem{Event: ev, Meta: metaOf(msg)}
+	})
+	if len(b.items) > 0 {
 		select {
 		case h.slots <- struct{}{}:
 			defer func() { <-h.slots }()
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
-		res, err := h.score.Handle(ctx, command.ScoreSubmissions{Items: items})
+		res, err := h.score.Handle(ctx, command.ScoreSubmissions{Items: b.items})
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range res.Rejected {
-			reasons[origin[r.Index]] = r.Reason
-		}
+		b.reject(res.Rejected)
 	}
-	return inOrder(msgs, reasons), nil
+	return b.rejected(), nil
 }
 
 // TestAnalytics records each scored submission in its test's statistics.
@@ -94,13 +82,4 @@ func (h *TestAnalytics) Handle(msg *message.Message) error {
 	}
 	_, err := h.record.Handle(msg.Context(), command.RecordTestScore{Event: ev})
 	return err
-}
-
-// metaOf carries the correlation id and trace context of msg on to the events its handler
-// emits.
-func metaOf(msg *message.Message) shared.EventMeta {
-	return shared.EventMeta{
-		CorrelationID: msg.Metadata.Get(envelope.KeyCorrelationID),
-		TraceParent:   msg.Metadata.Get(envelope.KeyTraceParent),
-	}
 }

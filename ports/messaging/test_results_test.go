@@ -13,7 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/taskstream/taskstream/adapters/memory"
-	"github.com/taskstream/taskstream/adapters/outbox"
+	"github.com/taskstream/taskstream/adapters/messages"
 	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/testresult"
@@ -28,7 +28,7 @@ func TestResultCalculatorScoresABatchAndRejectsTheBadOnes(t *testing.T) {
 	t.Parallel()
 	pubsub := gochannel.NewGoChannel(gochannel.Config{}, watermill.NopLogger{})
 	t.Cleanup(func() { _ = pubsub.Close() })
-	topics := outbox.TestTopics{Submissions: "test_submissions", ResultsReady: "test_results_ready"}
+	topics := messages.TestTopics{Submissions: "test_submissions", ResultsReady: "test_results_ready"}
 	store, err := memory.NewTestStore(pubsub, topics)
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +54,7 @@ func TestResultCalculatorScoresABatchAndRejectsTheBadOnes(t *testing.T) {
 		if _, err := store.AddSubmission(ctx, s, shared.EventMeta{}); err != nil {
 			t.Fatal(err)
 		}
-		msgs, err := outbox.TestSubmitted(s, shared.EventMeta{}, topics)
+		msgs, err := messages.TestSubmitted(s, shared.EventMeta{}, topics)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func TestResultCalculatorScoresABatchAndRejectsTheBadOnes(t *testing.T) {
 	}
 	right, wrong := submitted("b"), submitted("a")
 	garbage := message.NewMessage("garbage", []byte(`{"submission_id":`))
-	unknown, _ := outbox.TestSubmitted(&testresult.Submission{ID: uuid.NewString(), TestID: quiz.ID, UserID: "taker", SubmittedAt: now}, shared.EventMeta{}, topics)
+	unknown, _ := messages.TestSubmitted(&testresult.Submission{ID: uuid.NewString(), TestID: quiz.ID, UserID: "taker", SubmittedAt: now}, shared.EventMeta{}, topics)
 
 	h := messaging.NewResultCalculator(command.NewScoreSubmissionsHandler(store, func() time.Time { return now }), 1)
 	rejected, err := h.Handle(ctx, []*message.Message{right, garbage, unknown[0].Message, wrong, right})

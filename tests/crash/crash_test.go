@@ -26,7 +26,6 @@ import (
 
 	"github.com/taskstream/taskstream/adapters/kafka"
 	"github.com/taskstream/taskstream/adapters/postgres/pgtest"
-	"github.com/taskstream/taskstream/config"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/todo"
 	"github.com/taskstream/taskstream/platform/envelope"
@@ -128,15 +127,15 @@ func TestWorkerKilledMidIngestStoresEveryTodoOnce(t *testing.T) {
 // row is what the table must hold for one accepted to-do.
 type row struct{ userID, title, description string }
 
-func kafkaConfig() config.Kafka {
+func kafkaConfig() kafka.Config {
 	brokers := os.Getenv("KAFKA_BROKERS")
 	if brokers == "" {
 		brokers = "127.0.0.1:9092"
 	}
-	return config.Kafka{Brokers: strings.Split(brokers, ","), ClientID: "taskstream-crash-test", SecurityProtocol: "PLAINTEXT"}
+	return kafka.Config{Brokers: strings.Split(brokers, ","), ClientID: "taskstream-crash-test", SecurityProtocol: "PLAINTEXT"}
 }
 
-func requireKafka(t *testing.T, k config.Kafka) {
+func requireKafka(t *testing.T, k kafka.Config) {
 	t.Helper()
 	sc, err := kafka.ConsumerConfig(k)
 	if err != nil {
@@ -151,7 +150,7 @@ func requireKafka(t *testing.T, k config.Kafka) {
 	_ = client.Close()
 }
 
-func createTopic(t *testing.T, k config.Kafka, topic, group string) {
+func createTopic(t *testing.T, k kafka.Config, topic, group string) {
 	t.Helper()
 	admin := clusterAdmin(t, k)
 	if err := admin.CreateTopic(topic, &sarama.TopicDetail{NumPartitions: partitions, ReplicationFactor: 1}, false); err != nil {
@@ -169,7 +168,7 @@ func createTopic(t *testing.T, k config.Kafka, topic, group string) {
 // publish produces total valid create events with the service's durable producer settings
 // (acks from all in-sync replicas, idempotent) and returns the accepted to-dos by id: those the
 // broker acknowledged.
-func publish(t *testing.T, k config.Kafka, topic string) map[string]row {
+func publish(t *testing.T, k kafka.Config, topic string) map[string]row {
 	t.Helper()
 	sc, err := kafka.ProducerConfig(k)
 	if err != nil {
@@ -371,7 +370,7 @@ func count(t *testing.T, db *sql.DB, query string) int {
 
 // committedOffsets returns the sum over the topic's partitions of the group's committed offsets
 // and of the end offsets.
-func committedOffsets(t *testing.T, k config.Kafka, topic, group string) (committed, end int64) {
+func committedOffsets(t *testing.T, k kafka.Config, topic, group string) (committed, end int64) {
 	t.Helper()
 	sc, err := kafka.ConsumerConfig(k)
 	if err != nil {
@@ -409,7 +408,7 @@ func committedOffsets(t *testing.T, k config.Kafka, topic, group string) (commit
 
 // logCommitted says how much of the stored work the killed worker had committed to Kafka: the
 // rest is replayed by the next run and must be skipped as duplicates.
-func logCommitted(t *testing.T, k config.Kafka, topic, group string, stored int) {
+func logCommitted(t *testing.T, k kafka.Config, topic, group string, stored int) {
 	t.Helper()
 	committed, _ := committedOffsets(t, k, topic, group)
 	t.Logf("at the kill: %d rows stored, %d records committed: the restart replays at least %d stored rows", stored, committed, int64(stored)-committed)
@@ -420,7 +419,7 @@ func logCommitted(t *testing.T, k config.Kafka, topic, group string, stored int)
 
 // checkAllCommitted checks that after a clean shutdown the group has committed the whole topic,
 // so nothing would be replayed.
-func checkAllCommitted(t *testing.T, k config.Kafka, topic, group string) {
+func checkAllCommitted(t *testing.T, k kafka.Config, topic, group string) {
 	t.Helper()
 	committed, end := committedOffsets(t, k, topic, group)
 	if committed != end {
@@ -429,7 +428,7 @@ func checkAllCommitted(t *testing.T, k config.Kafka, topic, group string) {
 }
 
 // clusterAdmin connects an admin client; the caller closes it.
-func clusterAdmin(t *testing.T, k config.Kafka) sarama.ClusterAdmin {
+func clusterAdmin(t *testing.T, k kafka.Config) sarama.ClusterAdmin {
 	t.Helper()
 	sc, err := kafka.ConsumerConfig(k)
 	if err != nil {
@@ -442,7 +441,7 @@ func clusterAdmin(t *testing.T, k config.Kafka) sarama.ClusterAdmin {
 	return admin
 }
 
-func deleteGroup(t *testing.T, k config.Kafka, group string) {
+func deleteGroup(t *testing.T, k kafka.Config, group string) {
 	t.Helper()
 	admin := clusterAdmin(t, k)
 	defer func() { _ = admin.Close() }()
@@ -452,7 +451,7 @@ func deleteGroup(t *testing.T, k config.Kafka, group string) {
 }
 
 // waitCommitted waits until the group has committed every record of the topic.
-func waitCommitted(t *testing.T, k config.Kafka, topic, group string, timeout time.Duration) {
+func waitCommitted(t *testing.T, k kafka.Config, topic, group string, timeout time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {

@@ -17,7 +17,8 @@ import (
 
 	"github.com/IBM/sarama"
 
-	"github.com/taskstream/taskstream/adapters/postgres"
+	"github.com/taskstream/taskstream/adapters/kafka"
+	"github.com/taskstream/taskstream/adapters/outbox"
 	"github.com/taskstream/taskstream/adapters/postgres/pgtest"
 	"github.com/taskstream/taskstream/config"
 	"github.com/taskstream/taskstream/domain/task"
@@ -71,7 +72,7 @@ func TestRelayAndAuditKilledKeepEveryTaskChange(t *testing.T) {
 	waitAudited(t, db, taskChanges, 2*time.Minute)
 	checkAudit(t, db, ids, versions)
 	checkKafka(t, k, topics.TaskEvents, ids, versions)
-	if rows, _, err := postgres.OutboxBacklog(context.Background(), db); err != nil || rows != 0 {
+	if rows, _, err := outbox.Backlog(context.Background(), db); err != nil || rows != 0 {
 		t.Errorf("outbox backlog at the end: %d rows, %v", rows, err)
 	}
 	for _, p := range []*proc.Process{relay, worker, api} {
@@ -80,7 +81,7 @@ func TestRelayAndAuditKilledKeepEveryTaskChange(t *testing.T) {
 }
 
 // taskEnv is the processes' environment on fresh topics and groups, removed at the end.
-func taskEnv(t *testing.T, k config.Kafka, dbURL string) (map[string]string, config.Topics) {
+func taskEnv(t *testing.T, k kafka.Config, dbURL string) (map[string]string, config.Topics) {
 	t.Helper()
 	s := suffix()
 	topics := config.Topics{
@@ -138,7 +139,7 @@ func killAndRestart(t *testing.T, db *sql.DB, done *atomic.Int64, after int64, p
 	for done.Load() < after && !t.Failed() {
 		time.Sleep(5 * time.Millisecond)
 	}
-	backlog, _, err := postgres.OutboxBacklog(context.Background(), db)
+	backlog, _, err := outbox.Backlog(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +230,7 @@ func waitAudited(t *testing.T, db *sql.DB, want int, timeout time.Duration) {
 		}
 		if time.Since(lastLog) > 5*time.Second {
 			lastLog = time.Now()
-			backlog, _, _ := postgres.OutboxBacklog(context.Background(), db)
+			backlog, _, _ := outbox.Backlog(context.Background(), db)
 			t.Logf("after %s: %d audited, outbox backlog %d rows", since(start), n, backlog)
 		}
 		if time.Since(start) > timeout {
@@ -287,7 +288,7 @@ func sequence(vs []int64, last int64) bool {
 // checkKafka reads the whole task-events topic and checks that every change is there at least
 // once, and that per task the first copies of the versions come in version order (a relay that
 // died mid-batch publishes the batch again: later copies repeat earlier ones).
-func checkKafka(t *testing.T, k config.Kafka, topic string, ids []string, versions []int64) {
+func checkKafka(t *testing.T, k kafka.Config, topic string, ids []string, versions []int64) {
 	t.Helper()
 	seen := map[string][]int64{} // task id -> versions in first-seen order
 	first := map[string]bool{}
@@ -316,7 +317,7 @@ func checkKafka(t *testing.T, k config.Kafka, topic string, ids []string, versio
 }
 
 // readTopic returns every record of topic up to its end, partition by partition.
-func readTopic(t *testing.T, k config.Kafka, topic string) []*sarama.ConsumerMessage {
+func readTopic(t *testing.T, k kafka.Config, topic string) []*sarama.ConsumerMessage {
 	t.Helper()
 	client, err := sarama.NewClient(k.Brokers, sarama.NewConfig())
 	if err != nil {

@@ -10,12 +10,11 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/taskstream/taskstream/adapters/kafka"
-	"github.com/taskstream/taskstream/config"
 	"github.com/taskstream/taskstream/domain/todo"
 )
 
-func (e benchEnv) kafkaConfig() config.Kafka {
-	return config.Kafka{Brokers: e.opts.Brokers, ClientID: "taskstream-bench", SecurityProtocol: "PLAINTEXT"}
+func (e benchEnv) kafkaConfig() kafka.Config {
+	return kafka.Config{Brokers: e.opts.Brokers, ClientID: "taskstream-bench", SecurityProtocol: "PLAINTEXT"}
 }
 
 // createTopic creates a fresh topic with the bench's partition count. The returned cleanup

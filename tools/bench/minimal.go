@@ -19,7 +19,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/taskstream/taskstream/adapters/kafka"
-	"github.com/taskstream/taskstream/config"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/todo"
 )
@@ -34,7 +33,7 @@ import (
 // serveMinimal runs the minimal server on addr until SIGTERM; the bench starts it as
 // `bench -serve-minimal ADDR -minimal-topic TOPIC -brokers ...`.
 func serveMinimal(addr, topic string, brokers []string) error {
-	sc, err := kafka.ProducerConfig(config.Kafka{Brokers: brokers, ClientID: "taskstream-bench-minimal", SecurityProtocol: "PLAINTEXT"})
+	sc, err := kafka.ProducerConfig(kafka.Config{Brokers: brokers, ClientID: "taskstream-bench-minimal", SecurityProtocol: "PLAINTEXT"})
 	if err != nil {
 		return err
 	}

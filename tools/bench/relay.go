@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/taskstream/taskstream/adapters/postgres"
+	"github.com/taskstream/taskstream/adapters/outbox"
 )
 
 // relayResult holds the relay figures: how fast `taskstream relay` empties a full outbox and how
@@ -123,8 +123,8 @@ func (e benchEnv) startRelay(ctx context.Context, s *scene, label string) (*forw
 	if err != nil {
 		return nil, err
 	}
-	f := &forwarderRun{service: svc, group: postgres.RelayGroup, forwarded: func(ctx context.Context) (int64, error) {
-		return ackedOffset(ctx, s.db.DB, postgres.RelayGroup)
+	f := &forwarderRun{service: svc, group: outbox.RelayGroup, forwarded: func(ctx context.Context) (int64, error) {
+		return ackedOffset(ctx, s.db.DB, outbox.RelayGroup)
 	}}
 	if svc.pid() != 0 {
 		f.metrics = "http://" + addr + "/metrics"
@@ -162,7 +162,7 @@ func (e benchEnv) drainOutbox(ctx context.Context, name string, n int, bound tim
 	}
 	if f.published != nil {
 		d.Published = f.published()
-	} else if rows, _, err := postgres.OutboxBacklog(ctx, s.db.DB); err != nil || rows != 0 {
+	} else if rows, _, err := outbox.Backlog(ctx, s.db.DB); err != nil || rows != 0 {
 		return d, errors.Join(err, fmt.Errorf("the relay left %d rows of the outbox behind", rows))
 	}
 	return d, nil

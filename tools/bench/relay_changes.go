@@ -9,25 +9,26 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/taskstream/taskstream/adapters/messages"
 	"github.com/taskstream/taskstream/adapters/outbox"
-	"github.com/taskstream/taskstream/adapters/postgres"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/task"
+	"github.com/taskstream/taskstream/platform/envelope"
 )
 
 // changeGen makes task changes as the application records them: a user creates a task, or
 // changes the one it changed last (a new title and priority, done, or reopened), read back from
-// its snapshot as the store loads it. Each change becomes its two messages (outbox.TaskChange),
+// its snapshot as the store loads it. Each change becomes its two messages (messages.TaskChange),
 // keyed by the user id.
 type changeGen struct {
 	text   *textGen
 	users  int
-	topics outbox.TaskTopics
+	topics messages.TaskTopics
 	last   map[string]task.Snapshot
 	now    time.Time
 }
 
-func newChangeGen(users int, topics outbox.TaskTopics, seed uint64) *changeGen {
+func newChangeGen(users int, topics messages.TaskTopics, seed uint64) *changeGen {
 	return &changeGen{
 		text: newTextGen(seed), users: users, topics: topics,
 		last: make(map[string]task.Snapshot), now: time.Now().UTC().Add(-time.Hour),
@@ -35,7 +36,7 @@ func newChangeGen(users int, topics outbox.TaskTopics, seed uint64) *changeGen {
 }
 
 // next returns the messages of the next change: task-events, then task-updates.
-func (g *changeGen) next() ([]outbox.Routed, error) {
+func (g *changeGen) next() ([]envelope.Routed, error) {
 	g.now = g.now.Add(time.Millisecond)
 	user := g.text.User(g.users)
 	c, err := g.change(user)
@@ -43,7 +44,7 @@ func (g *changeGen) next() ([]outbox.Routed, error) {
 		return nil, err
 	}
 	g.last[user] = c.Task
-	return outbox.TaskChange(c, shared.EventMeta{CorrelationID: uuid.NewString()}, g.topics)
+	return messages.TaskChange(c, shared.EventMeta{CorrelationID: uuid.NewString()}, g.topics)
 }
 
 func (g *changeGen) change(user string) (task.Change, error) {
@@ -92,13 +93,17 @@ func editTask(t *task.Task, complete func() bool, title func() string) (task.Act
 
 // commitOutbox writes msgs to the outbox in one transaction with the task store's own writer
 // (watermill-sql's publisher on the transaction, wrapped by the Forwarder's).
-func commitOutbox(ctx context.Context, db *sql.DB, msgs []outbox.Routed) error {
+func commitOutbox(ctx context.Context, db *sql.DB, msgs []envelope.Routed) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = tx.Rollback() }()
-	if err := postgres.WriteOutbox(ctx, tx, postgres.OutboxConfig{}, msgs); err != nil {
+	w, err := outbox.NewWriter(outbox.Config{})
+	if err != nil {
+		return err
+	}
+	if err := w.Write(ctx, tx, msgs); err != nil {
 		return fmt.Errorf("write the outbox: %w", err)
 	}
 	return tx.Commit()
@@ -112,7 +117,7 @@ func fillOutbox(ctx context.Context, db *sql.DB, gen *changeGen, events int) err
 	const perTx = 500
 	for done := 0; done < events; {
 		k := min(perTx, (events-done)/2)
-		msgs := make([]outbox.Routed, 2*k)
+		msgs := make([]envelope.Routed, 2*k)
 		for i := range k {
 			m, err := gen.next()
 			if err != nil {

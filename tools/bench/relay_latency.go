@@ -13,7 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/taskstream/taskstream/adapters/outbox"
+	"github.com/taskstream/taskstream/adapters/messages"
 )
 
 // latencyResult is the time from commit to Kafka at a steady rate of changes.
@@ -234,7 +234,7 @@ func sampleBacklog(ctx context.Context, start time.Time, committed *atomic.Int64
 
 // fill computes the figures of the window from run; pool is the number of events of the tasks
 // created first, which arrived before the run.
-func (r *latencyResult) fill(run steadyRun, topics outbox.TaskTopics, pool int64, at map[eventKey]time.Time) {
+func (r *latencyResult) fill(run steadyRun, topics messages.TaskTopics, pool int64, at map[eventKey]time.Time) {
 	from := int(r.Warmup.Seconds() * float64(r.Rate))
 	to := min(from+int(r.Window.Seconds()*float64(r.Rate)), len(run.commits))
 	windowStart, windowEnd := run.start.Add(r.Warmup), run.start.Add(r.Warmup+r.Window)
@@ -307,7 +307,7 @@ func waitSubscribed(ctx context.Context, db *sql.DB, f *forwarderRun) error {
 // writeLatencies writes one line per change to path (kept with -keep): the task and version it
 // made, and microseconds since the start when it was due, began, committed, and its two events
 // arrived (-1: never).
-func writeLatencies(path string, run steadyRun, topics outbox.TaskTopics, at map[eventKey]time.Time) error {
+func writeLatencies(path string, run steadyRun, topics messages.TaskTopics, at map[eventKey]time.Time) error {
 	var b strings.Builder
 	b.WriteString("change,task,version,due_us,began_us,committed_us,events_us,updates_us\n")
 	us := func(t time.Time, ok bool) int64 {
@@ -329,6 +329,6 @@ func writeLatencies(path string, run steadyRun, topics outbox.TaskTopics, at map
 }
 
 // keys returns the keys of the change's two events: task-events, then task-updates.
-func (c committedChange) keys(topics outbox.TaskTopics) [2]eventKey {
+func (c committedChange) keys(topics messages.TaskTopics) [2]eventKey {
 	return [2]eventKey{{topics.Events, c.task, c.version}, {topics.Updates, c.task, c.version}}
 }

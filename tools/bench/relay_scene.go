@@ -5,13 +5,13 @@ import (
 	"database/sql"
 	"errors"
 
-	"github.com/taskstream/taskstream/adapters/outbox"
+	"github.com/taskstream/taskstream/adapters/messages"
 )
 
 // scene is a fresh database and fresh topics for one forwarder run.
 type scene struct {
 	db           *freshDB
-	topics       outbox.TaskTopics
+	topics       messages.TaskTopics
 	poison, todo string
 	cleanups     []func()
 }
@@ -24,7 +24,7 @@ func (e benchEnv) newScene(ctx context.Context) (*scene, error) {
 	suffix := randomHex(4)
 	s := &scene{
 		db:     db,
-		topics: outbox.TaskTopics{Events: "bench-task-events-" + suffix, Updates: "bench-task-updates-" + suffix},
+		topics: messages.TaskTopics{Events: "bench-task-events-" + suffix, Updates: "bench-task-updates-" + suffix},
 		poison: "bench-poison-" + suffix, todo: "bench-todo-create-" + suffix,
 	}
 	for _, t := range []string{s.topics.Events, s.topics.Updates, s.poison, s.todo} {

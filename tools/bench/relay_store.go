@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/taskstream/taskstream/adapters/outbox"
+	"github.com/taskstream/taskstream/adapters/messages"
 	"github.com/taskstream/taskstream/adapters/postgres"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/task"
@@ -52,7 +52,7 @@ type committedChange struct {
 
 // newStoreWriter creates the pool of tasks with TaskStore.Add, 16 at a time. Their events go to
 // the outbox like any other; measureLatency waits for them before it starts the clock.
-func newStoreWriter(ctx context.Context, db *sql.DB, topics outbox.TaskTopics, users int, seed uint64) (*storeWriter, error) {
+func newStoreWriter(ctx context.Context, db *sql.DB, topics messages.TaskTopics, users int, seed uint64) (*storeWriter, error) {
 	store, err := postgres.NewTaskStore(db, postgres.TaskStoreConfig{Topics: topics})
 	if err != nil {
 		return nil, err

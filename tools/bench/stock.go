@@ -17,6 +17,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/components/forwarder"
 	"github.com/ThreeDotsLabs/watermill/message"
 
+	"github.com/taskstream/taskstream/adapters/outbox"
 	"github.com/taskstream/taskstream/adapters/postgres"
 )
 
@@ -90,7 +91,7 @@ func (f *stockForwarder) build(ctx context.Context, e benchEnv, databaseURL stri
 	if err != nil {
 		return err
 	}
-	f.fwd, err = forwarder.NewForwarder(f.sub, counting{f.pub, &f.published}, logger, forwarder.Config{ForwarderTopic: postgres.OutboxTopic})
+	f.fwd, err = forwarder.NewForwarder(f.sub, counting{f.pub, &f.published}, logger, forwarder.Config{ForwarderTopic: outbox.Topic})
 	return err
 }
 

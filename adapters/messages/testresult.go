@@ -1,0 +1,45 @@
+package messages
+
+import (
+	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/domain/testresult"
+	"github.com/taskstream/taskstream/platform/envelope"
+)
+
+// TestTopics names the topics of the test-results context.
+type TestTopics struct {
+	// Submissions receives every stored submission (test_submissions).
+	Submissions string
+	// ResultsReady receives every scored submission (test_results_ready).
+	ResultsReady string
+}
+
+// TestSubmitted returns the submitted event of s, keyed by the submitter.
+func TestSubmitted(s *testresult.Submission, meta shared.EventMeta, topics TestTopics) ([]envelope.Routed, error) {
+	msg, err := envelope.New(envelope.Event{
+		Type: testresult.EventSubmitted, SchemaVersion: testresult.EventSubmittedVersion, UserID: string(s.UserID),
+		CorrelationID: meta.CorrelationID, TraceParent: meta.TraceParent, Time: s.SubmittedAt,
+		Payload: testresult.Submitted{SubmissionID: s.ID, TestID: s.TestID, UserID: string(s.UserID), SubmittedAt: s.SubmittedAt},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return []envelope.Routed{{Topic: topics.Submissions, Message: msg}}, nil
+}
+
+// TestScored returns the scored event of s, a submission of t, keyed by the submitter; none
+// when s is not scored (a failed submission tells nobody).
+func TestScored(t *testresult.Test, s *testresult.Submission, meta shared.EventMeta, topics TestTopics) ([]envelope.Routed, error) {
+	if s.Status != testresult.StatusScored {
+		return nil, nil
+	}
+	msg, err := envelope.New(envelope.Event{
+		Type: testresult.EventScored, SchemaVersion: testresult.EventScoredVersion, UserID: string(s.UserID),
+		CorrelationID: meta.CorrelationID, TraceParent: meta.TraceParent, Time: s.ScoredAt,
+		Payload: s.Scored(t),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return []envelope.Routed{{Topic: topics.ResultsReady, Message: msg}}, nil
+}
