@@ -8,10 +8,9 @@ package di
 
 import (
 	"context"
-	"log/slog"
-
 	"github.com/taskstream/taskstream/adapters/broker"
 	"github.com/taskstream/taskstream/config"
+	"log/slog"
 )
 
 // Injectors from wire.go:
@@ -59,6 +58,12 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		cleanup()
 		return nil, nil, err
 	}
+	deadlineReminderConfig, err := provideDeadlineReminderConfig(cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
 	registry := provideRegistry()
 	prometheus, err := provideMetrics(registry)
 	if err != nil {
@@ -66,7 +71,7 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		cleanup()
 		return nil, nil, err
 	}
-	application := provideApplication(repository, todoEvents, diTaskStores, diTestStores, diNotificationStores, notificationDelivery, logger, prometheus)
+	application := provideApplication(repository, todoEvents, diTaskStores, diTestStores, diNotificationStores, notificationDelivery, deadlineReminderConfig, logger, prometheus)
 	authenticator, err := provideAuthenticator(ctx, cfg)
 	if err != nil {
 		cleanup2()
