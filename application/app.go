@@ -36,6 +36,7 @@ type Commands struct {
 	NotifyTestScored          command.NotifyTestScoredHandler
 	MarkNotificationRead      command.MarkNotificationReadHandler
 	MarkAllNotificationsRead  command.MarkAllNotificationsReadHandler
+	EmitDeadlineReminders     command.EmitDeadlineRemindersHandler
 }
 
 // Queries read state.

@@ -37,8 +37,8 @@ func TestNewServiceEmbedded(t *testing.T) {
 	for _, w := range svc.Workers {
 		names = append(names, w.Name+"/"+w.Part)
 	}
-	// No outbox without a database, so no relay.
-	if got := strings.Join(names, " "); svc.DB != nil || got != "todo-ingest/worker task-audit/worker websocket-task-updates/api result-calculator/worker test-analytics/worker notification-service/worker notification-test-results/worker websocket-notifications/api websocket-test-results/api" {
+	// No outbox without a database, so no relay; deadline reminders run in memory too.
+	if got := strings.Join(names, " "); svc.DB != nil || got != "todo-ingest/worker task-audit/worker websocket-task-updates/api result-calculator/worker test-analytics/worker notification-service/worker notification-test-results/worker websocket-notifications/api websocket-test-results/api task-reminders/worker" {
 		t.Errorf("embedded service: db %v, workers %s", svc.DB, got)
 	}
 	for _, path := range []string{"/healthz", "/readyz", "/metrics", "/openapi.json"} {

@@ -1,7 +1,9 @@
 package di
 
 import (
+	"context"
 	"database/sql"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -17,8 +19,10 @@ import (
 	"github.com/taskstream/taskstream/application/query"
 	"github.com/taskstream/taskstream/config"
 	"github.com/taskstream/taskstream/domain/notification"
+	"github.com/taskstream/taskstream/domain/task"
 	"github.com/taskstream/taskstream/platform/live"
 	"github.com/taskstream/taskstream/ports/messaging"
+	"github.com/taskstream/taskstream/ports/schedule"
 )
 
 // notificationStores are the notification context's storage: the store the notification-service
@@ -53,29 +57,41 @@ func provideNotificationDelivery(cfg config.Config) (command.NotificationDeliver
 	return command.NotificationDelivery{Email: email, SMS: sms, MaxAttempts: cfg.Retry.MaxRetries + 1}, nil
 }
 
-// provideReminders is the deadline-reminder scheduler (a worker part): with a database, and
-// unless REMINDER_WINDOW is 0. Several workers may run it; the key of task_reminders makes each
-// reminder once. The embedded default has none: its tasks are in memory.
-func provideReminders(cfg config.Config, db *sql.DB, logger *slog.Logger) ([]Worker, error) {
-	if cfg.Reminders.Window == 0 {
-		return nil, nil
-	}
-	if db == nil {
-		logger.Info("deadline reminders need DATABASE_URL: off in the embedded default")
-		return nil, nil
+// provideDeadlineReminderConfig is what the deadline reminders follow: REMINDER_WINDOW (0 turns
+// them off) with a week's look-back for overdue tasks, and REMINDER_CHANNELS.
+func provideDeadlineReminderConfig(cfg config.Config) (command.DeadlineReminderConfig, error) {
+	policy, err := task.NewReminderPolicy(cfg.Reminders.Window, task.OverdueLookback)
+	if err != nil {
+		return command.DeadlineReminderConfig{}, fmt.Errorf("REMINDER_WINDOW: %w", err)
 	}
 	channels := make([]notification.Channel, len(cfg.Reminders.Channels))
 	for i, c := range cfg.Reminders.Channels {
 		channels[i] = notification.Channel(c)
 	}
-	sched, err := postgres.NewReminderScheduler(db, postgres.ReminderConfig{
-		Window: cfg.Reminders.Window, Interval: cfg.Reminders.Interval, Channels: channels,
-		Topic: cfg.Topics.NotificationRequest, Outbox: outboxConfig(cfg), Logger: logger.With("worker", "task-reminders"),
-	})
-	if err != nil {
-		return nil, err
+	rc := command.DeadlineReminderConfig{Policy: policy, Channels: channels}
+	if err := rc.Validate(); err != nil {
+		return command.DeadlineReminderConfig{}, fmt.Errorf("REMINDER_CHANNELS: %w", err)
 	}
-	return []Worker{{Name: "task-reminders", Part: PartWorker, Run: sched.Run}}, nil
+	return rc, nil
+}
+
+// provideReminders is the deadline-reminder scheduler (a worker part), on PostgreSQL and in
+// memory alike, unless REMINDER_WINDOW is 0. Several workers may run it; the claimer makes each
+// reminder once.
+func provideReminders(cfg config.Config, app application.Application, logger *slog.Logger) ([]Worker, error) {
+	if cfg.Reminders.Window == 0 {
+		logger.Info("task reminders are off (REMINDER_WINDOW is 0)")
+		return nil, nil
+	}
+	log := logger.With("worker", schedule.DeadlineRemindersName)
+	job := schedule.NewDeadlineReminders(app.Commands.EmitDeadlineReminders, log)
+	sc := schedule.Config{Name: schedule.DeadlineRemindersName, Interval: cfg.Reminders.Interval, Logger: log}
+	if err := sc.Validate(); err != nil {
+		return nil, fmt.Errorf("REMINDER_INTERVAL: %w", err)
+	}
+	return []Worker{{Name: schedule.DeadlineRemindersName, Part: PartWorker, Run: func(ctx context.Context) error {
+		return schedule.Run(ctx, job.Run, sc)
+	}}}, nil
 }
 
 // testScoredNamespace is the UUID namespace of the ids of test-scored notifications. Changing it

@@ -72,11 +72,13 @@ func provideTodoRepository(db *sql.DB) todo.Repository {
 }
 
 // taskStores are the task context's storage: the store the commands write through (task and
-// events in one transaction), the reader of the queries, and the audit log its consumer writes.
+// events in one transaction), the reader of the queries, the audit log its consumer writes, and
+// the claimer of the tasks' deadline reminders.
 type taskStores struct {
-	Store  task.Repository
-	Reader query.TaskReader
-	Audit  task.AuditLog
+	Store     task.Repository
+	Reader    query.TaskReader
+	Audit     task.AuditLog
+	Reminders command.ReminderClaimer
 }
 
 func provideTaskStores(db *sql.DB, b broker.Broker, cfg config.Config) (taskStores, error) {
@@ -87,7 +89,11 @@ func provideTaskStores(db *sql.DB, b broker.Broker, cfg config.Config) (taskStor
 		if err != nil {
 			return taskStores{}, err
 		}
-		return taskStores{Store: store, Reader: store, Audit: audit}, nil
+		reminders, err := memory.NewReminderStore(store, b.Publisher(), cfg.Topics.NotificationRequest)
+		if err != nil {
+			return taskStores{}, err
+		}
+		return taskStores{Store: store, Reader: store, Audit: audit, Reminders: reminders}, nil
 	}
 	store, err := postgres.NewTaskStore(db, postgres.TaskStoreConfig{Topics: topics, Outbox: outboxConfig(cfg)})
 	if err != nil {
@@ -97,7 +103,13 @@ func provideTaskStores(db *sql.DB, b broker.Broker, cfg config.Config) (taskStor
 	if err != nil {
 		return taskStores{}, err
 	}
-	return taskStores{Store: store, Reader: store, Audit: audit}, nil
+	reminders, err := postgres.NewReminderStore(db, postgres.ReminderStoreConfig{
+		Topic: cfg.Topics.NotificationRequest, Outbox: outboxConfig(cfg),
+	})
+	if err != nil {
+		return taskStores{}, err
+	}
+	return taskStores{Store: store, Reader: store, Audit: audit, Reminders: reminders}, nil
 }
 
 // testStores are the test-results context's storage: the store the commands write through
@@ -153,7 +165,7 @@ func keyedID(user shared.UserID, key string) string {
 }
 
 func provideApplication(repo todo.Repository, events command.TodoEvents, tasks taskStores, tests testStores, notes notificationStores,
-	delivery command.NotificationDelivery, logger *slog.Logger, m *metrics.Prometheus,
+	delivery command.NotificationDelivery, reminders command.DeadlineReminderConfig, logger *slog.Logger, m *metrics.Prometheus,
 ) application.Application {
 	// PostgreSQL keeps microseconds; so does the clock, so the 202 answer shows what GET will.
 	now := func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
@@ -181,6 +193,7 @@ func provideApplication(repo todo.Repository, events command.TodoEvents, tasks t
 			NotifyTestScored:          decorator.Apply("NotifyTestScored", command.NewNotifyTestScoredHandler(request, namedID), logger, m),
 			MarkNotificationRead:      decorator.Apply("MarkNotificationRead", command.NewMarkNotificationReadHandler(notes.Store, now), logger, m),
 			MarkAllNotificationsRead:  decorator.Apply("MarkAllNotificationsRead", command.NewMarkAllNotificationsReadHandler(notes.Store, now), logger, m),
+			EmitDeadlineReminders:     decorator.Apply("EmitDeadlineReminders", command.NewEmitDeadlineRemindersHandler(tasks.Reminders, reminders), logger, m),
 		},
 		Queries: application.Queries{
 			GetTodo:   decorator.Apply("GetTodo", query.NewGetTodoHandler(repo), logger, m),
@@ -290,7 +303,7 @@ func provideWorkers(cfg config.Config, b broker.Broker, app application.Applicat
 		Handle: messaging.NewTestAnalytics(app.Commands.RecordTestScore).Handle,
 	})
 	notify := provideNotificationWorkers(cfg, b, app, hub, logger, m)
-	reminders, err := provideReminders(cfg, db, logger)
+	reminders, err := provideReminders(cfg, app, logger)
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,7 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		provideTestStores,
 		provideNotificationStores,
 		provideNotificationDelivery,
+		provideDeadlineReminderConfig,
 		provideApplication,
 		provideAuthenticator,
 		provideHub,

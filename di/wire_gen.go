@@ -57,6 +57,12 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		cleanup()
 		return nil, nil, err
 	}
+	deadlineReminderConfig, err := provideDeadlineReminderConfig(cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
 	registry := provideRegistry()
 	prometheus, err := provideMetrics(registry)
 	if err != nil {
@@ -64,7 +70,7 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		cleanup()
 		return nil, nil, err
 	}
-	application := provideApplication(repository, todoEvents, diTaskStores, diTestStores, diNotificationStores, notificationDelivery, logger, prometheus)
+	application := provideApplication(repository, todoEvents, diTaskStores, diTestStores, diNotificationStores, notificationDelivery, deadlineReminderConfig, logger, prometheus)
 	authenticator, err := provideAuthenticator(ctx, cfg)
 	if err != nil {
 		cleanup2()

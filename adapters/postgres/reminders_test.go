@@ -13,28 +13,51 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/taskstream/taskstream/adapters/contract"
 	"github.com/taskstream/taskstream/adapters/outbox"
 	"github.com/taskstream/taskstream/adapters/postgres"
 	"github.com/taskstream/taskstream/adapters/postgres/pgtest"
+	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/notification"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/task"
 	"github.com/taskstream/taskstream/platform/envelope"
+	"github.com/taskstream/taskstream/ports/schedule"
 )
 
 const reminderTopic = "notification.request"
 
-func newTestScheduler(t *testing.T, conn *sql.DB, cfg postgres.ReminderConfig) *postgres.ReminderScheduler {
+// reminderConfig is what a test scheduler is made of: the store's configuration and the use
+// case's. A zero window means an hour.
+type reminderConfig struct {
+	window    time.Duration
+	lookback  time.Duration
+	channels  []notification.Channel
+	batchSize int
+	store     postgres.ReminderStoreConfig
+}
+
+// newTestScheduler is one scheduler, as a worker process has it: the EmitDeadlineReminders use
+// case on a ReminderStore.
+func newTestScheduler(t *testing.T, conn *sql.DB, cfg reminderConfig) command.EmitDeadlineRemindersHandler {
 	t.Helper()
-	if cfg.Window == 0 {
-		cfg.Window = time.Hour
+	if cfg.window == 0 {
+		cfg.window = time.Hour
 	}
-	cfg.Logger = slog.New(slog.NewTextHandler(t.Output(), nil))
-	s, err := postgres.NewReminderScheduler(conn, cfg)
+	if cfg.lookback == 0 {
+		cfg.lookback = task.OverdueLookback
+	}
+	store, err := postgres.NewReminderStore(conn, cfg.store)
 	if err != nil {
-		t.Fatalf("NewReminderScheduler: %v", err)
+		t.Fatalf("NewReminderStore: %v", err)
 	}
-	return s
+	policy, err := task.NewReminderPolicy(cfg.window, cfg.lookback)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return command.NewEmitDeadlineRemindersHandler(store, command.DeadlineReminderConfig{
+		Policy: policy, Channels: cfg.channels, BatchSize: cfg.batchSize,
+	})
 }
 
 // addDueTask stores a task of user due at due (zero: no due time).
@@ -75,12 +98,28 @@ func emittedReminders(t *testing.T, conn *sql.DB) []notification.Requested {
 	return out
 }
 
-func mustRound(t *testing.T, s *postgres.ReminderScheduler, now time.Time, want int) {
+func mustRound(t *testing.T, s command.EmitDeadlineRemindersHandler, now time.Time, want int) {
 	t.Helper()
-	n, err := s.Round(context.Background(), now)
-	if err != nil || n != want {
-		t.Fatalf("Round(%v) = %d, %v; want %d", now, n, err, want)
+	out, err := s.Handle(context.Background(), command.EmitDeadlineReminders{At: now})
+	if err != nil || out.Emitted != want {
+		t.Fatalf("round at %v = %d, %v; want %d", now, out.Emitted, err, want)
 	}
+}
+
+// The reminder contract every command.ReminderClaimer keeps, each subtest on its own database.
+func TestReminderStore(t *testing.T) {
+	t.Parallel()
+	contract.ReminderClaimer(t, func(t *testing.T) contract.Reminders {
+		conn := pgtest.NewDB(t)
+		store, err := postgres.NewReminderStore(conn, postgres.ReminderStoreConfig{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tasks := newTestTaskStore(t, conn, postgres.TaskStoreConfig{})
+		return contract.Reminders{Tasks: tasks, Claimer: store, Emitted: func(t *testing.T) []notification.Requested {
+			return emittedReminders(t, conn)
+		}}
+	})
 }
 
 // A task gets its due-soon reminder when it comes within the window and its overdue reminder
@@ -90,8 +129,8 @@ func TestRemindersDueSoonAndOverdueOnce(t *testing.T) {
 	t.Parallel()
 	ctx, conn := context.Background(), pgtest.NewDB(t)
 	store := newTestTaskStore(t, conn, postgres.TaskStoreConfig{})
-	s := newTestScheduler(t, conn, postgres.ReminderConfig{Window: time.Hour,
-		Channels: []notification.Channel{notification.ChannelInApp, notification.ChannelEmail}})
+	s := newTestScheduler(t, conn, reminderConfig{window: time.Hour,
+		channels: []notification.Channel{notification.ChannelInApp, notification.ChannelEmail}})
 	user := shared.UserID("reminder-user")
 	now := time.Now().UTC().Truncate(time.Microsecond)
 
@@ -143,7 +182,7 @@ func TestRemindersDueSoonAndOverdueOnce(t *testing.T) {
 		if r.TaskID != w.tk.ID() || r.Type != w.kind || r.Title != w.title || r.UserID != string(user) {
 			t.Errorf("reminder %d: %+v, want %s %s %q", i, r, w.tk.ID(), w.kind, w.title)
 		}
-		if r.ID != postgres.ReminderID(w.tk.ID(), w.kind, due) {
+		if r.ID != notification.ReminderID(w.tk.ID(), w.kind, due) {
 			t.Errorf("reminder %d has id %s, not the one of its task, kind and due time", i, r.ID)
 		}
 		if wantMsg := w.phrase + " " + due.Format("2006-01-02 15:04 MST"); !strings.Contains(r.Message, wantMsg) {
@@ -177,7 +216,7 @@ func TestRemindersMovedDeadlineRemindsAgain(t *testing.T) {
 	t.Parallel()
 	conn := pgtest.NewDB(t)
 	store := newTestTaskStore(t, conn, postgres.TaskStoreConfig{})
-	s := newTestScheduler(t, conn, postgres.ReminderConfig{Window: time.Hour})
+	s := newTestScheduler(t, conn, reminderConfig{window: time.Hour})
 	user := shared.UserID("moving-user")
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	first, moved := now.Add(30*time.Minute), now.Add(45*time.Minute)
@@ -200,8 +239,8 @@ func TestRemindersMovedDeadlineRemindsAgain(t *testing.T) {
 	mustRound(t, s, now, 0)
 
 	got := emittedReminders(t, conn)
-	if len(got) != 2 || got[0].ID != postgres.ReminderID(tk.ID(), notification.TypeTaskDueSoon, first) ||
-		got[1].ID != postgres.ReminderID(tk.ID(), notification.TypeTaskDueSoon, moved) || got[0].ID == got[1].ID {
+	if len(got) != 2 || got[0].ID != notification.ReminderID(tk.ID(), notification.TypeTaskDueSoon, first) ||
+		got[1].ID != notification.ReminderID(tk.ID(), notification.TypeTaskDueSoon, moved) || got[0].ID == got[1].ID {
 		t.Errorf("reminders %+v, want one for each deadline", got)
 	}
 }
@@ -213,9 +252,9 @@ func TestRemindersConcurrentSchedulersEmitOnce(t *testing.T) {
 	t.Parallel()
 	ctx, conn := context.Background(), pgtest.NewDB(t)
 	store := newTestTaskStore(t, conn, postgres.TaskStoreConfig{})
-	schedulers := []*postgres.ReminderScheduler{
-		newTestScheduler(t, conn, postgres.ReminderConfig{Window: time.Hour, BatchSize: 7}),
-		newTestScheduler(t, conn, postgres.ReminderConfig{Window: time.Hour, BatchSize: 13}),
+	schedulers := []command.EmitDeadlineRemindersHandler{
+		newTestScheduler(t, conn, reminderConfig{window: time.Hour, batchSize: 7}),
+		newTestScheduler(t, conn, reminderConfig{window: time.Hour, batchSize: 13}),
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	const tasks = 120
@@ -236,13 +275,13 @@ func TestRemindersConcurrentSchedulersEmitOnce(t *testing.T) {
 	for g := range 8 {
 		wg.Go(func() {
 			for _, at := range []time.Time{now, now, now.Add(2 * time.Hour), now.Add(2 * time.Hour)} {
-				n, err := schedulers[g%2].Round(ctx, at)
+				out, err := schedulers[g%2].Handle(ctx, command.EmitDeadlineReminders{At: at})
 				if err != nil {
-					t.Errorf("goroutine %d: Round: %v", g, err)
+					t.Errorf("goroutine %d: round: %v", g, err)
 					return
 				}
 				mu.Lock()
-				emitted += n
+				emitted += out.Emitted
 				mu.Unlock()
 			}
 		})
@@ -278,8 +317,8 @@ func countOutboxRows(t *testing.T, conn *sql.DB, eventType string) int {
 	return n
 }
 
-// Run emits at once and at every interval until its context ends; with a window of 0 it emits
-// nothing and returns when its context ends.
+// Run on the schedule port, a scheduler emits at once and at every interval until its context
+// ends; one whose window is 0 emits nothing and returns when its context ends.
 func TestRemindersRun(t *testing.T) {
 	t.Parallel()
 	conn := pgtest.NewDB(t)
@@ -287,20 +326,24 @@ func TestRemindersRun(t *testing.T) {
 	user := shared.UserID("run-user")
 	addDueTask(t, store, user, "First", time.Now().Add(10*time.Minute))
 
-	off, err := postgres.NewReminderScheduler(conn, postgres.ReminderConfig{Window: 0, Interval: 10 * time.Millisecond,
-		Logger: slog.New(slog.NewTextHandler(t.Output(), nil))})
+	logger := slog.New(slog.NewTextHandler(t.Output(), nil))
+	off, err := postgres.NewReminderStore(conn, postgres.ReminderStoreConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := newTestScheduler(t, conn, postgres.ReminderConfig{Window: time.Hour, Interval: 50 * time.Millisecond})
+	offJob := schedule.NewDeadlineReminders(command.NewEmitDeadlineRemindersHandler(off, command.DeadlineReminderConfig{}), logger)
+	on := schedule.NewDeadlineReminders(newTestScheduler(t, conn, reminderConfig{window: time.Hour}), logger)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 2)
-	go func() { done <- off.Run(ctx) }()
+	run := func(job schedule.Job, interval time.Duration) {
+		done <- schedule.Run(ctx, job, schedule.Config{Name: schedule.DeadlineRemindersName, Interval: interval, Logger: logger})
+	}
+	go run(offJob.Run, 10*time.Millisecond)
 	time.Sleep(100 * time.Millisecond)
 	if n := countOutboxRows(t, conn, notification.EventRequested); n != 0 {
 		t.Fatalf("the scheduler with window 0 emitted %d reminders", n)
 	}
-	go func() { done <- s.Run(ctx) }()
+	go run(on.Run, 50*time.Millisecond)
 	waitForRows(t, conn, 1)
 	addDueTask(t, store, user, "Second", time.Now().Add(-time.Minute))
 	waitForRows(t, conn, 2)
@@ -328,20 +371,21 @@ func waitForRows(t *testing.T, conn *sql.DB, want int) {
 	}
 }
 
-// A configuration that cannot work is refused.
-func TestNewReminderSchedulerValidates(t *testing.T) {
+// A configuration that cannot work is refused: a negative window by the policy, an unknown
+// channel by the use case, a bad topic or no pool by the store.
+func TestNewReminderStoreValidates(t *testing.T) {
 	t.Parallel()
 	conn := pgtest.NewDB(t)
-	for _, cfg := range []postgres.ReminderConfig{
-		{Window: -time.Minute},
-		{Window: time.Hour, Channels: []notification.Channel{"pigeon"}},
-		{Window: time.Hour, Topic: "bad topic"},
-	} {
-		if _, err := postgres.NewReminderScheduler(conn, cfg); err == nil {
-			t.Errorf("%+v was accepted", cfg)
-		}
+	if _, err := task.NewReminderPolicy(-time.Minute, task.OverdueLookback); err == nil {
+		t.Error("a negative window was accepted")
 	}
-	if _, err := postgres.NewReminderScheduler(nil, postgres.ReminderConfig{Window: time.Hour}); err == nil {
+	if err := (command.DeadlineReminderConfig{Channels: []notification.Channel{"pigeon"}}).Validate(); err == nil {
+		t.Error("an unknown channel was accepted")
+	}
+	if _, err := postgres.NewReminderStore(conn, postgres.ReminderStoreConfig{Topic: "bad topic"}); err == nil {
+		t.Error("a bad topic was accepted")
+	}
+	if _, err := postgres.NewReminderStore(nil, postgres.ReminderStoreConfig{}); err == nil {
 		t.Error("a nil pool was accepted")
 	}
 }
@@ -359,7 +403,7 @@ func TestRemindersDirectModeWritesTheTopicTable(t *testing.T) {
 	}
 	store := newTestTaskStore(t, conn, postgres.TaskStoreConfig{})
 	tk := addDueTask(t, store, "direct-user", "Direct", time.Now().Add(-time.Minute))
-	s := newTestScheduler(t, conn, postgres.ReminderConfig{Outbox: outbox.Config{Mode: outbox.Direct}})
+	s := newTestScheduler(t, conn, reminderConfig{store: postgres.ReminderStoreConfig{Outbox: outbox.Config{Mode: outbox.Direct}}})
 	mustRound(t, s, time.Now(), 1)
 
 	if n := countOutboxRows(t, conn, notification.EventRequested); n != 0 {
@@ -387,7 +431,7 @@ func TestRemindersOfALongTitleFitANotification(t *testing.T) {
 	t.Parallel()
 	conn := pgtest.NewDB(t)
 	store := newTestTaskStore(t, conn, postgres.TaskStoreConfig{})
-	s := newTestScheduler(t, conn, postgres.ReminderConfig{Window: time.Hour})
+	s := newTestScheduler(t, conn, reminderConfig{window: time.Hour})
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	title := strings.Repeat("ü", 200)
 	addDueTask(t, store, "long-title-user", title, now.Add(30*time.Minute))
@@ -407,13 +451,13 @@ func TestRemindersOfALongTitleFitANotification(t *testing.T) {
 	}
 }
 
-// A task overdue for longer than OverdueLookback is not looked at: each round reads the tasks
+// A task overdue for longer than the look-back is not looked at: each round reads the tasks
 // due around now, not every task ever left overdue.
 func TestRemindersSkipTasksOverdueBeyondTheLookback(t *testing.T) {
 	t.Parallel()
 	conn := pgtest.NewDB(t)
 	store := newTestTaskStore(t, conn, postgres.TaskStoreConfig{})
-	s := newTestScheduler(t, conn, postgres.ReminderConfig{Window: time.Hour, OverdueLookback: 24 * time.Hour})
+	s := newTestScheduler(t, conn, reminderConfig{window: time.Hour, lookback: 24 * time.Hour})
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	addDueTask(t, store, "lookback-user", "Long forgotten", now.Add(-25*time.Hour))
 	recent := addDueTask(t, store, "lookback-user", "Missed yesterday", now.Add(-23*time.Hour))
