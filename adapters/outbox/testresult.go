@@ -17,9 +17,9 @@ type TestTopics struct {
 // TestSubmitted returns the submitted event of s, keyed by the submitter.
 func TestSubmitted(s *testresult.Submission, meta shared.EventMeta, topics TestTopics) ([]Routed, error) {
 	msg, err := envelope.New(envelope.Event{
-		Type: testresult.EventSubmitted, SchemaVersion: testresult.EventSubmittedVersion, UserID: string(s.UserID),
-		CorrelationID: meta.CorrelationID, TraceParent: meta.TraceParent, Time: s.SubmittedAt,
-		Payload: testresult.Submitted{SubmissionID: s.ID, TestID: s.TestID, UserID: string(s.UserID), SubmittedAt: s.SubmittedAt},
+		Type: testresult.EventSubmitted, SchemaVersion: testresult.EventSubmittedVersion, UserID: string(s.UserID()),
+		CorrelationID: meta.CorrelationID, TraceParent: meta.TraceParent, Time: s.SubmittedAt(),
+		Payload: s.SubmittedEvent(),
 	})
 	if err != nil {
 		return nil, err
@@ -27,16 +27,17 @@ func TestSubmitted(s *testresult.Submission, meta shared.EventMeta, topics TestT
 	return []Routed{{Topic: topics.Submissions, Message: msg}}, nil
 }
 
-// TestScored returns the scored event of s, a submission of t, keyed by the submitter; none
+// TestScored returns the scored event of s, a submission of q, keyed by the submitter; none
 // when s is not scored (a failed submission tells nobody).
-func TestScored(t *testresult.Test, s *testresult.Submission, meta shared.EventMeta, topics TestTopics) ([]Routed, error) {
-	if s.Status != testresult.StatusScored {
+func TestScored(q *testresult.Quiz, s *testresult.Submission, meta shared.EventMeta, topics TestTopics) ([]Routed, error) {
+	ev, scored := s.ScoredEvent(q)
+	if !scored {
 		return nil, nil
 	}
 	msg, err := envelope.New(envelope.Event{
-		Type: testresult.EventScored, SchemaVersion: testresult.EventScoredVersion, UserID: string(s.UserID),
-		CorrelationID: meta.CorrelationID, TraceParent: meta.TraceParent, Time: s.ScoredAt,
-		Payload: s.Scored(t),
+		Type: testresult.EventScored, SchemaVersion: testresult.EventScoredVersion, UserID: ev.UserID,
+		CorrelationID: meta.CorrelationID, TraceParent: meta.TraceParent, Time: ev.ScoredAt,
+		Payload: ev,
 	})
 	if err != nil {
 		return nil, err

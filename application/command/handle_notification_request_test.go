@@ -267,8 +267,8 @@ func mustReadAt(n *notification.Notification) time.Time {
 	return at
 }
 
-// A scored test becomes one in-app notification, also when the event comes twice.
-func TestNotifyTestScoredOnce(t *testing.T) {
+// A scored quiz becomes one in-app notification, also when the event comes twice.
+func TestNotifyQuizScoredOnce(t *testing.T) {
 	t.Parallel()
 	store, senders := memory.NewNotificationStore(), &fakeSenders{}
 	ids := func(name string) string {
@@ -277,11 +277,11 @@ func TestNotifyTestScoredOnce(t *testing.T) {
 		}
 		return "0193a8e2-7b1c-7cde-8f00-0000000000c1"
 	}
-	h := command.NewNotifyTestScoredHandler(newRequestHandler(store, senders, 3), ids)
-	ev := testresult.Scored{SubmissionID: "0193a8e2-7b1c-7cde-8f00-0000000000B1", TestTitle: "Go basics", UserID: "alice",
+	h := command.NewNotifyQuizScoredHandler(newRequestHandler(store, senders, 3), ids)
+	ev := testresult.Scored{SubmissionID: "0193a8e2-7b1c-7cde-8f00-0000000000B1", QuizTitle: "Go basics", UserID: "alice",
 		Points: 17, MaxPoints: 20, Percentage: 85, Weakest: []string{"channels"}}
 	for i, msg := range []string{"e1", "e2"} {
-		res, err := h.Handle(context.Background(), command.NotifyTestScored{MessageID: msg, Scored: ev})
+		res, err := h.Handle(context.Background(), command.NotifyQuizScored{MessageID: msg, Scored: ev})
 		if err != nil || res.Created != (i == 0) {
 			t.Fatalf("delivery %d: %v, created %v", i, err, res.Created)
 		}
@@ -296,7 +296,7 @@ func TestNotifyTestScoredOnce(t *testing.T) {
 		t.Errorf("notification %+v", n.Snapshot())
 	}
 	ev.SubmissionID = "s1"
-	if _, err := h.Handle(context.Background(), command.NotifyTestScored{MessageID: "e3", Scored: ev}); shared.KindOf(err) != shared.KindInvalid {
+	if _, err := h.Handle(context.Background(), command.NotifyQuizScored{MessageID: "e3", Scored: ev}); shared.KindOf(err) != shared.KindInvalid {
 		t.Errorf("bad submission id: %v, want invalid", err)
 	}
 }
