@@ -61,8 +61,11 @@ func RehydrateSubmission(s SubmissionSnapshot) (*Submission, error) {
 	if err != nil {
 		return nil, fmt.Errorf("submission %s: %w", s.ID, err)
 	}
-	if (status == StatusScored) != (s.Result != nil) {
-		return nil, fmt.Errorf("submission %s: a %s submission with a result: %t", s.ID, status, s.Result != nil)
+	if status == StatusScored && s.Result == nil {
+		return nil, fmt.Errorf("submission %s: scored without its result", s.ID)
+	}
+	if status != StatusScored && s.Result != nil {
+		return nil, fmt.Errorf("submission %s: %s with a result", s.ID, status)
 	}
 	sub := &Submission{
 		id: s.ID, quizID: s.QuizID, userID: shared.UserID(s.UserID), answers: cloneAnswers(s.Answers), status: status,
