@@ -27,13 +27,13 @@ type Commands struct {
 	DeleteTask      command.DeleteTaskHandler
 	RecordTaskEvent command.RecordTaskEventHandler
 
-	CreateTest       command.CreateTestHandler
-	SubmitTest       command.SubmitTestHandler
+	CreateQuiz       command.CreateQuizHandler
+	SubmitAnswers    command.SubmitAnswersHandler
 	ScoreSubmissions command.ScoreSubmissionsHandler
-	RecordTestScore  command.RecordTestScoreHandler
+	RecordQuizScore  command.RecordQuizScoreHandler
 
 	HandleNotificationRequest command.HandleNotificationRequestHandler
-	NotifyTestScored          command.NotifyTestScoredHandler
+	NotifyQuizScored          command.NotifyQuizScoredHandler
 	MarkNotificationRead      command.MarkNotificationReadHandler
 	MarkAllNotificationsRead  command.MarkAllNotificationsReadHandler
 	EmitDeadlineReminders     command.EmitDeadlineRemindersHandler
@@ -48,9 +48,9 @@ type Queries struct {
 	ListTasks   query.ListTasksHandler
 	TaskHistory query.TaskHistoryHandler
 
-	GetTest       query.GetTestHandler
+	GetQuiz       query.GetQuizHandler
 	GetSubmission query.GetSubmissionHandler
-	TestStats     query.TestStatsHandler
+	QuizStats     query.QuizStatsHandler
 
 	ListNotifications query.ListNotificationsHandler
 }

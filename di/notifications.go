@@ -109,7 +109,7 @@ func namedID(name string) string {
 // message on in a group of its own (as task-updates), so a user's WebSocket on any instance gets
 // them wherever the notification-service runs.
 func provideNotificationWorkers(cfg config.Config, b broker.Broker, app application.Application, hub *live.Hub, logger *slog.Logger, m *metrics.Prometheus) []Worker {
-	h := messaging.NewNotifications(app.Commands.HandleNotificationRequest, app.Commands.NotifyTestScored)
+	h := messaging.NewNotifications(app.Commands.HandleNotificationRequest, app.Commands.NotifyQuizScored)
 	push := messaging.NewNotificationPush(hub, namedID, time.Now, logger.With("worker", messaging.NotificationPushHandlerName))
 	instance := cfg.Groups.WebSocket + "-notifications-" + instanceID()
 	consumers := []struct {

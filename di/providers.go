@@ -116,21 +116,21 @@ func provideTaskStores(db *sql.DB, b broker.Broker, cfg config.Config) (taskStor
 // (submission and event in one transaction), the scores analytics keeps, and the reader of the
 // queries. One type implements all three on each backend.
 type testStores struct {
-	Store  testresult.Repository
+	Store  testresult.QuizRepository
 	Scores testresult.ScoreLog
-	Reader query.TestReader
+	Reader query.QuizReader
 }
 
 func provideTestStores(db *sql.DB, b broker.Broker, cfg config.Config) (testStores, error) {
-	topics := messages.TestTopics{Submissions: cfg.Topics.TestSubmissions, ResultsReady: cfg.Topics.TestResultsReady}
+	topics := messages.QuizTopics{Submissions: cfg.Topics.TestSubmissions, ResultsReady: cfg.Topics.TestResultsReady}
 	if db == nil {
-		store, err := memory.NewTestStore(b.Publisher(), topics)
+		store, err := memory.NewQuizStore(b.Publisher(), topics)
 		if err != nil {
 			return testStores{}, err
 		}
 		return testStores{Store: store, Scores: store, Reader: store}, nil
 	}
-	store, err := postgres.NewTestStore(db, postgres.TestStoreConfig{
+	store, err := postgres.NewQuizStore(db, postgres.QuizStoreConfig{
 		Topics: topics, Outbox: outboxConfig(cfg),
 	})
 	if err != nil {
@@ -184,13 +184,15 @@ func provideApplication(repo todo.Repository, events command.TodoEvents, tasks t
 			DeleteTask:      decorator.Apply("DeleteTask", command.NewDeleteTaskHandler(tasks.Store, now), logger, m),
 			RecordTaskEvent: decorator.Apply("RecordTaskEvent", command.NewRecordTaskEventHandler(tasks.Audit), logger, m),
 
-			CreateTest:       decorator.Apply("CreateTest", command.NewCreateTestHandler(tests.Store, newID, keyedID, now), logger, m),
-			SubmitTest:       decorator.Apply("SubmitTest", command.NewSubmitTestHandler(tests.Store, newID, keyedID, now), logger, m),
+			// The use cases of quizzes keep the names they were measured and logged under before
+			// quizzes had their name, so that dashboards and alerts on them keep working.
+			CreateQuiz:       decorator.Apply("CreateTest", command.NewCreateQuizHandler(tests.Store, newID, keyedID, now), logger, m),
+			SubmitAnswers:    decorator.Apply("SubmitTest", command.NewSubmitAnswersHandler(tests.Store, newID, keyedID, now), logger, m),
 			ScoreSubmissions: decorator.Apply("ScoreSubmissions", command.NewScoreSubmissionsHandler(tests.Store, now), logger, m),
-			RecordTestScore:  decorator.Apply("RecordTestScore", command.NewRecordTestScoreHandler(tests.Scores), logger, m),
+			RecordQuizScore:  decorator.Apply("RecordTestScore", command.NewRecordQuizScoreHandler(tests.Scores), logger, m),
 
 			HandleNotificationRequest: request,
-			NotifyTestScored:          decorator.Apply("NotifyTestScored", command.NewNotifyTestScoredHandler(request, namedID), logger, m),
+			NotifyQuizScored:          decorator.Apply("NotifyTestScored", command.NewNotifyQuizScoredHandler(request, namedID), logger, m),
 			MarkNotificationRead:      decorator.Apply("MarkNotificationRead", command.NewMarkNotificationReadHandler(notes.Store, now), logger, m),
 			MarkAllNotificationsRead:  decorator.Apply("MarkAllNotificationsRead", command.NewMarkAllNotificationsReadHandler(notes.Store, now), logger, m),
 			EmitDeadlineReminders:     decorator.Apply("EmitDeadlineReminders", command.NewEmitDeadlineRemindersHandler(tasks.Reminders, reminders), logger, m),
@@ -203,9 +205,9 @@ func provideApplication(repo todo.Repository, events command.TodoEvents, tasks t
 			ListTasks:   decorator.Apply("ListTasks", query.NewListTasksHandler(tasks.Reader), logger, m),
 			TaskHistory: decorator.Apply("TaskHistory", query.NewTaskHistoryHandler(tasks.Reader), logger, m),
 
-			GetTest:       decorator.Apply("GetTest", query.NewGetTestHandler(tests.Reader), logger, m),
+			GetQuiz:       decorator.Apply("GetTest", query.NewGetQuizHandler(tests.Reader), logger, m),
 			GetSubmission: decorator.Apply("GetSubmission", query.NewGetSubmissionHandler(tests.Reader), logger, m),
-			TestStats:     decorator.Apply("TestStats", query.NewTestStatsHandler(tests.Reader), logger, m),
+			QuizStats:     decorator.Apply("TestStats", query.NewQuizStatsHandler(tests.Reader), logger, m),
 
 			ListNotifications: decorator.Apply("ListNotifications", query.NewListNotificationsHandler(notes.Reader), logger, m),
 		},
@@ -299,8 +301,8 @@ func provideWorkers(cfg config.Config, b broker.Broker, app application.Applicat
 		Name: messaging.TaskUpdatesHandlerName, Topic: cfg.Topics.TaskUpdates, Handle: messaging.NewTaskUpdates(hub).Handle,
 	})
 	analytics := provideConsumer(cfg, b, logger, m, PartWorker, cfg.Groups.Analytics, broker.Oldest, messaging.Consumer{
-		Name: messaging.TestAnalyticsHandlerName, Topic: cfg.Topics.TestResultsReady,
-		Handle: messaging.NewTestAnalytics(app.Commands.RecordTestScore).Handle,
+		Name: messaging.QuizAnalyticsHandlerName, Topic: cfg.Topics.TestResultsReady,
+		Handle: messaging.NewQuizAnalytics(app.Commands.RecordQuizScore).Handle,
 	})
 	notify := provideNotificationWorkers(cfg, b, app, hub, logger, m)
 	reminders, err := provideReminders(cfg, app, logger)

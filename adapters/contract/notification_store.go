@@ -2,7 +2,9 @@ package contract
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,7 +34,12 @@ func NotificationStore(t *testing.T, newStore func(t *testing.T) Notifications) 
 		{"add stores once per message and once per id", testNotificationAddOnce},
 		{"a recorded delivery is kept; a sent one never changes", testNotificationRecordDelivery},
 		{"list newest first with cursor and unread filter", testNotificationList},
-		{"mark read and mark all read", testNotificationMarkRead},
+		{"mark read keeps the first read time", testNotificationMarkRead},
+		{"mark all read marks only the unread", testNotificationMarkAllRead},
+		{"change that reports nothing to store writes nothing", testNotificationChangeNothing},
+		{"change whose func fails writes nothing", testNotificationChangeFails},
+		{"change of an unknown or another user's notification is not found", testNotificationChangeUnknown},
+		{"changes of one notification take turns", testNotificationChangesTakeTurns},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -129,27 +136,47 @@ func testNotificationAddOnce(t *testing.T, store Notifications) {
 	assertSameNotification(t, got, first)
 }
 
+// recordDelivery is the change that records d on its channel.
+func recordDelivery(d notification.Delivery) func(*notification.Notification) (bool, error) {
+	return func(n *notification.Notification) (bool, error) { return true, n.RecordDelivery(d) }
+}
+
+// markRead is the change that marks a notification read at at.
+func markRead(at time.Time) func(*notification.Notification) (bool, error) {
+	return func(n *notification.Notification) (bool, error) { return n.MarkRead(at), nil }
+}
+
+func neverChanged(t *testing.T) func(*notification.Notification) (bool, error) {
+	return func(*notification.Notification) (bool, error) {
+		t.Error("change was called")
+		return false, nil
+	}
+}
+
 func testNotificationRecordDelivery(t *testing.T, store Notifications) {
 	ctx, user := context.Background(), newUser()
 	n := newNotification(t, user, "mail me", notificationEpoch, notification.ChannelInApp, notification.ChannelEmail)
 	mustAddNotification(t, store, n)
 	email, _ := n.Delivery(notification.ChannelEmail)
 	failed := email.Failed("connection refused", false)
-	if ok, err := store.RecordDelivery(ctx, n.ID(), failed); err != nil || !ok {
-		t.Fatalf("RecordDelivery(failed attempt) = %v, %v", ok, err)
+	got, err := store.Change(ctx, user, n.ID(), recordDelivery(failed))
+	if d, _ := got.Delivery(notification.ChannelEmail); err != nil || d.Attempts != 1 || d.Status != notification.StatusPending {
+		t.Fatalf("Change(failed attempt) = %+v, %v", d, err)
 	}
 	sent := failed.Sent(micro(notificationEpoch.Add(time.Minute)))
-	if ok, err := store.RecordDelivery(ctx, n.ID(), sent); err != nil || !ok {
-		t.Fatalf("RecordDelivery(sent) = %v, %v", ok, err)
+	if _, err := store.Change(ctx, user, n.ID(), recordDelivery(sent)); err != nil {
+		t.Fatalf("Change(sent) = %v", err)
 	}
-	if ok, err := store.RecordDelivery(ctx, n.ID(), sent.Failed("late", true)); err != nil || ok {
-		t.Errorf("RecordDelivery over a sent delivery = %v, %v; want false", ok, err)
+	_, err = store.Change(ctx, user, n.ID(), recordDelivery(sent.Failed("late", true)))
+	if shared.KindOf(err) != shared.KindConflict {
+		t.Errorf("Change over a sent delivery = %v; want the notification's conflict", err)
 	}
 	inApp, _ := n.Delivery(notification.ChannelInApp)
-	if ok, err := store.RecordDelivery(ctx, n.ID(), inApp.Failed("late", true)); err != nil || ok {
-		t.Errorf("RecordDelivery over the sent in_app delivery = %v, %v; want false", ok, err)
+	_, err = store.Change(ctx, user, n.ID(), recordDelivery(inApp.Failed("late", true)))
+	if shared.KindOf(err) != shared.KindConflict {
+		t.Errorf("Change over the sent in_app delivery = %v; want the notification's conflict", err)
 	}
-	got, err := store.Get(ctx, user, n.ID())
+	got, err = store.Get(ctx, user, n.ID())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +199,7 @@ func testNotificationList(t *testing.T, store Notifications) {
 		all = append(all, n)
 	}
 	mustAddNotification(t, store, newNotification(t, newUser(), "not mine", notificationEpoch))
-	if _, err := store.MarkRead(ctx, user, all[1].ID(), micro(notificationEpoch.Add(time.Hour))); err != nil {
+	if _, err := store.Change(ctx, user, all[1].ID(), markRead(micro(notificationEpoch.Add(time.Hour)))); err != nil {
 		t.Fatal(err)
 	}
 	var seen []string
@@ -235,31 +262,132 @@ func notificationsNewestFirst(ns []*notification.Notification) []string {
 func testNotificationMarkRead(t *testing.T, store Notifications) {
 	ctx, user := context.Background(), newUser()
 	a := newNotification(t, user, "a", notificationEpoch)
+	mustAddNotification(t, store, a)
+	first := micro(notificationEpoch.Add(time.Hour))
+	got, err := store.Change(ctx, user, a.ID(), markRead(first))
+	if at, read := got.ReadAt(); err != nil || !read || !at.Equal(first) {
+		t.Fatalf("Change(mark read) = %v, read at %v", err, at)
+	}
+	got, err = store.Change(ctx, user, a.ID(), markRead(first.Add(time.Hour)))
+	if at, _ := got.ReadAt(); err != nil || !at.Equal(first) {
+		t.Errorf("Change(mark read) again = %v, read at %v; want the first time kept", err, at)
+	}
+	got, err = store.Get(ctx, user, a.ID())
+	if at, _ := got.ReadAt(); err != nil || !at.Equal(first) {
+		t.Errorf("Get = %v, read at %v; want the first time", err, at)
+	}
+}
+
+func testNotificationMarkAllRead(t *testing.T, store Notifications) {
+	ctx, user := context.Background(), newUser()
+	a := newNotification(t, user, "a", notificationEpoch)
 	b := newNotification(t, user, "b", notificationEpoch)
 	c := newNotification(t, user, "c", notificationEpoch)
 	for _, n := range []*notification.Notification{a, b, c} {
 		mustAddNotification(t, store, n)
 	}
+	mustAddNotification(t, store, newNotification(t, newUser(), "not mine", notificationEpoch))
 	first := micro(notificationEpoch.Add(time.Hour))
-	got, err := store.MarkRead(ctx, user, a.ID(), first)
-	if at, read := got.ReadAt(); err != nil || !read || !at.Equal(first) {
-		t.Fatalf("MarkRead = %v, read at %v", err, at)
+	if _, err := store.Change(ctx, user, a.ID(), markRead(first)); err != nil {
+		t.Fatal(err)
 	}
-	got, err = store.MarkRead(ctx, user, a.ID(), first.Add(time.Hour))
-	if at, _ := got.ReadAt(); err != nil || !at.Equal(first) {
-		t.Errorf("MarkRead again = %v, read at %v; want the first time kept", err, at)
-	}
-	_, err = store.MarkRead(ctx, newUser(), b.ID(), first)
-	assertNotFound(t, "MarkRead of another user's notification", err)
-	_, err = store.MarkRead(ctx, user, uuid.NewString(), first)
-	assertNotFound(t, "MarkRead of an unknown id", err)
 	if n, err := store.MarkAllRead(ctx, newUser(), first); err != nil || n != 0 {
 		t.Errorf("MarkAllRead of a user without notifications = %d, %v", n, err)
 	}
-	if n, err := store.MarkAllRead(ctx, user, first); err != nil || n != 2 {
+	later := first.Add(time.Hour)
+	if n, err := store.MarkAllRead(ctx, user, later); err != nil || n != 2 {
 		t.Errorf("MarkAllRead = %d, %v; want 2", n, err)
 	}
-	if n, err := store.MarkAllRead(ctx, user, first); err != nil || n != 0 {
+	if n, err := store.MarkAllRead(ctx, user, later.Add(time.Hour)); err != nil || n != 0 {
 		t.Errorf("MarkAllRead again = %d, %v; want 0", n, err)
+	}
+	for n, want := range map[*notification.Notification]time.Time{a: first, b: later, c: later} {
+		got, err := store.Get(ctx, user, n.ID())
+		if at, _ := got.ReadAt(); err != nil || !at.Equal(want) {
+			t.Errorf("%s read at %v, %v; want %v", n.Title(), at, err, want)
+		}
+	}
+}
+
+func testNotificationChangeNothing(t *testing.T, store Notifications) {
+	ctx, user := context.Background(), newUser()
+	n := newNotification(t, user, "keep", notificationEpoch, notification.ChannelInApp, notification.ChannelEmail)
+	mustAddNotification(t, store, n)
+	got, err := store.Change(ctx, user, n.ID(), func(n *notification.Notification) (bool, error) {
+		n.MarkRead(micro(notificationEpoch.Add(time.Hour)))
+		return false, nil // changed, but said otherwise: nothing is stored
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSameNotification(t, got, n)
+	stored, err := store.Get(ctx, user, n.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSameNotification(t, stored, n)
+}
+
+func testNotificationChangeFails(t *testing.T, store Notifications) {
+	ctx, user := context.Background(), newUser()
+	n := newNotification(t, user, "keep", notificationEpoch, notification.ChannelInApp, notification.ChannelEmail)
+	mustAddNotification(t, store, n)
+	errBoom := errors.New("boom")
+	_, err := store.Change(ctx, user, n.ID(), func(n *notification.Notification) (bool, error) {
+		n.MarkRead(micro(notificationEpoch.Add(time.Hour)))
+		email, _ := n.Delivery(notification.ChannelEmail)
+		_ = n.RecordDelivery(email.Sent(micro(notificationEpoch.Add(time.Hour))))
+		return true, errBoom
+	})
+	if !errors.Is(err, errBoom) {
+		t.Fatalf("Change = %v, want change's error", err)
+	}
+	stored, err := store.Get(ctx, user, n.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSameNotification(t, stored, n)
+}
+
+func testNotificationChangeUnknown(t *testing.T, store Notifications) {
+	ctx, user := context.Background(), newUser()
+	n := newNotification(t, user, "mine", notificationEpoch)
+	mustAddNotification(t, store, n)
+	_, err := store.Change(ctx, newUser(), n.ID(), neverChanged(t))
+	assertNotFound(t, "Change of another user's notification", err)
+	_, err = store.Change(ctx, user, uuid.NewString(), neverChanged(t))
+	assertNotFound(t, "Change of an unknown id", err)
+	_, err = store.Change(ctx, user, "not-a-uuid", neverChanged(t))
+	assertNotFound(t, "Change of a malformed id", err)
+}
+
+// Concurrent changes of one notification each see the one before (the row lock): every failed
+// attempt of a pending delivery is counted.
+func testNotificationChangesTakeTurns(t *testing.T, store Notifications) {
+	ctx, user := context.Background(), newUser()
+	n := newNotification(t, user, "busy", notificationEpoch, notification.ChannelInApp, notification.ChannelEmail)
+	mustAddNotification(t, store, n)
+	const changes = 8
+	var wg sync.WaitGroup
+	for range changes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := store.Change(ctx, user, n.ID(), func(n *notification.Notification) (bool, error) {
+				email, _ := n.Delivery(notification.ChannelEmail)
+				return true, n.RecordDelivery(email.Failed("try again", false))
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	got, err := store.Get(ctx, user, n.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := got.Delivery(notification.ChannelEmail); d.Attempts != changes || d.Status != notification.StatusPending {
+		t.Errorf("email %+v, want %d attempts counted", d, changes)
 	}
 }

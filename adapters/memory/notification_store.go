@@ -56,41 +56,33 @@ func (s *NotificationStore) Get(_ context.Context, userID shared.UserID, id stri
 	return notification.Rehydrate(snap)
 }
 
-// RecordDelivery stores d while the delivery on its channel is pending.
-func (s *NotificationStore) RecordDelivery(_ context.Context, id string, d notification.Delivery) (bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	snap, ok := s.byID[id]
-	if !ok {
-		return false, shared.NotFound("notification")
-	}
-	for i, cur := range snap.Deliveries {
-		if cur.Channel == d.Channel && cur.Status == notification.StatusPending {
-			snap.Deliveries = append([]notification.Delivery(nil), snap.Deliveries...)
-			snap.Deliveries[i] = d
-			s.byID[id] = snap
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
-// MarkRead marks the user's notification read unless it was.
-func (s *NotificationStore) MarkRead(_ context.Context, userID shared.UserID, id string, at time.Time) (*notification.Notification, error) {
+// Change lets change change the user's notification under the store's lock, which stands in for
+// the row lock, and stores it when change reports so.
+func (s *NotificationStore) Change(_ context.Context, userID shared.UserID, id string,
+	change func(*notification.Notification) (bool, error),
+) (*notification.Notification, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	snap, ok := s.byID[id]
 	if !ok || snap.UserID != string(userID) {
 		return nil, shared.NotFound("notification")
 	}
-	if snap.ReadAt.IsZero() {
-		snap.ReadAt = at
-		s.byID[id] = snap
+	n, err := notification.Rehydrate(snap)
+	if err != nil {
+		return nil, err
 	}
-	return notification.Rehydrate(snap)
+	changed, err := change(n)
+	if err != nil {
+		return nil, err
+	}
+	if !changed {
+		return notification.Rehydrate(snap) // as loaded: change's changes are not stored
+	}
+	s.byID[id] = n.Snapshot()
+	return n, nil
 }
 
-// MarkAllRead marks the user's unread notifications read.
+// MarkAllRead marks the user's unread notifications read; those read before keep their time.
 func (s *NotificationStore) MarkAllRead(_ context.Context, userID shared.UserID, at time.Time) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

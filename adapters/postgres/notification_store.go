@@ -93,13 +93,6 @@ func toDBDelivery(id uuid.UUID, position int, d notification.Delivery, now time.
 	}
 }
 
-func nullTime(t time.Time) sql.NullTime {
-	if t.IsZero() {
-		return sql.NullTime{}
-	}
-	return sql.NullTime{Time: toDBTime(t), Valid: true}
-}
-
 // Get returns the user's notification with its deliveries.
 func (s *NotificationStore) Get(ctx context.Context, userID shared.UserID, id string) (*notification.Notification, error) {
 	uid, ok := parseID(id)
@@ -110,47 +103,15 @@ func (s *NotificationStore) Get(ctx context.Context, userID shared.UserID, id st
 	if err != nil {
 		return nil, notificationError("get notification", err)
 	}
-	items, err := s.withDeliveries(ctx, []db.Notification{row})
+	items, err := withDeliveries(ctx, s.q, []db.Notification{row})
 	if err != nil {
 		return nil, err
 	}
 	return items[0], nil
 }
 
-// RecordDelivery stores d while the delivery on its channel is pending.
-func (s *NotificationStore) RecordDelivery(ctx context.Context, id string, d notification.Delivery) (bool, error) {
-	uid, ok := parseID(id)
-	if !ok {
-		return false, shared.NotFound("notification")
-	}
-	n, err := s.q.UpdateNotificationDelivery(ctx, db.UpdateNotificationDeliveryParams{
-		Status: string(d.Status), Attempts: int32(d.Attempts), Reason: d.Reason, SentAt: nullTime(d.SentAt), //nolint:gosec // bounded by the attempt limit
-		UpdatedAt: toDBTime(time.Now()), NotificationID: uid, Channel: string(d.Channel),
-	})
-	if err != nil {
-		return false, dbError("update notification delivery", err)
-	}
-	return n == 1, nil
-}
-
-// MarkRead sets the notification's read time unless it is set.
-func (s *NotificationStore) MarkRead(ctx context.Context, userID shared.UserID, id string, at time.Time) (*notification.Notification, error) {
-	uid, ok := parseID(id)
-	if !ok {
-		return nil, shared.NotFound("notification")
-	}
-	row, err := s.q.MarkNotificationRead(ctx, db.MarkNotificationReadParams{ReadAt: nullTime(at), UserID: string(userID), ID: uid})
-	if err != nil {
-		return nil, notificationError("mark notification read", err)
-	}
-	items, err := s.withDeliveries(ctx, []db.Notification{row})
-	if err != nil {
-		return nil, err
-	}
-	return items[0], nil
-}
-
-// MarkAllRead marks the user's unread notifications read.
+// MarkAllRead marks the user's unread notifications read in one statement, which keeps the
+// first read time of the others (notification.Repository.MarkAllRead says why it is one).
 func (s *NotificationStore) MarkAllRead(ctx context.Context, userID shared.UserID, at time.Time) (int, error) {
 	n, err := s.q.MarkAllNotificationsRead(ctx, db.MarkAllNotificationsReadParams{ReadAt: nullTime(at), UserID: string(userID)})
 	if err != nil {
@@ -183,12 +144,12 @@ func (s *NotificationStore) List(ctx context.Context, q notification.ListQuery) 
 		last := rows[len(rows)-1]
 		page.Next = &notification.Cursor{CreatedAt: last.CreatedAt, ID: last.ID.String()}
 	}
-	page.Items, err = s.withDeliveries(ctx, rows)
+	page.Items, err = withDeliveries(ctx, s.q, rows)
 	return page, err
 }
 
-// withDeliveries reads the deliveries of rows in one query and rebuilds the notifications.
-func (s *NotificationStore) withDeliveries(ctx context.Context, rows []db.Notification) ([]*notification.Notification, error) {
+// withDeliveries reads the deliveries of rows in one query on q and rebuilds the notifications.
+func withDeliveries(ctx context.Context, q *db.Queries, rows []db.Notification) ([]*notification.Notification, error) {
 	if len(rows) == 0 {
 		return []*notification.Notification{}, nil
 	}
@@ -196,7 +157,7 @@ func (s *NotificationStore) withDeliveries(ctx context.Context, rows []db.Notifi
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	drows, err := s.q.ListNotificationDeliveries(ctx, ids)
+	drows, err := q.ListNotificationDeliveries(ctx, ids)
 	if err != nil {
 		return nil, dbError("list notification deliveries", err)
 	}

@@ -84,21 +84,25 @@ func (h handleNotificationRequestHandler) Handle(ctx context.Context, cmd Handle
 		}
 	}
 	var retry []error
+	current := stored
 	for _, d := range stored.Pending() {
-		if err := h.deliver(ctx, stored, d); err != nil {
+		next, err := h.deliver(ctx, current, d)
+		if err != nil {
 			retry = append(retry, err)
 		}
+		current = next
 	}
-	return NotificationHandled{Notification: stored, Created: created}, errors.Join(retry...)
+	return NotificationHandled{Notification: current, Created: created}, errors.Join(retry...)
 }
 
-// deliver tries d once and records the outcome. It returns an error when the channel is to be
-// tried again (or the outcome could not be recorded).
-func (h handleNotificationRequestHandler) deliver(ctx context.Context, n *notification.Notification, d notification.Delivery) error {
+// deliver tries d, a pending delivery of n, once and records the outcome through the
+// notification (Repository.Change). It returns the notification as stored after it, and an
+// error when the channel is to be tried again (or the outcome could not be recorded; then n).
+func (h handleNotificationRequestHandler) deliver(ctx context.Context, n *notification.Notification, d notification.Delivery) (*notification.Notification, error) {
 	sendErr := h.send(ctx, n, d)
 	if sendErr != nil && ctx.Err() != nil {
 		// Cut short by a stop: not an attempt; the message is delivered again.
-		return fmt.Errorf("%s delivery interrupted: %w", d.Channel, ctx.Err())
+		return n, fmt.Errorf("%s delivery interrupted: %w", d.Channel, ctx.Err())
 	}
 	next := d.Sent(h.now())
 	final := true
@@ -106,14 +110,27 @@ func (h handleNotificationRequestHandler) deliver(ctx context.Context, n *notifi
 		final = shared.KindOf(sendErr) == shared.KindInvalid || d.Attempts+1 >= h.cfg.MaxAttempts
 		next = d.Failed(sendErr.Error(), final)
 	}
-	if _, err := h.store.RecordDelivery(ctx, n.ID(), next); err != nil {
-		return err
+	recorded, err := h.store.Change(ctx, n.UserID(), n.ID(), recordDelivery(next))
+	if err != nil {
+		return n, err
 	}
-	_ = n.RecordDelivery(next) // next is pending's successor: cannot be refused
 	if !final {
-		return fmt.Errorf("%s delivery attempt %d of %d failed: %w", d.Channel, next.Attempts, h.cfg.MaxAttempts, sendErr)
+		return recorded, fmt.Errorf("%s delivery attempt %d of %d failed: %w", d.Channel, next.Attempts, h.cfg.MaxAttempts, sendErr)
 	}
-	return nil
+	return recorded, nil
+}
+
+// recordDelivery is the change that records d. A delivery that another pass (a redelivery of the
+// same request, running at the same time) sent or failed first is left as that pass recorded
+// it: the notification refuses the change with a conflict, and nothing is written.
+func recordDelivery(d notification.Delivery) func(*notification.Notification) (bool, error) {
+	return func(n *notification.Notification) (bool, error) {
+		err := n.RecordDelivery(d)
+		if shared.KindOf(err) == shared.KindConflict {
+			return false, nil
+		}
+		return err == nil, err
+	}
 }
 
 func (h handleNotificationRequestHandler) send(ctx context.Context, n *notification.Notification, d notification.Delivery) error {

@@ -4,57 +4,13 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/taskstream/taskstream/adapters/memory"
 	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/notification"
 	"github.com/taskstream/taskstream/domain/shared"
-	"github.com/taskstream/taskstream/domain/testresult"
 )
-
-// fakeSenders records what is sent and fails the sends its failures say.
-type fakeSenders struct {
-	mu        sync.Mutex
-	emails    []command.Email
-	sms       []command.SMS
-	failEmail error
-	failSMS   error
-}
-
-func (f *fakeSenders) SendEmail(_ context.Context, e command.Email) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.failEmail != nil {
-		return f.failEmail
-	}
-	f.emails = append(f.emails, e)
-	return nil
-}
-
-func (f *fakeSenders) SendSMS(_ context.Context, m command.SMS) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.failSMS != nil {
-		return f.failSMS
-	}
-	f.sms = append(f.sms, m)
-	return nil
-}
-
-func (f *fakeSenders) sent() (int, int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.emails), len(f.sms)
-}
-
-func (f *fakeSenders) set(email, sms error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.failEmail, f.failSMS = email, sms
-}
 
 const notificationID = "0193a8e2-7b1c-7cde-8f00-0000000000a1"
 
@@ -71,7 +27,7 @@ func newRequestHandler(store notification.Repository, senders *fakeSenders, atte
 		func() time.Time { return fixedNow })
 }
 
-func deliveryOf(t *testing.T, store *memory.NotificationStore, ch notification.Channel) notification.Delivery {
+func deliveryOf(t *testing.T, store notification.Repository, ch notification.Channel) notification.Delivery {
 	t.Helper()
 	n, err := store.Get(context.Background(), "alice", notificationID)
 	if err != nil {
@@ -85,7 +41,7 @@ func deliveryOf(t *testing.T, store *memory.NotificationStore, ch notification.C
 // once and sends each channel once.
 func TestNotificationRequestDeliveredTwiceSendsOnce(t *testing.T) {
 	t.Parallel()
-	store, senders := memory.NewNotificationStore(), &fakeSenders{}
+	store, senders := newFakeNotifications(), &fakeSenders{}
 	h := newRequestHandler(store, senders, 3)
 	ctx := context.Background()
 	for i, msg := range []string{"m1", "m1", "m2"} {
@@ -113,9 +69,8 @@ func TestNotificationRequestDeliveredTwiceSendsOnce(t *testing.T) {
 			t.Errorf("%s delivery %+v, want sent", ch, d)
 		}
 	}
-	page, _ := store.List(ctx, notification.ListQuery{UserID: "alice", Limit: 10})
-	if len(page.Items) != 1 {
-		t.Errorf("%d notifications stored, want 1", len(page.Items))
+	if n := store.count("alice"); n != 1 {
+		t.Errorf("%d notifications stored, want 1", n)
 	}
 }
 
@@ -124,7 +79,7 @@ func TestNotificationRequestDeliveredTwiceSendsOnce(t *testing.T) {
 // attempt that reaches the limit fails the channel with the reason and the message is done.
 func TestFailingChannelIsRetriedThenFailedWithTheReason(t *testing.T) {
 	t.Parallel()
-	store, senders := memory.NewNotificationStore(), &fakeSenders{}
+	store, senders := newFakeNotifications(), &fakeSenders{}
 	senders.set(nil, errors.New("gateway answered 503"))
 	h := newRequestHandler(store, senders, 3)
 	ctx := context.Background()
@@ -164,7 +119,7 @@ func TestFailingChannelIsRetriedThenFailedWithTheReason(t *testing.T) {
 // A channel recovers on a retry: it is sent then, and no error remains.
 func TestFailingChannelIsSentOnARetry(t *testing.T) {
 	t.Parallel()
-	store, senders := memory.NewNotificationStore(), &fakeSenders{}
+	store, senders := newFakeNotifications(), &fakeSenders{}
 	senders.set(errors.New("connection refused"), nil)
 	h := newRequestHandler(store, senders, 5)
 	cmd := command.HandleNotificationRequest{MessageID: "m1", Request: request()}
@@ -186,7 +141,7 @@ func TestFailingChannelIsSentOnARetry(t *testing.T) {
 // A send refused with an error of kind invalid (a refused address) fails the channel at once.
 func TestRefusedSendFailsTheChannelAtOnce(t *testing.T) {
 	t.Parallel()
-	store, senders := memory.NewNotificationStore(), &fakeSenders{}
+	store, senders := newFakeNotifications(), &fakeSenders{}
 	senders.set(shared.Invalid("to", "mailbox unavailable"), nil)
 	res, err := newRequestHandler(store, senders, 5).Handle(context.Background(), command.HandleNotificationRequest{MessageID: "m1", Request: request()})
 	if err != nil {
@@ -199,7 +154,7 @@ func TestRefusedSendFailsTheChannelAtOnce(t *testing.T) {
 
 func TestInvalidNotificationRequestIsRefused(t *testing.T) {
 	t.Parallel()
-	store, senders := memory.NewNotificationStore(), &fakeSenders{}
+	store, senders := newFakeNotifications(), &fakeSenders{}
 	r := request()
 	r.Channels = append(r.Channels, "pigeon")
 	_, err := newRequestHandler(store, senders, 3).Handle(context.Background(), command.HandleNotificationRequest{MessageID: "m1", Request: r})
@@ -214,89 +169,65 @@ func TestInvalidNotificationRequestIsRefused(t *testing.T) {
 // A request reusing another user's notification id is refused, and changes nothing of theirs.
 func TestNotificationRequestWithAnotherUsersIDIsRefused(t *testing.T) {
 	t.Parallel()
-	store, senders := memory.NewNotificationStore(), &fakeSenders{}
+	store, senders := newFakeNotifications(), &fakeSenders{}
 	h := newRequestHandler(store, senders, 3)
 	if _, err := h.Handle(context.Background(), command.HandleNotificationRequest{MessageID: "m1", Request: request()}); err != nil {
 		t.Fatal(err)
 	}
+	changes := store.changes
 	r := request()
 	r.UserID = "mallory"
 	if _, err := h.Handle(context.Background(), command.HandleNotificationRequest{MessageID: "m2", Request: r}); shared.KindOf(err) != shared.KindInvalid {
 		t.Errorf("error %v, want invalid", err)
 	}
+	if store.changes != changes || store.count("mallory") != 0 {
+		t.Errorf("the refused request reached the store: %d changes, %d of mallory's", store.changes-changes, store.count("mallory"))
+	}
 }
 
-func TestMarkReadAndMarkAllRead(t *testing.T) {
+// Each delivery's outcome reaches the store through the notification (Repository.Change), one
+// change per pending channel; in_app, sent when stored, is not changed again.
+func TestEachOutcomeIsRecordedThroughTheNotification(t *testing.T) {
 	t.Parallel()
-	store, senders := memory.NewNotificationStore(), &fakeSenders{}
-	ctx := context.Background()
-	h := newRequestHandler(store, senders, 3)
-	for i, id := range []string{notificationID, "0193a8e2-7b1c-7cde-8f00-0000000000a2", "0193a8e2-7b1c-7cde-8f00-0000000000a3"} {
-		r := request()
-		r.ID = id
-		r.Channels = []notification.Channel{"in_app"}
-		if _, err := h.Handle(ctx, command.HandleNotificationRequest{MessageID: "m" + id, Request: r}); err != nil {
-			t.Fatal(i, err)
-		}
+	store, senders := newFakeNotifications(), &fakeSenders{}
+	res, err := newRequestHandler(store, senders, 3).Handle(context.Background(), command.HandleNotificationRequest{MessageID: "m1", Request: request()})
+	if err != nil {
+		t.Fatal(err)
 	}
-	readAt := fixedNow.Add(time.Hour)
-	clock := func() time.Time { return readAt }
-	read := command.NewMarkNotificationReadHandler(store, clock)
-	n, err := read.Handle(ctx, command.MarkNotificationRead{UserID: "alice", ID: notificationID})
-	if at, ok := n.ReadAt(); err != nil || !ok || !at.Equal(readAt) {
-		t.Fatalf("MarkRead: %v, read at %v", err, at)
+	if store.changes != 2 || store.writes != 2 {
+		t.Errorf("%d changes, %d writes; want one each for email and sms", store.changes, store.writes)
 	}
-	readAt = readAt.Add(time.Hour)
-	if n, _ := read.Handle(ctx, command.MarkNotificationRead{UserID: "alice", ID: notificationID}); !mustReadAt(n).Equal(fixedNow.Add(time.Hour)) {
-		t.Errorf("marking again changed the read time to %v", mustReadAt(n))
-	}
-	if _, err := read.Handle(ctx, command.MarkNotificationRead{UserID: "bob", ID: notificationID}); shared.KindOf(err) != shared.KindNotFound {
-		t.Errorf("another user's notification: %v, want not found", err)
-	}
-	all := command.NewMarkAllNotificationsReadHandler(store, clock)
-	if n, err := all.Handle(ctx, command.MarkAllNotificationsRead{UserID: "alice"}); err != nil || n != 2 {
-		t.Errorf("MarkAllRead = %d, %v; want 2", n, err)
-	}
-	if n, err := all.Handle(ctx, command.MarkAllNotificationsRead{UserID: "alice"}); err != nil || n != 0 {
-		t.Errorf("MarkAllRead again = %d, %v; want 0", n, err)
+	if len(res.Notification.Pending()) != 0 || !res.Created {
+		t.Errorf("result %+v created %v, want every channel done", res.Notification.Deliveries(), res.Created)
 	}
 }
 
-func mustReadAt(n *notification.Notification) time.Time {
-	at, _ := n.ReadAt()
-	return at
-}
-
-// A scored test becomes one in-app notification, also when the event comes twice.
-func TestNotifyTestScoredOnce(t *testing.T) {
+// A delivery that another pass over the same request (a redelivery running at the same time)
+// recorded first keeps that pass's outcome; this pass writes nothing over it.
+func TestADeliveryRecordedByAnotherPassIsLeftAsItIs(t *testing.T) {
 	t.Parallel()
-	store, senders := memory.NewNotificationStore(), &fakeSenders{}
-	ids := func(name string) string {
-		if name != "test.scored:0193a8e2-7b1c-7cde-8f00-0000000000b1" {
-			t.Errorf("derived from %q", name)
-		}
-		return "0193a8e2-7b1c-7cde-8f00-0000000000c1"
-	}
-	h := command.NewNotifyTestScoredHandler(newRequestHandler(store, senders, 3), ids)
-	ev := testresult.Scored{SubmissionID: "0193a8e2-7b1c-7cde-8f00-0000000000B1", TestTitle: "Go basics", UserID: "alice",
-		Points: 17, MaxPoints: 20, Percentage: 85, Weakest: []string{"channels"}}
-	for i, msg := range []string{"e1", "e2"} {
-		res, err := h.Handle(context.Background(), command.NotifyTestScored{MessageID: msg, Scored: ev})
-		if err != nil || res.Created != (i == 0) {
-			t.Fatalf("delivery %d: %v, created %v", i, err, res.Created)
+	store, senders := newFakeNotifications(), &fakeSenders{}
+	r := request()
+	r.Channels = []notification.Channel{notification.ChannelInApp, notification.ChannelEmail}
+	senders.set(errors.New("connection refused"), nil)
+	otherSent := fixedNow.Add(-time.Second)
+	store.beforeChange = func(n *notification.Notification) {
+		email, _ := n.Delivery(notification.ChannelEmail)
+		if err := n.RecordDelivery(email.Sent(otherSent)); err != nil {
+			t.Error(err)
 		}
 	}
-	page, _ := store.List(context.Background(), notification.ListQuery{UserID: "alice", Limit: 10})
-	if len(page.Items) != 1 {
-		t.Fatalf("%d notifications, want 1", len(page.Items))
+	res, err := newRequestHandler(store, senders, 3).Handle(context.Background(), command.HandleNotificationRequest{MessageID: "m1", Request: r})
+	if err == nil {
+		t.Error("a failed attempt with attempts left returned no error")
 	}
-	n := page.Items[0]
-	if n.Type() != notification.TypeTestScored || n.Title() != "Your result for Go basics is ready: 85%" ||
-		n.Message() != "You scored 17 of 20 points. To practise: channels." || len(n.Deliveries()) != 1 {
-		t.Errorf("notification %+v", n.Snapshot())
+	if d := deliveryOf(t, store, notification.ChannelEmail); d.Status != notification.StatusSent || !d.SentAt.Equal(otherSent) || d.Attempts != 1 {
+		t.Errorf("stored email %+v, want the other pass's", d)
 	}
-	ev.SubmissionID = "s1"
-	if _, err := h.Handle(context.Background(), command.NotifyTestScored{MessageID: "e3", Scored: ev}); shared.KindOf(err) != shared.KindInvalid {
-		t.Errorf("bad submission id: %v, want invalid", err)
+	if d, _ := res.Notification.Delivery(notification.ChannelEmail); d.Status != notification.StatusSent {
+		t.Errorf("handled email %+v, want the stored one", d)
+	}
+	if store.writes != 0 {
+		t.Errorf("%d writes, want none", store.writes)
 	}
 }

@@ -9,25 +9,17 @@ import (
 )
 
 // MarkNotificationRead marks one of the user's notifications read; marking it again changes
-// nothing (the first read time stays).
+// nothing (the first read time stays: Notification.MarkRead).
 type MarkNotificationRead struct {
 	UserID shared.UserID
 	ID     string
-}
-
-// MarkAllNotificationsRead marks every unread notification of the user read.
-type MarkAllNotificationsRead struct {
-	UserID shared.UserID
 }
 
 // MarkNotificationReadHandler handles MarkNotificationRead: the notification after it, or a
 // not-found error for an id the user has no notification with.
 type MarkNotificationReadHandler decorator.Handler[MarkNotificationRead, *notification.Notification]
 
-// MarkAllNotificationsReadHandler handles MarkAllNotificationsRead: how many it marked.
-type MarkAllNotificationsReadHandler decorator.Handler[MarkAllNotificationsRead, int]
-
-type markReadHandlers struct {
+type markNotificationReadHandler struct {
 	store notification.Repository
 	now   Clock
 }
@@ -35,33 +27,20 @@ type markReadHandlers struct {
 // NewMarkNotificationReadHandler returns the MarkNotificationRead use case. It panics on a nil
 // dependency.
 func NewMarkNotificationReadHandler(store notification.Repository, now Clock) decorator.Handler[MarkNotificationRead, *notification.Notification] {
-	return markReadHandler{mustMarkRead(store, now)}
-}
-
-// NewMarkAllNotificationsReadHandler returns the MarkAllNotificationsRead use case. It panics
-// on a nil dependency.
-func NewMarkAllNotificationsReadHandler(store notification.Repository, now Clock) decorator.Handler[MarkAllNotificationsRead, int] {
-	return markAllReadHandler{mustMarkRead(store, now)}
-}
-
-func mustMarkRead(store notification.Repository, now Clock) markReadHandlers {
 	if store == nil || now == nil {
-		panic("command: nil dependency for marking notifications read")
+		panic("command: nil dependency for MarkNotificationRead")
 	}
-	return markReadHandlers{store: store, now: now}
+	return markNotificationReadHandler{store: store, now: now}
 }
 
-type markReadHandler struct{ markReadHandlers }
-
-func (h markReadHandler) Handle(ctx context.Context, cmd MarkNotificationRead) (*notification.Notification, error) {
+// Handle marks the notification read under its lock; a notification read before is returned as
+// it is, without a write.
+func (h markNotificationReadHandler) Handle(ctx context.Context, cmd MarkNotificationRead) (*notification.Notification, error) {
 	if !shared.IsUUID(cmd.ID) {
 		return nil, shared.NotFound("notification")
 	}
-	return h.store.MarkRead(ctx, cmd.UserID, cmd.ID, h.now())
-}
-
-type markAllReadHandler struct{ markReadHandlers }
-
-func (h markAllReadHandler) Handle(ctx context.Context, cmd MarkAllNotificationsRead) (int, error) {
-	return h.store.MarkAllRead(ctx, cmd.UserID, h.now())
+	at := h.now()
+	return h.store.Change(ctx, cmd.UserID, cmd.ID, func(n *notification.Notification) (bool, error) {
+		return n.MarkRead(at), nil
+	})
 }

@@ -16,13 +16,17 @@ type Repository interface {
 	Add(ctx context.Context, messageID string, n *Notification) (bool, error)
 	// Get returns the user's notification, or a shared.KindNotFound error.
 	Get(ctx context.Context, userID shared.UserID, id string) (*Notification, error)
-	// RecordDelivery stores d as the delivery of notification id on d.Channel while that
-	// delivery is pending; it reports false, writing nothing, once it is sent or failed, so a
-	// sent channel stays sent.
-	RecordDelivery(ctx context.Context, id string, d Delivery) (bool, error)
-	// MarkRead marks the user's notification read at at, unless it was read before, and
-	// returns it; a shared.KindNotFound error when the user has no such
-	MarkRead(ctx context.Context, userID shared.UserID, id string, at time.Time) (*Notification, error)
+	// Change loads the user's notification holding a lock on it, and calls change with it; change
+	// changes it through its methods (MarkRead, RecordDelivery) and reports whether there is
+	// anything to store. When it reports true, Change stores the notification as change left it
+	// before the lock is released, and returns it as stored; when false, it writes nothing and
+	// returns it as loaded. change's errors are returned as they are, and nothing is written.
+	// The lock makes changes of one notification take turns, so each sees the one before. An
+	// unknown id, or another user's, is a shared.KindNotFound error.
+	Change(ctx context.Context, userID shared.UserID, id string, change func(*Notification) (bool, error)) (*Notification, error)
 	// MarkAllRead marks every unread notification of the user read at at and reports how many.
+	// It keeps MarkRead's rule, that a notification read before keeps its first read time, by
+	// touching only unread ones; it is one bulk write rather than a Change per notification,
+	// since a user may have thousands unread and the rule needs nothing the row does not hold.
 	MarkAllRead(ctx context.Context, userID shared.UserID, at time.Time) (int, error)
 }

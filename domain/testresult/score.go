@@ -3,6 +3,7 @@ package testresult
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -10,46 +11,55 @@ import (
 // MaxWeakest is how many weakest categories a result names at most.
 const MaxWeakest = 3
 
-// Result is a scored submission: the points, the percentage, the points by category, the
-// weakest categories and a short report.
+// Result is what a scored submission earned: the points, the percentage, the points by
+// category, the weakest categories, a short report and the outcome of each question. It is a
+// value; a submission hands out copies.
 type Result struct {
-	Points     int              `json:"points"`
-	MaxPoints  int              `json:"max_points"`
-	Percentage float64          `json:"percentage"`
-	Categories []CategoryScore  `json:"categories"`
-	Weakest    []string         `json:"weakest_categories"`
-	Report     string           `json:"report"`
-	Questions  []QuestionResult `json:"questions"`
+	Points     int
+	MaxPoints  int
+	Percentage float64
+	Categories []CategoryScore
+	Weakest    []string
+	Report     string
+	Questions  []QuestionResult
 }
 
-// QuestionResult says whether one question was answered right.
+// QuestionResult says whether one question was answered right, and the points it earned.
 type QuestionResult struct {
-	ID      string `json:"id"`
-	Correct bool   `json:"correct"`
-	Points  int    `json:"points"`
+	ID      string
+	Correct bool
+	Points  int
+}
+
+// clone copies r's slices, keeping nil ones nil, so the copy shares nothing with r.
+func (r Result) clone() Result {
+	r.Categories = slices.Clone(r.Categories)
+	r.Weakest = slices.Clone(r.Weakest)
+	r.Questions = slices.Clone(r.Questions)
+	return r
 }
 
 // score scores answers: a question earns its points when the options picked are exactly its
 // right options, and nothing otherwise (no partial credit for multiple choice).
-func score(t *Test, answers map[string][]string) (Result, error) {
-	if err := checkAnswers(t, answers); err != nil {
+func score(q *Quiz, answers map[string][]string) (Result, error) {
+	if err := checkAnswers(q, answers); err != nil {
 		return Result{}, err
 	}
-	r := Result{MaxPoints: t.MaxScore(), Questions: make([]QuestionResult, 0, len(t.Questions))}
+	r := Result{MaxPoints: q.MaxScore(), Questions: make([]QuestionResult, 0, len(q.questions))}
 	byCategory := map[string]*CategoryScore{}
-	for _, q := range t.Questions {
-		c := byCategory[q.Category]
+	for _, question := range q.questions {
+		c := byCategory[question.category]
 		if c == nil {
-			c = &CategoryScore{Category: q.Category}
-			byCategory[q.Category] = c
+			c = &CategoryScore{Category: question.category}
+			byCategory[question.category] = c
 		}
-		c.MaxPoints += q.Points
-		right := sameSet(answers[q.ID], q.Correct)
-		qr := QuestionResult{ID: q.ID, Correct: right}
+		c.MaxPoints += question.points
+		right := sameSet(answers[question.id], question.correct)
+		qr := QuestionResult{ID: question.id, Correct: right}
 		if right {
-			qr.Points = q.Points
-			c.Points += q.Points
-			r.Points += q.Points
+			qr.Points = question.points
+			c.Points += question.points
+			r.Points += question.points
 		}
 		r.Questions = append(r.Questions, qr)
 	}
@@ -137,4 +147,14 @@ func sameSet(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

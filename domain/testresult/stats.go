@@ -5,28 +5,28 @@ import (
 	"sort"
 )
 
-// Stats are a test's statistics over its scored submissions (the analytics consumer group keeps
-// the scores).
+// Stats are a quiz's statistics over its scored submissions (the analytics consumer group keeps
+// the scores); only the quiz's owner reads them (Quiz.CheckStatsReader).
 type Stats struct {
-	TestID   string  `json:"test_id"`
-	Attempts int     `json:"attempts"`
-	Mean     float64 `json:"mean_percentage"`
-	Median   float64 `json:"median_percentage"`
+	QuizID   string
+	Attempts int
+	Mean     float64
+	Median   float64
 	// Distribution counts the scores in ten bands of ten percentage points; the last band
 	// includes 100.
-	Distribution []Band `json:"distribution"`
+	Distribution []Band
 }
 
 // Band counts the scores from From (inclusive) to To (exclusive; inclusive for the last band).
 type Band struct {
-	From  int `json:"from"`
-	To    int `json:"to"`
-	Count int `json:"count"`
+	From  int
+	To    int
+	Count int
 }
 
-// Summarize computes the statistics of a test from the percentages of its scored submissions.
-func Summarize(testID string, percentages []float64) Stats {
-	s := Stats{TestID: testID, Attempts: len(percentages), Distribution: make([]Band, 10)}
+// Summarize computes the statistics of a quiz from the percentages of its scored submissions.
+func Summarize(quizID string, percentages []float64) Stats {
+	s := Stats{QuizID: quizID, Attempts: len(percentages), Distribution: make([]Band, 10)}
 	for i := range s.Distribution {
 		s.Distribution[i] = Band{From: i * 10, To: i*10 + 10}
 	}

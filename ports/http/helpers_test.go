@@ -70,7 +70,7 @@ type fixture struct {
 	events  *recordingEvents
 	logs    *syncBuffer
 	tasks   taskAdapters
-	tests   *memory.TestStore
+	quizzes *memory.QuizStore
 }
 
 type fixtureOptions struct {
@@ -90,7 +90,7 @@ func newFixture(t *testing.T, opts fixtureOptions) *fixture {
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	app := buildApp(repo, events, tasks, logger)
-	tests := tasks.tests
+	quizzes := tasks.quizzes
 	if opts.app != nil {
 		opts.app(&app)
 	}
@@ -109,7 +109,7 @@ func newFixture(t *testing.T, opts fixtureOptions) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{t: t, handler: h, reg: reg, repo: repo, events: events, logs: logs, tasks: tasks, tests: tests}
+	return &fixture{t: t, handler: h, reg: reg, repo: repo, events: events, logs: logs, tasks: tasks, quizzes: quizzes}
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
@@ -135,10 +135,10 @@ func buildApp(repo *memory.TodoRepository, events command.TodoEvents, tasks task
 			DeleteTask:      command.NewDeleteTaskHandler(tasks.store, now),
 			RecordTaskEvent: command.NewRecordTaskEventHandler(tasks.audit),
 
-			CreateTest:               command.NewCreateTestHandler(tasks.tests, ids, keyed, now),
-			SubmitTest:               command.NewSubmitTestHandler(tasks.tests, ids, keyed, now),
-			ScoreSubmissions:         command.NewScoreSubmissionsHandler(tasks.tests, now),
-			RecordTestScore:          command.NewRecordTestScoreHandler(tasks.tests),
+			CreateQuiz:               command.NewCreateQuizHandler(tasks.quizzes, ids, keyed, now),
+			SubmitAnswers:            command.NewSubmitAnswersHandler(tasks.quizzes, ids, keyed, now),
+			ScoreSubmissions:         command.NewScoreSubmissionsHandler(tasks.quizzes, now),
+			RecordQuizScore:          command.NewRecordQuizScoreHandler(tasks.quizzes),
 			MarkNotificationRead:     command.NewMarkNotificationReadHandler(tasks.notifications, now),
 			MarkAllNotificationsRead: command.NewMarkAllNotificationsReadHandler(tasks.notifications, now),
 		},
@@ -150,9 +150,9 @@ func buildApp(repo *memory.TodoRepository, events command.TodoEvents, tasks task
 			ListTasks:   query.NewListTasksHandler(tasks.store),
 			TaskHistory: query.NewTaskHistoryHandler(tasks.store),
 
-			GetTest:           query.NewGetTestHandler(tasks.tests),
-			GetSubmission:     query.NewGetSubmissionHandler(tasks.tests),
-			TestStats:         query.NewTestStatsHandler(tasks.tests),
+			GetQuiz:           query.NewGetQuizHandler(tasks.quizzes),
+			GetSubmission:     query.NewGetSubmissionHandler(tasks.quizzes),
+			QuizStats:         query.NewQuizStatsHandler(tasks.quizzes),
 			ListNotifications: query.NewListNotificationsHandler(tasks.notifications),
 		},
 	}

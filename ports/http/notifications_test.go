@@ -52,7 +52,10 @@ func (f *fixture) seedNotification(user string, at time.Time) *notification.Noti
 		f.t.Fatalf("Add = %v, %v", ok, err)
 	}
 	email, _ := n.Delivery(notification.ChannelEmail)
-	if _, err := store.RecordDelivery(context.Background(), n.ID(), email.Failed("connection refused", false)); err != nil {
+	_, err = store.Change(context.Background(), n.UserID(), n.ID(), func(n *notification.Notification) (bool, error) {
+		return true, n.RecordDelivery(email.Failed("connection refused", false))
+	})
+	if err != nil {
 		f.t.Fatal(err)
 	}
 	return n

@@ -160,7 +160,7 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 	v1 := engine.Group("/v1", authenticate(auth, logger))
 	newTodoRoutes(app, logger).register(v1)
 	newTaskRoutes(app, logger).register(v1)
-	newTestRoutes(app, logger).register(v1)
+	newQuizRoutes(app, logger).register(v1)
 	newNotificationRoutes(app, logger).register(v1)
 	ws, err := newLiveRoutes(cfg.WebSocket, deps, logger)
 	if err != nil {

@@ -45,8 +45,8 @@ type taskAdapters struct {
 	audit  *memory.AuditLog
 	pubsub *gochannel.GoChannel
 	clock  *tickingClock
-	// tests is the test-results store, on the same GoChannel.
-	tests *memory.TestStore
+	// quizzes is the quiz store, on the same GoChannel.
+	quizzes *memory.QuizStore
 	// notifications is the in-memory notification store of the same application.
 	notifications *memory.NotificationStore
 }
@@ -60,11 +60,11 @@ func newTaskAdapters(t *testing.T) taskAdapters {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tests, err := memory.NewTestStore(pubsub, messages.TestTopics{Submissions: "test_submissions", ResultsReady: "test_results_ready"})
+	quizzes, err := memory.NewQuizStore(pubsub, messages.QuizTopics{Submissions: "test_submissions", ResultsReady: "test_results_ready"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return taskAdapters{store: store, audit: audit, pubsub: pubsub, clock: &tickingClock{}, tests: tests, notifications: memory.NewNotificationStore()}
+	return taskAdapters{store: store, audit: audit, pubsub: pubsub, clock: &tickingClock{}, quizzes: quizzes, notifications: memory.NewNotificationStore()}
 }
 
 // taskSpec describes a task to seed; zero fields take New's defaults.

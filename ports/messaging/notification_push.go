@@ -25,7 +25,7 @@ const (
 // test_results_ready from the newest message on (its own group), like task-updates, because a
 // user's connection may be on any instance and the notification-service may run in another
 // process. The frame is built from the request with the notification-service's own rules
-// (notification.New, command.TestScoredRequest), so it shows what the service stores: the id,
+// (notification.New, command.QuizScoredRequest), so it shows what the service stores: the id,
 // the texts and the channels' initial status. A notification requested again (the same id in
 // another message) is not pushed again while its id is among the last recentPushes the
 // instance pushed; clients should still skip an id they have seen, as for task.changed.
@@ -66,7 +66,7 @@ func (r *recentIDs) add(id string) bool {
 }
 
 // NewNotificationPush returns the push handlers. ids must derive the ids the
-// notification-service derives (NotifyTestScored). It panics on a nil dependency.
+// notification-service derives (NotifyQuizScored). It panics on a nil dependency.
 func NewNotificationPush(hub LiveHub, ids command.NamedIDs, now func() time.Time, logger *slog.Logger) *NotificationPush {
 	if hub == nil || ids == nil || now == nil || logger == nil {
 		panic("messaging: nil dependency for NotificationPush")
@@ -94,7 +94,7 @@ func (p *NotificationPush) HandleScored(msg *message.Message) error {
 		p.skip(msg, err)
 		return nil
 	}
-	req, err := command.TestScoredRequest(ev, p.ids)
+	req, err := command.QuizScoredRequest(ev, p.ids)
 	if err != nil {
 		p.skip(msg, err)
 		return nil

@@ -19,16 +19,16 @@ const (
 )
 
 // Notifications is the notification-service: it stores and delivers the requested
-// notifications (topic notification.request) and tells users their test result is ready
+// notifications (topic notification.request) and tells users their quiz's result is ready
 // (topic test_results_ready). The API instances push new in-app notifications to WebSocket
 // clients (NotificationPush).
 type Notifications struct {
 	request command.HandleNotificationRequestHandler
-	scored  command.NotifyTestScoredHandler
+	scored  command.NotifyQuizScoredHandler
 }
 
 // NewNotifications returns the notification-service handlers. It panics on a nil dependency.
-func NewNotifications(request command.HandleNotificationRequestHandler, scored command.NotifyTestScoredHandler) *Notifications {
+func NewNotifications(request command.HandleNotificationRequestHandler, scored command.NotifyQuizScoredHandler) *Notifications {
 	if request == nil || scored == nil {
 		panic("messaging: nil dependency for Notifications")
 	}
@@ -60,6 +60,6 @@ func (h *Notifications) HandleScored(msg *message.Message) error {
 	if header := msg.Metadata.Get(envelope.KeyUserID); header != "" && header != ev.UserID {
 		return shared.Invalid("message", "test.scored event for user_id %q under %s %q", ev.UserID, envelope.KeyUserID, header)
 	}
-	_, err := h.scored.Handle(msg.Context(), command.NotifyTestScored{MessageID: eventID(msg), Scored: ev})
+	_, err := h.scored.Handle(msg.Context(), command.NotifyQuizScored{MessageID: eventID(msg), Scored: ev})
 	return err
 }

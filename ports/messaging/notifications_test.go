@@ -69,7 +69,7 @@ func newNotifications(t *testing.T, senders *countingSenders) (*messaging.Notifi
 	t.Helper()
 	store := memory.NewNotificationStore()
 	request := command.NewHandleNotificationRequestHandler(store, command.NotificationDelivery{Email: senders, SMS: senders, MaxAttempts: 2}, pushNow)
-	scored := command.NewNotifyTestScoredHandler(request, scoredID)
+	scored := command.NewNotifyQuizScoredHandler(request, scoredID)
 	return messaging.NewNotifications(request, scored), store
 }
 
@@ -217,12 +217,12 @@ func TestNotificationRequestRefusesWhatItCannotApply(t *testing.T) {
 	}
 }
 
-func TestTestScoredBecomesOneInAppNotification(t *testing.T) {
+func TestQuizScoredBecomesOneInAppNotification(t *testing.T) {
 	t.Parallel()
 	h, store := newNotifications(t, &countingSenders{})
 	p, hub := newPush()
-	ev := testresult.Scored{SubmissionID: "0193a8e2-7b1c-7cde-8f00-0000000000b1", TestID: "0193a8e2-7b1c-7cde-8f00-0000000000b2",
-		TestTitle: "Go basics", UserID: "alice", Points: 9, MaxPoints: 12, Percentage: 75, ScoredAt: time.Now()}
+	ev := testresult.Scored{SubmissionID: "0193a8e2-7b1c-7cde-8f00-0000000000b1", QuizID: "0193a8e2-7b1c-7cde-8f00-0000000000b2",
+		QuizTitle: "Go basics", UserID: "alice", Points: 9, MaxPoints: 12, Percentage: 75, ScoredAt: time.Now()}
 	for range 2 { // two messages, one submission
 		msg := event(t, testresult.EventScored, "alice", ev)
 		if err := h.HandleScored(msg); err != nil {

@@ -162,7 +162,7 @@ func TestTestScoredNotifiesTheUserOverKafka(t *testing.T) {
 	warmUpNotificationPush(t, base, st.env["KAFKA_TOPIC_NOTIFICATION_REQUEST"])
 	bob := newClient(t, base, "bob")
 	frames := dialNotifications(t, base, bob.token)
-	ev := testresult.Scored{SubmissionID: uuid.NewString(), TestID: uuid.NewString(), TestTitle: "Go basics", UserID: "bob",
+	ev := testresult.Scored{SubmissionID: uuid.NewString(), QuizID: uuid.NewString(), QuizTitle: "Go basics", UserID: "bob",
 		Points: 9, MaxPoints: 12, Percentage: 75, SubmittedAt: time.Now(), ScoredAt: time.Now()}
 	topic := st.env["KAFKA_TOPIC_TEST_RESULTS_READY"]
 	produce(t, []*sarama.ProducerMessage{

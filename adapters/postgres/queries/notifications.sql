@@ -16,6 +16,15 @@ SELECT id, user_id, task_id, type, title, message, created_at, read_at
 FROM notifications
 WHERE user_id = @user_id AND id = @id;
 
+-- name: GetNotificationForUpdate :one
+-- GetNotificationForUpdate returns the user's notification and locks its row until the
+-- transaction ends: every change of a notification or its deliveries takes this lock first, so
+-- changes of one notification take turns.
+SELECT id, user_id, task_id, type, title, message, created_at, read_at
+FROM notifications
+WHERE user_id = @user_id AND id = @id
+FOR UPDATE;
+
 -- name: ListNotificationDeliveries :many
 -- ListNotificationDeliveries returns the deliveries of the notifications, in request order.
 SELECT notification_id, channel, position, address, status, attempts, reason, sent_at
@@ -24,11 +33,12 @@ WHERE notification_id = ANY(@ids::uuid[])
 ORDER BY notification_id, position;
 
 -- name: UpdateNotificationDelivery :execrows
--- UpdateNotificationDelivery records an attempt's outcome while the delivery is pending, so a
--- sent channel stays sent.
+-- UpdateNotificationDelivery stores a delivery as the notification decided it, under the
+-- notification's row lock (GetNotificationForUpdate). The rule that only a pending delivery
+-- changes is the notification's (Notification.RecordDelivery), not this statement's.
 UPDATE notification_deliveries
 SET status = @status, attempts = @attempts, reason = @reason, sent_at = sqlc.narg('sent_at'), updated_at = @updated_at
-WHERE notification_id = @notification_id AND channel = @channel AND status = 'pending';
+WHERE notification_id = @notification_id AND channel = @channel;
 
 -- name: ListNotifications :many
 -- ListNotifications returns one page of the user's notifications newest first, only the unread
@@ -42,15 +52,19 @@ WHERE user_id = @user_id
 ORDER BY created_at DESC, id DESC
 LIMIT @page_limit;
 
--- name: MarkNotificationRead :one
--- MarkNotificationRead sets read_at unless it is set, and returns the notification.
+-- name: UpdateNotificationReadAt :execrows
+-- UpdateNotificationReadAt stores the read time as the notification decided it, under its row
+-- lock (GetNotificationForUpdate). The rule that the first read time stays is the
+-- notification's (Notification.MarkRead), not this statement's.
 UPDATE notifications
-SET read_at = COALESCE(read_at, @read_at)
-WHERE user_id = @user_id AND id = @id
-RETURNING id, user_id, task_id, type, title, message, created_at, read_at;
+SET read_at = sqlc.narg('read_at')
+WHERE id = @id;
 
 -- name: MarkAllNotificationsRead :execrows
--- MarkAllNotificationsRead sets read_at on the user's unread notifications.
+-- MarkAllNotificationsRead sets read_at on the user's unread notifications in one statement. It
+-- keeps Notification.MarkRead's rule, that a read notification keeps its first read time, by
+-- touching only unread rows (see notification.Repository.MarkAllRead for why it is one bulk
+-- statement).
 UPDATE notifications
 SET read_at = @read_at
 WHERE user_id = @user_id AND read_at IS NULL;

@@ -42,6 +42,37 @@ func (q *Queries) GetNotification(ctx context.Context, arg GetNotificationParams
 	return i, err
 }
 
+const getNotificationForUpdate = `-- name: GetNotificationForUpdate :one
+SELECT id, user_id, task_id, type, title, message, created_at, read_at
+FROM notifications
+WHERE user_id = $1 AND id = $2
+FOR UPDATE
+`
+
+type GetNotificationForUpdateParams struct {
+	UserID string
+	ID     uuid.UUID
+}
+
+// GetNotificationForUpdate returns the user's notification and locks its row until the
+// transaction ends: every change of a notification or its deliveries takes this lock first, so
+// changes of one notification take turns.
+func (q *Queries) GetNotificationForUpdate(ctx context.Context, arg GetNotificationForUpdateParams) (Notification, error) {
+	row := q.db.QueryRowContext(ctx, getNotificationForUpdate, arg.UserID, arg.ID)
+	var i Notification
+	err := row.Scan(
+		&i.ID,
+		&i.UserID,
+		&i.TaskID,
+		&i.Type,
+		&i.Title,
+		&i.Message,
+		&i.CreatedAt,
+		&i.ReadAt,
+	)
+	return i, err
+}
+
 const insertNotification = `-- name: InsertNotification :execrows
 INSERT INTO notifications (id, user_id, task_id, type, title, message, created_at, read_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)
@@ -230,7 +261,10 @@ type MarkAllNotificationsReadParams struct {
 	UserID string
 }
 
-// MarkAllNotificationsRead sets read_at on the user's unread notifications.
+// MarkAllNotificationsRead sets read_at on the user's unread notifications in one statement. It
+// keeps Notification.MarkRead's rule, that a read notification keeps its first read time, by
+// touching only unread rows (see notification.Repository.MarkAllRead for why it is one bulk
+// statement).
 func (q *Queries) MarkAllNotificationsRead(ctx context.Context, arg MarkAllNotificationsReadParams) (int64, error) {
 	result, err := q.db.ExecContext(ctx, markAllNotificationsRead, arg.ReadAt, arg.UserID)
 	if err != nil {
@@ -239,40 +273,10 @@ func (q *Queries) MarkAllNotificationsRead(ctx context.Context, arg MarkAllNotif
 	return result.RowsAffected()
 }
 
-const markNotificationRead = `-- name: MarkNotificationRead :one
-UPDATE notifications
-SET read_at = COALESCE(read_at, $1)
-WHERE user_id = $2 AND id = $3
-RETURNING id, user_id, task_id, type, title, message, created_at, read_at
-`
-
-type MarkNotificationReadParams struct {
-	ReadAt sql.NullTime
-	UserID string
-	ID     uuid.UUID
-}
-
-// MarkNotificationRead sets read_at unless it is set, and returns the notification.
-func (q *Queries) MarkNotificationRead(ctx context.Context, arg MarkNotificationReadParams) (Notification, error) {
-	row := q.db.QueryRowContext(ctx, markNotificationRead, arg.ReadAt, arg.UserID, arg.ID)
-	var i Notification
-	err := row.Scan(
-		&i.ID,
-		&i.UserID,
-		&i.TaskID,
-		&i.Type,
-		&i.Title,
-		&i.Message,
-		&i.CreatedAt,
-		&i.ReadAt,
-	)
-	return i, err
-}
-
 const updateNotificationDelivery = `-- name: UpdateNotificationDelivery :execrows
 UPDATE notification_deliveries
 SET status = $1, attempts = $2, reason = $3, sent_at = $4, updated_at = $5
-WHERE notification_id = $6 AND channel = $7 AND status = 'pending'
+WHERE notification_id = $6 AND channel = $7
 `
 
 type UpdateNotificationDeliveryParams struct {
@@ -285,8 +289,9 @@ type UpdateNotificationDeliveryParams struct {
 	Channel        string
 }
 
-// UpdateNotificationDelivery records an attempt's outcome while the delivery is pending, so a
-// sent channel stays sent.
+// UpdateNotificationDelivery stores a delivery as the notification decided it, under the
+// notification's row lock (GetNotificationForUpdate). The rule that only a pending delivery
+// changes is the notification's (Notification.RecordDelivery), not this statement's.
 func (q *Queries) UpdateNotificationDelivery(ctx context.Context, arg UpdateNotificationDeliveryParams) (int64, error) {
 	result, err := q.db.ExecContext(ctx, updateNotificationDelivery,
 		arg.Status,
@@ -297,6 +302,28 @@ func (q *Queries) UpdateNotificationDelivery(ctx context.Context, arg UpdateNoti
 		arg.NotificationID,
 		arg.Channel,
 	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const updateNotificationReadAt = `-- name: UpdateNotificationReadAt :execrows
+UPDATE notifications
+SET read_at = $1
+WHERE id = $2
+`
+
+type UpdateNotificationReadAtParams struct {
+	ReadAt sql.NullTime
+	ID     uuid.UUID
+}
+
+// UpdateNotificationReadAt stores the read time as the notification decided it, under its row
+// lock (GetNotificationForUpdate). The rule that the first read time stays is the
+// notification's (Notification.MarkRead), not this statement's.
+func (q *Queries) UpdateNotificationReadAt(ctx context.Context, arg UpdateNotificationReadAtParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, updateNotificationReadAt, arg.ReadAt, arg.ID)
 	if err != nil {
 		return 0, err
 	}

@@ -23,53 +23,62 @@ import (
 // A batch of submitted events is scored together; a message that cannot be decoded and one
 // that names no stored submission are rejected with their reasons, in arrival order, and a
 // later delivery of a scored submission's event is taken without a rejection (that it stores
-// nothing is TestScoringIsIdempotent's, on PostgreSQL).
+// nothing is the quiz store contract's).
 func TestResultCalculatorScoresABatchAndRejectsTheBadOnes(t *testing.T) {
 	t.Parallel()
 	pubsub := gochannel.NewGoChannel(gochannel.Config{}, watermill.NopLogger{})
 	t.Cleanup(func() { _ = pubsub.Close() })
-	topics := messages.TestTopics{Submissions: "test_submissions", ResultsReady: "test_results_ready"}
-	store, err := memory.NewTestStore(pubsub, topics)
+	topics := messages.QuizTopics{Submissions: "test_submissions", ResultsReady: "test_results_ready"}
+	store, err := memory.NewQuizStore(pubsub, topics)
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
 	ctx := context.Background()
-	quiz, err := testresult.NewTest(uuid.NewString(), "owner", "Quiz", []testresult.Question{{
-		ID: "q1", Text: "?", Kind: testresult.KindSingle, Category: "go", Points: 1,
+	quiz, err := testresult.NewQuiz(uuid.NewString(), "owner", "Quiz", []testresult.QuestionSpec{{
+		ID: "q1", Text: "?", Kind: "single", Category: "go", Points: 1,
 		Options: []testresult.Option{{ID: "a", Text: "A"}, {ID: "b", Text: "B"}}, Correct: []string{"b"},
 	}}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.AddTest(ctx, quiz); err != nil {
+	if _, err := store.AddQuiz(ctx, quiz); err != nil {
 		t.Fatal(err)
 	}
-	submitted := func(answer string) *message.Message {
+	newSubmission := func(answer string) *testresult.Submission {
 		t.Helper()
 		s, err := testresult.NewSubmission(uuid.NewString(), quiz, "taker", map[string][]string{"q1": {answer}}, now)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.AddSubmission(ctx, s, shared.EventMeta{}); err != nil {
-			t.Fatal(err)
-		}
-		msgs, err := messages.TestSubmitted(s, shared.EventMeta{}, topics)
+		return s
+	}
+	submitted := func(s *testresult.Submission) *message.Message {
+		t.Helper()
+		msgs, err := messages.QuizSubmitted(s, shared.EventMeta{}, topics)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return msgs[0].Message
 	}
-	right, wrong := submitted("b"), submitted("a")
+	stored := func(answer string) *message.Message {
+		t.Helper()
+		s := newSubmission(answer)
+		if _, err := store.AddSubmission(ctx, s, shared.EventMeta{}); err != nil {
+			t.Fatal(err)
+		}
+		return submitted(s)
+	}
+	right, wrong := stored("b"), stored("a")
 	garbage := message.NewMessage("garbage", []byte(`{"submission_id":`))
-	unknown, _ := messages.TestSubmitted(&testresult.Submission{ID: uuid.NewString(), TestID: quiz.ID, UserID: "taker", SubmittedAt: now}, shared.EventMeta{}, topics)
+	unknown := submitted(newSubmission("b")) // never stored
 
 	h := messaging.NewResultCalculator(command.NewScoreSubmissionsHandler(store, func() time.Time { return now }), 1)
-	rejected, err := h.Handle(ctx, []*message.Message{right, garbage, unknown[0].Message, wrong, right})
+	rejected, err := h.Handle(ctx, []*message.Message{right, garbage, unknown, wrong, right})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rejected) != 2 || rejected[0].Message != garbage || rejected[1].Message != unknown[0].Message ||
+	if len(rejected) != 2 || rejected[0].Message != garbage || rejected[1].Message != unknown ||
 		!strings.Contains(rejected[1].Reason.Error(), "no submission") {
 		t.Fatalf("rejected %+v, want the garbage and the unknown submission, in that order", rejected)
 	}
@@ -79,8 +88,8 @@ func TestResultCalculatorScoresABatchAndRejectsTheBadOnes(t *testing.T) {
 			t.Fatal(err)
 		}
 		s, err := store.GetSubmission(ctx, "taker", ev.SubmissionID)
-		if err != nil || s.Status != testresult.StatusScored {
-			t.Errorf("submission %s: %+v %v, want scored", ev.SubmissionID, s, err)
+		if err != nil || s.Status() != testresult.StatusScored {
+			t.Errorf("submission %s: %v, want scored", ev.SubmissionID, err)
 		}
 	}
 	if rejected, err := h.Handle(ctx, []*message.Message{right}); err != nil || len(rejected) != 0 {

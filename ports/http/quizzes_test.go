@@ -12,15 +12,15 @@ import (
 	"github.com/taskstream/taskstream/domain/testresult"
 )
 
-// quizBody is a test with two categories: go (q1, 2 points, single) and sql (q2, 3 points,
+// quizBody is a quiz with two categories: go (q1, 2 points, single) and sql (q2, 3 points,
 // multiple).
-const quizBody = `{"title":"Backend basics","questions":[
+const quizJSON = `{"title":"Backend basics","questions":[
  {"id":"q1","text":"Which keyword starts a goroutine?","kind":"single","category":"go","points":2,
   "options":[{"id":"a","text":"defer"},{"id":"b","text":"go"}],"correct":["b"]},
  {"id":"q2","text":"Which are isolation levels?","kind":"multiple","category":"sql","points":3,
   "options":[{"id":"a","text":"serializable"},{"id":"b","text":"eventual"},{"id":"c","text":"read committed"}],"correct":["a","c"]}]}`
 
-type testBody struct {
+type quizBody struct {
 	ID        string `json:"id"`
 	OwnerID   string `json:"owner_id"`
 	MaxPoints int    `json:"max_points"`
@@ -31,27 +31,55 @@ type testBody struct {
 }
 
 type submissionBody struct {
-	ID     string             `json:"id"`
-	TestID string             `json:"test_id"`
-	Status string             `json:"status"`
-	Reason string             `json:"reason"`
-	Result *testresult.Result `json:"result"`
+	ID     string      `json:"id"`
+	QuizID string      `json:"test_id"`
+	Status string      `json:"status"`
+	Reason string      `json:"reason"`
+	Result *resultBody `json:"result"`
 }
 
-func (f *fixture) createQuiz(owner string) testBody {
+type resultBody struct {
+	Points     int      `json:"points"`
+	MaxPoints  int      `json:"max_points"`
+	Percentage float64  `json:"percentage"`
+	Weakest    []string `json:"weakest_categories"`
+	Report     string   `json:"report"`
+	Categories []struct {
+		Category string `json:"category"`
+		Points   int    `json:"points"`
+	} `json:"categories"`
+	Questions []struct {
+		ID      string `json:"id"`
+		Correct bool   `json:"correct"`
+	} `json:"questions"`
+}
+
+type statsBody struct {
+	QuizID       string  `json:"test_id"`
+	Attempts     int     `json:"attempts"`
+	Mean         float64 `json:"mean_percentage"`
+	Median       float64 `json:"median_percentage"`
+	Distribution []struct {
+		From  int `json:"from"`
+		To    int `json:"to"`
+		Count int `json:"count"`
+	} `json:"distribution"`
+}
+
+func (f *fixture) createQuiz(owner string) quizBody {
 	f.t.Helper()
-	rec := f.do(request{method: http.MethodPost, path: "/v1/tests", user: owner, body: quizBody})
+	rec := f.do(request{method: http.MethodPost, path: "/v1/tests", user: owner, body: quizJSON})
 	if rec.Code != http.StatusCreated {
 		f.t.Fatalf("create test: %d %s", rec.Code, rec.Body)
 	}
-	return decodeJSON[testBody](f.t, rec)
+	return decodeJSON[quizBody](f.t, rec)
 }
 
 // score runs the result calculator's use case on the submission, as its consumer would.
 func (f *fixture) score(s submissionBody, user string) {
 	f.t.Helper()
-	res, err := command.NewScoreSubmissionsHandler(f.tests, f.tasks.clock.now).Handle(context.Background(), command.ScoreSubmissions{
-		Items: []command.ScoreItem{{Event: testresult.Submitted{SubmissionID: s.ID, TestID: s.TestID, UserID: user}}},
+	res, err := command.NewScoreSubmissionsHandler(f.quizzes, f.tasks.clock.now).Handle(context.Background(), command.ScoreSubmissions{
+		Items: []command.ScoreItem{{Event: testresult.Submitted{SubmissionID: s.ID, QuizID: s.QuizID, UserID: user}}},
 	})
 	if err != nil || res.Stored != 1 {
 		f.t.Fatalf("score: %+v %v", res, err)
@@ -66,7 +94,7 @@ func TestOnlyTheOwnerSeesTheAnswerKey(t *testing.T) {
 		t.Fatalf("created: %+v", created)
 	}
 	for user, withKey := range map[string]bool{"alice": true, "bob": false} {
-		got := decodeJSON[testBody](t, f.do(request{method: http.MethodGet, path: "/v1/tests/" + created.ID, user: user}))
+		got := decodeJSON[quizBody](t, f.do(request{method: http.MethodGet, path: "/v1/tests/" + created.ID, user: user}))
 		for _, q := range got.Questions {
 			if (len(q.Correct) > 0) != withKey {
 				t.Errorf("%s sees question %s with key %v", user, q.ID, q.Correct)
@@ -97,8 +125,10 @@ func TestSubmitAnswers202ThenScoredResult(t *testing.T) {
 	}
 	f.score(pending, "bob")
 	got := decodeJSON[submissionBody](t, f.do(request{method: http.MethodGet, path: location, user: "bob"}))
-	if got.Status != "scored" || got.Result == nil || got.Result.Points != 2 || got.Result.Percentage != 40 ||
-		strings.Join(got.Result.Weakest, ",") != "sql" {
+	if got.Status != "scored" || got.Result == nil || got.Result.Points != 2 || got.Result.MaxPoints != 5 || got.Result.Percentage != 40 ||
+		strings.Join(got.Result.Weakest, ",") != "sql" || got.Result.Report == "" || len(got.Result.Categories) != 2 ||
+		got.Result.Categories[0].Category != "go" || got.Result.Categories[0].Points != 2 ||
+		len(got.Result.Questions) != 2 || !got.Result.Questions[0].Correct || got.Result.Questions[1].Correct {
 		t.Fatalf("after scoring: %+v %+v", got, got.Result)
 	}
 	if rec := f.do(request{method: http.MethodGet, path: location, user: "alice"}); rec.Code != http.StatusNotFound {
@@ -128,15 +158,16 @@ func TestStatsAreTheOwnersAlone(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, fixtureOptions{})
 	quiz := f.createQuiz("alice")
-	record := command.NewRecordTestScoreHandler(f.tests)
+	record := command.NewRecordQuizScoreHandler(f.quizzes)
 	for i, p := range []float64{100, 40, 60} {
-		e := testresult.Scored{SubmissionID: uuid.NewString(), TestID: quiz.ID, UserID: "bob", Points: i, MaxPoints: 5, Percentage: p}
-		if _, err := record.Handle(context.Background(), command.RecordTestScore{Event: e}); err != nil {
+		e := testresult.Scored{SubmissionID: uuid.NewString(), QuizID: quiz.ID, UserID: "bob", Points: i, MaxPoints: 5, Percentage: p}
+		if _, err := record.Handle(context.Background(), command.RecordQuizScore{Event: e}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	stats := decodeJSON[testresult.Stats](t, f.do(request{method: http.MethodGet, path: "/v1/tests/" + quiz.ID + "/stats", user: "alice"}))
-	if stats.Attempts != 3 || stats.Mean != 66.67 || stats.Median != 60 {
+	stats := decodeJSON[statsBody](t, f.do(request{method: http.MethodGet, path: "/v1/tests/" + quiz.ID + "/stats", user: "alice"}))
+	if stats.QuizID != quiz.ID || stats.Attempts != 3 || stats.Mean != 66.67 || stats.Median != 60 || len(stats.Distribution) != 10 ||
+		stats.Distribution[4].Count != 1 || stats.Distribution[6].Count != 1 || stats.Distribution[9].Count != 1 || stats.Distribution[9].To != 100 {
 		t.Fatalf("stats: %+v", stats)
 	}
 	decodeProblem(t, f.do(request{method: http.MethodGet, path: "/v1/tests/" + quiz.ID + "/stats", user: "bob"}), http.StatusForbidden)
@@ -153,11 +184,11 @@ func testOpenAPICases(f *fixture) []openAPICase {
 	scored := decodeJSON[submissionBody](f.t, f.do(post(submissions, `{"answers":{"q1":["b"]}}`, nil)))
 	f.score(scored, "bob")
 	pending := f.do(post(submissions, `{"answers":{}}`, nil)).Header().Get("Location")
-	f.do(post("/v1/tests", quizBody, map[string]string{"Idempotency-Key": "quiz-1"}))
+	f.do(post("/v1/tests", quizJSON, map[string]string{"Idempotency-Key": "quiz-1"}))
 	const one = "/v1/tests/{id}"
 	return []openAPICase{
-		{"test create 201", "/v1/tests", post("/v1/tests", quizBody, nil), http.StatusCreated, true},
-		{"test create 200 for a retried key", "/v1/tests", post("/v1/tests", quizBody, map[string]string{"Idempotency-Key": "quiz-1"}), http.StatusOK, true},
+		{"test create 201", "/v1/tests", post("/v1/tests", quizJSON, nil), http.StatusCreated, true},
+		{"test create 200 for a retried key", "/v1/tests", post("/v1/tests", quizJSON, map[string]string{"Idempotency-Key": "quiz-1"}), http.StatusOK, true},
 		{"test create 422", "/v1/tests", post("/v1/tests", `{"title":"t","questions":[]}`, nil), http.StatusUnprocessableEntity, false},
 		{"test get 200 owner", one, get("/v1/tests/"+quiz.ID, "alice"), http.StatusOK, true},
 		{"test get 200 taker", one, get("/v1/tests/"+quiz.ID, "bob"), http.StatusOK, true},

@@ -13,55 +13,55 @@ import (
 	"github.com/taskstream/taskstream/domain/testresult"
 )
 
-// NotifyTestScored tells a user that their test result is ready (the notification-service
+// NotifyQuizScored tells a user that the result of their quiz is ready (the notification-service
 // consumer of topic test_results_ready): an in-app notification of type test.scored.
-type NotifyTestScored struct {
+type NotifyQuizScored struct {
 	// MessageID is the id of the message that carried the event, for the inbox.
 	MessageID string
 	Scored    testresult.Scored
 }
 
-// NotifyTestScoredHandler handles NotifyTestScored. The notification's id is derived from the
+// NotifyQuizScoredHandler handles NotifyQuizScored. The notification's id is derived from the
 // submission id, so the event delivered or emitted twice makes one notification.
-type NotifyTestScoredHandler decorator.Handler[NotifyTestScored, NotificationHandled]
+type NotifyQuizScoredHandler decorator.Handler[NotifyQuizScored, NotificationHandled]
 
-type notifyTestScoredHandler struct {
+type notifyQuizScoredHandler struct {
 	request HandleNotificationRequestHandler
 	ids     NamedIDs
 }
 
-// maxTestTitleRunes bounds the test's title inside the notification's title.
-const maxTestTitleRunes = 120
+// maxQuizTitleRunes bounds the quiz's title inside the notification's title.
+const maxQuizTitleRunes = 120
 
-// NewNotifyTestScoredHandler returns the NotifyTestScored use case on the request handler,
+// NewNotifyQuizScoredHandler returns the NotifyQuizScored use case on the request handler,
 // which stores and pushes the notification. It panics on a nil dependency.
-func NewNotifyTestScoredHandler(request HandleNotificationRequestHandler, ids NamedIDs) decorator.Handler[NotifyTestScored, NotificationHandled] {
+func NewNotifyQuizScoredHandler(request HandleNotificationRequestHandler, ids NamedIDs) decorator.Handler[NotifyQuizScored, NotificationHandled] {
 	if request == nil || ids == nil {
-		panic("command: nil dependency for NotifyTestScored")
+		panic("command: nil dependency for NotifyQuizScored")
 	}
-	return notifyTestScoredHandler{request: request, ids: ids}
+	return notifyQuizScoredHandler{request: request, ids: ids}
 }
 
-func (h notifyTestScoredHandler) Handle(ctx context.Context, cmd NotifyTestScored) (NotificationHandled, error) {
-	req, err := TestScoredRequest(cmd.Scored, h.ids)
+func (h notifyQuizScoredHandler) Handle(ctx context.Context, cmd NotifyQuizScored) (NotificationHandled, error) {
+	req, err := QuizScoredRequest(cmd.Scored, h.ids)
 	if err != nil {
 		return NotificationHandled{}, err
 	}
 	return h.request.Handle(ctx, HandleNotificationRequest{MessageID: cmd.MessageID, Request: req})
 }
 
-// TestScoredRequest is the notification request a scored test makes: in-app, of type
+// QuizScoredRequest is the notification request a scored quiz makes: in-app, of type
 // test.scored, its id derived by ids from the submission id. The live-update port builds the
-// same one to push it.
-func TestScoredRequest(s testresult.Scored, ids NamedIDs) (notification.Requested, error) {
+// same one to push it. Its texts call the quiz a test, as the API does.
+func QuizScoredRequest(s testresult.Scored, ids NamedIDs) (notification.Requested, error) {
 	if !shared.IsUUID(s.SubmissionID) {
 		return notification.Requested{}, shared.Invalid("submission_id", "must be a UUID")
 	}
-	title := strings.TrimSpace(s.TestTitle)
+	title := strings.TrimSpace(s.QuizTitle)
 	if title == "" {
 		title = "your test"
 	}
-	title = notification.Shorten(title, maxTestTitleRunes)
+	title = notification.Shorten(title, maxQuizTitleRunes)
 	return notification.Requested{
 		ID:          ids("test.scored:" + strings.ToLower(s.SubmissionID)),
 		UserID:      s.UserID,

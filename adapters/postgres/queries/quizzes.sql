@@ -1,10 +1,12 @@
--- name: InsertTest :execrows
--- InsertTest stores a test unless its id exists (a retried create).
+-- Quizzes are kept in the table tests, as the API names them.
+
+-- name: InsertQuiz :execrows
+-- InsertQuiz stores a quiz unless its id exists (a retried create).
 INSERT INTO tests (id, owner_id, title, questions, created_at)
 VALUES (@id, @owner_id, @title, @questions, @created_at)
 ON CONFLICT (id) DO NOTHING;
 
--- name: GetTest :one
+-- name: GetQuiz :one
 SELECT id, owner_id, title, questions, created_at FROM tests WHERE id = @id;
 
 -- name: InsertSubmission :execrows
@@ -25,13 +27,13 @@ UPDATE test_submissions
 SET status = @status, reason = @reason, result = @result, scored_at = @scored_at
 WHERE id = @id AND status = 'pending';
 
--- name: InsertTestScore :execrows
--- InsertTestScore counts a scored submission in its test's statistics once.
+-- name: InsertQuizScore :execrows
+-- InsertQuizScore counts a scored submission in its quiz's statistics once.
 INSERT INTO test_scores (submission_id, test_id, percentage, scored_at)
 VALUES (@submission_id, @test_id, @percentage, @scored_at)
 ON CONFLICT (submission_id) DO NOTHING;
 
--- name: TestScores :many
+-- name: QuizScores :many
 SELECT percentage FROM test_scores WHERE test_id = @test_id;
 
 -- name: GetSubmissionsForUpdate :many

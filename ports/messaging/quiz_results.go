@@ -12,12 +12,13 @@ import (
 )
 
 // Handler names of the test-results consumers, in logs, metrics and the handler_poisoned header.
+// They are a public contract, like the topics.
 const (
 	// ResultCalculatorHandlerName scores test_submissions (group result-calculator).
 	ResultCalculatorHandlerName = "result-calculator"
-	// TestAnalyticsHandlerName keeps per-test statistics from test_results_ready (group
-	// analytics).
-	TestAnalyticsHandlerName = "test-analytics"
+	// QuizAnalyticsHandlerName keeps per-quiz statistics from test_results_ready (group
+	// analytics). Its name says "test", as the API does.
+	QuizAnalyticsHandlerName = "test-analytics"
 )
 
 // ResultCalculator scores the submissions of a batch of submitted events in one transaction
@@ -61,25 +62,25 @@ func (h *ResultCalculator) Handle(ctx context.Context, msgs []*message.Message) 
 	return b.rejected(), nil
 }
 
-// TestAnalytics records each scored submission in its test's statistics.
-type TestAnalytics struct {
-	record command.RecordTestScoreHandler
+// QuizAnalytics records each scored submission in its quiz's statistics.
+type QuizAnalytics struct {
+	record command.RecordQuizScoreHandler
 }
 
-// NewTestAnalytics returns the analytics handler. It panics on a nil use case.
-func NewTestAnalytics(record command.RecordTestScoreHandler) *TestAnalytics {
+// NewQuizAnalytics returns the analytics handler. It panics on a nil use case.
+func NewQuizAnalytics(record command.RecordQuizScoreHandler) *QuizAnalytics {
 	if record == nil {
-		panic("messaging: nil RecordTestScore handler")
+		panic("messaging: nil RecordQuizScore handler")
 	}
-	return &TestAnalytics{record: record}
+	return &QuizAnalytics{record: record}
 }
 
 // Handle records one score; a score recorded before changes nothing.
-func (h *TestAnalytics) Handle(msg *message.Message) error {
+func (h *QuizAnalytics) Handle(msg *message.Message) error {
 	var ev testresult.Scored
 	if err := envelope.Decode(msg, testresult.EventScored, &ev); err != nil {
 		return shared.Invalid("message", "%v", err)
 	}
-	_, err := h.record.Handle(msg.Context(), command.RecordTestScore{Event: ev})
+	_, err := h.record.Handle(msg.Context(), command.RecordQuizScore{Event: ev})
 	return err
 }

@@ -12,24 +12,24 @@ import (
 	"github.com/taskstream/taskstream/domain/shared"
 )
 
-// testRoutes are the /v1/tests and /v1/submissions endpoints. Anyone signed in may read a test
-// and submit answers to it; only its owner sees its answer key and statistics; a submission is
-// its submitter's alone.
-type testRoutes struct {
+// quizRoutes are the /v1/tests and /v1/submissions endpoints: the API calls a quiz a test.
+// Anyone signed in may read a quiz and submit answers to it; only its owner sees its answer key
+// and statistics; a submission is its submitter's alone.
+type quizRoutes struct {
 	app    application.Application
 	logger *slog.Logger
 }
 
 var (
-	errNotFoundTest       = shared.NotFound("test")
+	errNotFoundQuiz       = shared.NotFound("test")
 	errNotFoundSubmission = shared.NotFound("submission")
 )
 
-func newTestRoutes(app application.Application, logger *slog.Logger) testRoutes {
-	return testRoutes{app: app, logger: logger}
+func newQuizRoutes(app application.Application, logger *slog.Logger) quizRoutes {
+	return quizRoutes{app: app, logger: logger}
 }
 
-func (r testRoutes) register(g *gin.RouterGroup) {
+func (r quizRoutes) register(g *gin.RouterGroup) {
 	g.POST("/tests", r.create)
 	getAndHead(g, "/tests/:id", r.get)
 	g.POST("/tests/:id/submissions", r.submit)
@@ -37,10 +37,10 @@ func (r testRoutes) register(g *gin.RouterGroup) {
 	getAndHead(g, "/submissions/:id", r.submission)
 }
 
-// create stores a test: 201 with the test, key included. With an Idempotency-Key a retry whose
-// test exists answers 200 with it and creates nothing.
-func (r testRoutes) create(c *gin.Context) {
-	var req createTestRequest
+// create stores a quiz: 201 with the quiz, key included. With an Idempotency-Key a retry whose
+// quiz exists answers 200 with it and creates nothing.
+func (r quizRoutes) create(c *gin.Context) {
+	var req createQuizRequest
 	if err := decodeJSON(c, &req); err != nil {
 		abortWithProblem(c, r.logger, err)
 		return
@@ -50,8 +50,8 @@ func (r testRoutes) create(c *gin.Context) {
 		abortWithProblem(c, r.logger, err)
 		return
 	}
-	created, err := r.app.Commands.CreateTest.Handle(c.Request.Context(), command.CreateTest{
-		UserID: userOf(c), Title: req.Title, Questions: req.questions(), IdempotencyKey: key,
+	created, err := r.app.Commands.CreateQuiz.Handle(c.Request.Context(), command.CreateQuiz{
+		UserID: userOf(c), Title: req.Title, Questions: toQuestionSpecs(req.Questions), IdempotencyKey: key,
 	})
 	if err != nil {
 		abortWithProblem(c, r.logger, err)
@@ -61,35 +61,35 @@ func (r testRoutes) create(c *gin.Context) {
 	if !created.Created {
 		status = http.StatusOK
 	}
-	c.Header("Location", "/v1/tests/"+created.Test.ID)
-	c.JSON(status, toTestResponse(created.Test))
+	c.Header("Location", "/v1/tests/"+created.Quiz.ID())
+	c.JSON(status, toQuizResponse(created.Quiz))
 }
 
-// get answers the test; its answer key only to its owner.
-func (r testRoutes) get(c *gin.Context) {
+// get answers the quiz; its answer key only to its owner.
+func (r quizRoutes) get(c *gin.Context) {
 	id, ok := pathID(c)
 	if !ok {
-		abortWithProblem(c, r.logger, errNotFoundTest)
+		abortWithProblem(c, r.logger, errNotFoundQuiz)
 		return
 	}
-	t, err := r.app.Queries.GetTest.Handle(c.Request.Context(), query.GetTest{UserID: userOf(c), ID: id})
+	q, err := r.app.Queries.GetQuiz.Handle(c.Request.Context(), query.GetQuiz{UserID: userOf(c), ID: id})
 	if err != nil {
 		abortWithProblem(c, r.logger, err)
 		return
 	}
-	c.JSON(http.StatusOK, toTestResponse(t))
+	c.JSON(http.StatusOK, toQuizResponse(q))
 }
 
 // submit stores the caller's answers, pending, with the event the result calculator scores:
 // 202 with the submission and its Location, which shows the result once it is scored. With an
 // Idempotency-Key a retry answers 202 with the submission the first attempt stored.
-func (r testRoutes) submit(c *gin.Context) {
+func (r quizRoutes) submit(c *gin.Context) {
 	id, ok := pathID(c)
 	if !ok {
-		abortWithProblem(c, r.logger, errNotFoundTest)
+		abortWithProblem(c, r.logger, errNotFoundQuiz)
 		return
 	}
-	var req submitTestRequest
+	var req submitAnswersRequest
 	if err := decodeJSON(c, &req); err != nil {
 		abortWithProblem(c, r.logger, err)
 		return
@@ -103,35 +103,35 @@ func (r testRoutes) submit(c *gin.Context) {
 		abortWithProblem(c, r.logger, err)
 		return
 	}
-	done, err := r.app.Commands.SubmitTest.Handle(c.Request.Context(), command.SubmitTest{
-		UserID: userOf(c), TestID: id, Answers: req.Answers, IdempotencyKey: key, Meta: eventMetaFrom(c.Request.Context()),
+	done, err := r.app.Commands.SubmitAnswers.Handle(c.Request.Context(), command.SubmitAnswers{
+		UserID: userOf(c), QuizID: id, Answers: req.Answers, IdempotencyKey: key, Meta: eventMetaFrom(c.Request.Context()),
 	})
 	if err != nil {
 		abortWithProblem(c, r.logger, err)
 		return
 	}
-	c.Header("Location", "/v1/submissions/"+done.Submission.ID)
+	c.Header("Location", "/v1/submissions/"+done.Submission.ID())
 	c.JSON(http.StatusAccepted, toSubmissionResponse(done.Submission))
 }
 
-// stats answers the test's statistics to its owner; 403 to anyone else.
-func (r testRoutes) stats(c *gin.Context) {
+// stats answers the quiz's statistics to its owner; 403 to anyone else.
+func (r quizRoutes) stats(c *gin.Context) {
 	id, ok := pathID(c)
 	if !ok {
-		abortWithProblem(c, r.logger, errNotFoundTest)
+		abortWithProblem(c, r.logger, errNotFoundQuiz)
 		return
 	}
-	s, err := r.app.Queries.TestStats.Handle(c.Request.Context(), query.TestStats{UserID: userOf(c), ID: id})
+	s, err := r.app.Queries.QuizStats.Handle(c.Request.Context(), query.QuizStats{UserID: userOf(c), ID: id})
 	if err != nil {
 		abortWithProblem(c, r.logger, err)
 		return
 	}
-	c.JSON(http.StatusOK, s)
+	c.JSON(http.StatusOK, toStatsResponse(s))
 }
 
 // submission answers the caller's submission: pending, scored with the result, or failed with
 // the reason.
-func (r testRoutes) submission(c *gin.Context) {
+func (r quizRoutes) submission(c *gin.Context) {
 	id, ok := pathID(c)
 	if !ok {
 		abortWithProblem(c, r.logger, errNotFoundSubmission)

@@ -1,0 +1,213 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/google/uuid"
+
+	"github.com/taskstream/taskstream/adapters/messages"
+	"github.com/taskstream/taskstream/adapters/outbox"
+	"github.com/taskstream/taskstream/adapters/pgpubsub"
+	"github.com/taskstream/taskstream/adapters/postgres/internal/db"
+	"github.com/taskstream/taskstream/application/query"
+	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/domain/testresult"
+)
+
+// QuizStoreConfig configures a QuizStore.
+type QuizStoreConfig struct {
+	// Topics names the destination topics (test_submissions, test_results_ready by default).
+	Topics messages.QuizTopics
+	// Outbox says how the events are written (see TaskStoreConfig.Outbox).
+	Outbox outbox.Config
+}
+
+func (c *QuizStoreConfig) setDefaults() {
+	if c.Topics.Submissions == "" {
+		c.Topics.Submissions = "test_submissions"
+	}
+	if c.Topics.ResultsReady == "" {
+		c.Topics.ResultsReady = "test_results_ready"
+	}
+}
+
+// QuizStore is the testresult.QuizRepository, testresult.ScoreLog and query.QuizReader on
+// PostgreSQL (tables tests, test_submissions and test_scores: the API calls a quiz a test). A
+// submission and its submitted event commit together; so do a scored submission and its scored
+// event. Scores are keyed by their submission. It is safe for concurrent use.
+type QuizStore struct {
+	db      *sql.DB
+	q       *db.Queries
+	cfg     QuizStoreConfig
+	outbox  eventWriter
+	quizzes quizCache
+}
+
+// quizCache keeps quizzes read before: a quiz never changes once stored (and has no method
+// that changes it), so every submission and every scoring of a quiz need not read and decode its
+// questions again, and every reader may share one *Quiz. It holds at most quizCacheSize quizzes
+// and starts over when full. It is safe for concurrent use.
+type quizCache struct {
+	mu      sync.RWMutex
+	quizzes map[uuid.UUID]*testresult.Quiz
+}
+
+const quizCacheSize = 10000
+
+func (c *quizCache) get(id uuid.UUID) (*testresult.Quiz, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	q, ok := c.quizzes[id]
+	return q, ok
+}
+
+func (c *quizCache) put(id uuid.UUID, q *testresult.Quiz) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.quizzes == nil || len(c.quizzes) >= quizCacheSize {
+		c.quizzes = make(map[uuid.UUID]*testresult.Quiz)
+	}
+	c.quizzes[id] = q
+}
+
+var (
+	_ testresult.QuizRepository = (*QuizStore)(nil)
+	_ testresult.ScoreLog       = (*QuizStore)(nil)
+	_ query.QuizReader          = (*QuizStore)(nil)
+)
+
+// NewQuizStore returns a store on conn, a pool opened with Open.
+func NewQuizStore(conn *sql.DB, cfg QuizStoreConfig) (*QuizStore, error) {
+	if conn == nil {
+		return nil, errors.New("postgres: nil *sql.DB for QuizStore")
+	}
+	cfg.setDefaults()
+	if err := errors.Join(pgpubsub.ValidateTopic("test submissions topic", cfg.Topics.Submissions),
+		pgpubsub.ValidateTopic("test results topic", cfg.Topics.ResultsReady), cfg.Outbox.Validate()); err != nil {
+		return nil, fmt.Errorf("postgres: quiz store: %w", err)
+	}
+	w, err := newEventWriter(cfg.Outbox)
+	if err != nil {
+		return nil, err
+	}
+	return &QuizStore{db: conn, q: db.New(conn), cfg: cfg, outbox: w}, nil
+}
+
+// AddQuiz stores q unless its id exists.
+func (s *QuizStore) AddQuiz(ctx context.Context, q *testresult.Quiz) (bool, error) {
+	row, err := toDBQuiz(q.Snapshot())
+	if err != nil {
+		return false, err
+	}
+	n, err := s.q.InsertQuiz(ctx, row)
+	if err != nil {
+		return false, dbError("insert quiz", err)
+	}
+	return n == 1, nil
+}
+
+// GetQuiz returns the quiz with its answer key.
+func (s *QuizStore) GetQuiz(ctx context.Context, id string) (*testresult.Quiz, error) {
+	uid, ok := parseID(id)
+	if !ok {
+		return nil, shared.NotFound("test")
+	}
+	return s.getQuiz(ctx, s.q, uid)
+}
+
+// getQuiz reads the quiz through the cache.
+func (s *QuizStore) getQuiz(ctx context.Context, q *db.Queries, id uuid.UUID) (*testresult.Quiz, error) {
+	if quiz, ok := s.quizzes.get(id); ok {
+		return quiz, nil
+	}
+	row, err := q.GetQuiz(ctx, id)
+	if err != nil {
+		return nil, entityError("test", "get quiz", err)
+	}
+	quiz, err := toDomainQuiz(row)
+	if err != nil {
+		return nil, err
+	}
+	s.quizzes.put(id, quiz)
+	return quiz, nil
+}
+
+// AddSubmission stores the pending submission and its submitted event in one transaction.
+func (s *QuizStore) AddSubmission(ctx context.Context, sub *testresult.Submission, meta shared.EventMeta) (bool, error) {
+	sub, err := storedSubmission(sub)
+	if err != nil {
+		return false, err
+	}
+	row, err := toDBSubmission(sub.Snapshot())
+	if err != nil {
+		return false, err
+	}
+	msgs, err := messages.QuizSubmitted(sub, meta, s.cfg.Topics)
+	if err != nil {
+		return false, err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, dbError("begin add submission", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	n, err := s.q.WithTx(tx).InsertSubmission(ctx, row)
+	if err != nil || n == 0 {
+		return false, wrapIf(err, "insert submission")
+	}
+	if err := s.outbox.write(ctx, tx, msgs); err != nil {
+		return false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return false, dbError("commit add submission", err)
+	}
+	return true, nil
+}
+
+// GetSubmission returns the user's submission.
+func (s *QuizStore) GetSubmission(ctx context.Context, user shared.UserID, id string) (*testresult.Submission, error) {
+	uid, ok := parseID(id)
+	if !ok {
+		return nil, shared.NotFound("submission")
+	}
+	row, err := s.q.GetSubmission(ctx, db.GetSubmissionParams{UserID: string(user), ID: uid})
+	if err != nil {
+		return nil, entityError("submission", "get submission", err)
+	}
+	return toDomainSubmission(row)
+}
+
+// Record counts a scored submission in its quiz's statistics once. The submission id is the
+// key of test_scores, so the insert itself is idempotent: a redelivered event, or another event
+// for the same submission, inserts nothing. It needs no inbox row, and is one statement.
+func (s *QuizStore) Record(ctx context.Context, e testresult.Scored) (bool, error) {
+	sub, ok1 := parseID(e.SubmissionID)
+	quiz, ok2 := parseID(e.QuizID)
+	if !ok1 || !ok2 {
+		return false, shared.Invalid("event", "submission_id and test_id must be UUIDs")
+	}
+	n, err := s.q.InsertQuizScore(ctx, db.InsertQuizScoreParams{
+		SubmissionID: sub, TestID: quiz, Percentage: e.Percentage, ScoredAt: e.ScoredAt,
+	})
+	if err != nil {
+		return false, dbError("insert quiz score", err)
+	}
+	return n == 1, nil
+}
+
+// Scores returns the percentages the analytics group recorded for the quiz.
+func (s *QuizStore) Scores(ctx context.Context, quizID string) ([]float64, error) {
+	id, ok := parseID(quizID)
+	if !ok {
+		return nil, shared.NotFound("test")
+	}
+	scores, err := s.q.QuizScores(ctx, id)
+	if err != nil {
+		return nil, dbError("read quiz scores", err)
+	}
+	return scores, nil
+}
