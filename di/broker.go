@@ -7,7 +7,6 @@ import (
 	"log/slog"
 
 	"github.com/taskstream/taskstream/adapters/broker"
-	"github.com/taskstream/taskstream/adapters/kafka"
 	"github.com/taskstream/taskstream/config"
 )
 
@@ -39,6 +38,12 @@ func provideBroker(ctx context.Context, cfg config.Config, db *sql.DB, logger *s
 	}, nil
 }
 
+// provideEmbeddedBroker is the broker of the embedded default, which has no database: GoChannel,
+// or Kafka when KAFKA_BROKERS is set.
+func provideEmbeddedBroker(ctx context.Context, cfg config.Config, logger *slog.Logger) (broker.Broker, func(), error) {
+	return provideBroker(ctx, cfg, nil, logger)
+}
+
 // kafkaBrokerConfig maps the Kafka settings onto the Kafka broker's configuration.
 func kafkaBrokerConfig(cfg config.Config) broker.KafkaConfig {
 	return broker.KafkaConfig{
@@ -49,17 +54,5 @@ func kafkaBrokerConfig(cfg config.Config) broker.KafkaConfig {
 		ReplicationFactor: int16(cfg.Topics.ReplicationFactor), //nolint:gosec // config bounds it to -1..32
 		PoisonTopic:       cfg.Topics.Poison,
 		ProbeTopic:        cfg.Topics.TodoCreate,
-	}
-}
-
-// KafkaClient maps the KAFKA_* connection settings onto the Kafka adapter's configuration.
-// cmd/ and the tests use it too, so that every Kafka client of the project reads the same
-// settings the same way.
-func KafkaClient(k config.Kafka) kafka.Config {
-	return kafka.Config{
-		Brokers: k.Brokers, ClientID: k.ClientID, SecurityProtocol: k.SecurityProtocol,
-		SASLMechanism: k.SASLMechanism, SASLUsername: k.SASLUsername, SASLPassword: k.SASLPassword,
-		TLSCAFile: k.TLSCAFile, TLSCertFile: k.TLSCertFile, TLSKeyFile: k.TLSKeyFile,
-		TLSInsecureSkipVerify: k.TLSInsecureSkipVerify,
 	}
 }

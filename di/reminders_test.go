@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -42,7 +40,7 @@ func TestEmbeddedDeadlineReminder(t *testing.T) {
 		req.Header.Set("Authorization", "Bearer "+token)
 		req.Header.Set("Content-Type", "application/json")
 		rec := httptest.NewRecorder()
-		svc.HTTP.ServeHTTP(rec, req)
+		svc.Handler.ServeHTTP(rec, req)
 		return rec
 	}
 
@@ -80,7 +78,7 @@ func TestEmbeddedDeadlineReminder(t *testing.T) {
 func runEmbedded(t *testing.T, cfg config.Config) *di.Service {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	svc, cleanup, err := di.NewService(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc, cleanup, err := di.New(ctx, "all", cfg, quietLogger())
 	if err != nil {
 		cancel()
 		t.Fatal(err)

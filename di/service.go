@@ -2,41 +2,62 @@ package di
 
 import (
 	"context"
-	"database/sql"
+	"fmt"
+	"log/slog"
 	"net/http"
+	"slices"
 
+	"github.com/taskstream/taskstream/config"
 	"github.com/taskstream/taskstream/platform/live"
 )
 
-// Service is the assembled process: the HTTP API and the workers. Which parts run is the
-// subcommand's choice.
+// Service is an assembled process: what it serves on HTTP_ADDR and the parts it runs.
 type Service struct {
-	// HTTP is the whole API with the operations endpoints (`all`, `api`).
-	HTTP http.Handler
-	// Ops is /healthz, /readyz and /metrics alone (`worker`).
-	Ops     http.Handler
+	// Handler is the whole API with the operations endpoints (`api`, `all`), or the operations
+	// endpoints alone (/healthz, /readyz, /metrics: `worker`, `relay`).
+	Handler http.Handler
+	// Workers are the process's long-running parts.
 	Workers []Worker
-	// DB is the PostgreSQL pool, nil on the in-memory repositories.
-	DB *sql.DB
-	// Hub holds the open WebSocket connections; Shutdown closes them (1001 Going Away).
+	// Hub holds the open WebSocket connections, which Shutdown closes (1001 Going Away); nil in
+	// a process that serves no API.
 	Hub *live.Hub
 }
 
-// Worker is a long-running consumer. Run returns when ctx is cancelled, after the batch in hand.
-type Worker struct {
-	Name string
-	// Part is the subcommand that runs it besides `all`: PartWorker, PartRelay or PartAPI.
-	Part string
-	Run  func(ctx context.Context) error
+// New assembles the process that part names (all, api, worker or relay) with its injector: all
+// without DATABASE_URL is the embedded default, in memory. The cleanup closes what it opened.
+func New(ctx context.Context, part string, cfg config.Config, logger *slog.Logger) (*Service, func(), error) {
+	switch part {
+	case "all":
+		if cfg.DatabaseURL == "" {
+			return NewEmbedded(ctx, cfg, logger)
+		}
+		return NewAll(ctx, cfg, logger)
+	case "api":
+		return NewAPI(ctx, cfg, logger)
+	case "worker":
+		return NewWorker(ctx, cfg, logger)
+	case "relay":
+		return NewRelay(ctx, cfg, logger)
+	default:
+		return nil, nil, fmt.Errorf("unknown part %q", part)
+	}
 }
 
-// The parts a worker belongs to.
-const (
-	// PartWorker is a consumer that applies events (`taskstream worker`).
-	PartWorker = "worker"
-	// PartRelay is the outbox relay (`taskstream relay`, the sidecar).
-	PartRelay = "relay"
-	// PartAPI runs beside the API in every API instance (live updates: each instance must see
-	// every update for its own WebSocket clients).
-	PartAPI = "api"
-)
+func newAPIService(h apiHandler, api apiParts, hub *live.Hub) *Service {
+	return &Service{Handler: h, Workers: api, Hub: hub}
+}
+
+func newWorkerService(h opsHandler, w workerParts) *Service {
+	return &Service{Handler: h, Workers: w}
+}
+
+func newRelayService(h opsHandler, r relayParts) *Service {
+	return &Service{Handler: h, Workers: r}
+}
+
+func newAllService(h apiHandler, api apiParts, w workerParts, r relayParts, hub *live.Hub) *Service {
+	return &Service{Handler: h, Workers: slices.Concat([]Worker(w), []Worker(api), []Worker(r)), Hub: hub}
+}
+
+// noRelay is the embedded default's relay: none, since the memory stores publish themselves.
+func noRelay() relayParts { return nil }

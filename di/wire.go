@@ -8,30 +8,61 @@ import (
 
 	"github.com/google/wire"
 
+	"github.com/taskstream/taskstream/adapters/metrics"
+	"github.com/taskstream/taskstream/application/decorator"
 	"github.com/taskstream/taskstream/config"
 )
 
-// NewService assembles the whole process from cfg. The cleanup closes the broker's publisher
-// (flushing it) and the database pool.
-func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Service, func(), error) {
-	wire.Build(
-		provideRegistry,
-		provideMetrics,
-		provideDatabase,
-		provideTodoRepository,
-		provideBroker,
-		provideTodoEvents,
-		provideTaskStores,
-		provideTestStores,
-		provideNotificationStores,
-		provideNotificationDelivery,
-		provideDeadlineReminderConfig,
-		provideApplication,
-		provideAuthenticator,
-		provideHub,
-		provideHTTP,
-		provideWorkers,
-		provideService,
+// The provider sets. Storage is PostgreSQL in every process but the embedded default; which
+// broker runs is BROKER's choice, made at start (provideBroker).
+var (
+	// applicationSet is every use case on the storage and services of the process.
+	applicationSet = wire.NewSet(
+		NewApplication, provideSources,
+		provideTodoEvents, provideNotificationDelivery, provideDeadlineReminderConfig,
+		wire.Struct(new(Services), "*"),
+		provideMetrics, wire.Bind(new(decorator.Metrics), new(*metrics.Prometheus)),
 	)
+	// postgresProcess is what every process with PostgreSQL shares: the pool, the broker, the
+	// registry (with the outbox backlog) and the readiness of both.
+	postgresProcess = wire.NewSet(provideDatabase, provideBroker, providePostgresRegistry, provideReadiness)
+	// httpAPI serves the API: the authenticator (only processes that serve the API build it, so
+	// `worker` and `relay` start whatever the identity provider does), the WebSocket hub, the
+	// handler and the live updates beside it.
+	httpAPI = wire.NewSet(provideAuthenticator, provideHub, provideAPIHandler, provideAPIParts)
+)
+
+// NewAPI assembles `taskstream api`: the HTTP API and its live updates.
+func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Service, func(), error) {
+	wire.Build(postgresProcess, postgresStorage, applicationSet, httpAPI, newAPIService)
+	return nil, nil, nil
+}
+
+// NewWorker assembles `taskstream worker`: the consumers, the deadline reminders and the
+// upkeep, with the operations endpoints.
+func NewWorker(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Service, func(), error) {
+	wire.Build(postgresProcess, postgresStorage, applicationSet, provideWorkerParts,
+		provideOpsHandler, newWorkerService)
+	return nil, nil, nil
+}
+
+// NewRelay assembles `taskstream relay`: the outbox relay alone, with the operations endpoints.
+func NewRelay(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Service, func(), error) {
+	wire.Build(postgresProcess, provideRelayParts, provideOpsHandler, newRelayService)
+	return nil, nil, nil
+}
+
+// NewAll assembles `taskstream all` on PostgreSQL: every part in one process.
+func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Service, func(), error) {
+	wire.Build(postgresProcess, postgresStorage, applicationSet, httpAPI,
+		provideWorkerParts, provideRelayParts, newAllService)
+	return nil, nil, nil
+}
+
+// NewEmbedded assembles the embedded default: every part in one process, in memory, on
+// GoChannel (or Kafka with KAFKA_BROKERS); nothing survives a restart.
+func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Service, func(), error) {
+	wire.Build(provideEmbeddedBroker, provideRegistry, provideEmbeddedReadiness, memoryStorage, applicationSet, httpAPI,
+		provideEmbeddedWorkerParts, noRelay, newAllService)
 	return nil, nil, nil
 }

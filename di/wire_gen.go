@@ -8,44 +8,67 @@ package di
 
 import (
 	"context"
+	"github.com/google/wire"
+	"github.com/taskstream/taskstream/adapters/memory"
+	"github.com/taskstream/taskstream/adapters/metrics"
+	"github.com/taskstream/taskstream/adapters/postgres"
+	"github.com/taskstream/taskstream/application/decorator"
 	"github.com/taskstream/taskstream/config"
 	"log/slog"
 )
 
 // Injectors from wire.go:
 
-// NewService assembles the whole process from cfg. The cleanup closes the broker's publisher
-// (flushing it) and the database pool.
-func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Service, func(), error) {
+// NewAPI assembles `taskstream api`: the HTTP API and its live updates.
+func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Service, func(), error) {
 	db, cleanup, err := provideDatabase(ctx, cfg, logger)
 	if err != nil {
 		return nil, nil, err
 	}
-	repository := provideTodoRepository(db)
+	todoRepository := postgres.NewTodoRepository(db)
+	taskStore, err := providePostgresTaskStore(db, cfg)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	auditLog, err := providePostgresAuditLog(db, cfg)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	reminderStore, err := providePostgresReminderStore(db, cfg)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	quizStore, err := providePostgresQuizStore(db, cfg)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	notificationStore, err := providePostgresNotificationStore(db, cfg)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	stores := Stores{
+		Todos:              todoRepository,
+		Tasks:              taskStore,
+		TaskReader:         taskStore,
+		Audit:              auditLog,
+		Reminders:          reminderStore,
+		Quizzes:            quizStore,
+		Scores:             quizStore,
+		QuizReader:         quizStore,
+		Notifications:      notificationStore,
+		NotificationReader: notificationStore,
+	}
 	broker, cleanup2, err := provideBroker(ctx, cfg, db, logger)
 	if err != nil {
 		cleanup()
 		return nil, nil, err
 	}
 	todoEvents, err := provideTodoEvents(broker, cfg)
-	if err != nil {
-		cleanup2()
-		cleanup()
-		return nil, nil, err
-	}
-	diTaskStores, err := provideTaskStores(db, broker, cfg)
-	if err != nil {
-		cleanup2()
-		cleanup()
-		return nil, nil, err
-	}
-	diTestStores, err := provideTestStores(db, broker, cfg)
-	if err != nil {
-		cleanup2()
-		cleanup()
-		return nil, nil, err
-	}
-	diNotificationStores, err := provideNotificationStores(db, cfg)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -63,44 +86,444 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		cleanup()
 		return nil, nil, err
 	}
-	registry := provideRegistry()
+	services := Services{
+		TodoEvents: todoEvents,
+		Delivery:   notificationDelivery,
+		Reminders:  deadlineReminderConfig,
+	}
+	sources := provideSources()
+	registry, err := providePostgresRegistry(cfg, db, logger)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
 	prometheus, err := provideMetrics(registry)
 	if err != nil {
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	application := provideApplication(repository, todoEvents, diTaskStores, diTestStores, diNotificationStores, notificationDelivery, deadlineReminderConfig, logger, prometheus)
+	application := NewApplication(stores, services, sources, logger, prometheus)
 	authenticator, err := provideAuthenticator(ctx, cfg)
 	if err != nil {
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
+	diReadiness := provideReadiness(broker, db)
 	hub, cleanup3, err := provideHub()
 	if err != nil {
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	diHandlers, err := provideHTTP(application, authenticator, logger, registry, broker, db, hub)
+	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, registry, logger)
 	if err != nil {
 		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	v, err := provideWorkers(cfg, broker, application, db, hub, registry, logger, prometheus)
-	if err != nil {
-		cleanup3()
-		cleanup2()
-		cleanup()
-		return nil, nil, err
-	}
-	service := provideService(diHandlers, v, db, hub)
+	diApiParts := provideAPIParts(cfg, broker, hub, logger, prometheus)
+	service := newAPIService(diApiHandler, diApiParts, hub)
 	return service, func() {
 		cleanup3()
 		cleanup2()
 		cleanup()
 	}, nil
 }
+
+// NewWorker assembles `taskstream worker`: the consumers, the deadline reminders and the
+// upkeep, with the operations endpoints.
+func NewWorker(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Service, func(), error) {
+	db, cleanup, err := provideDatabase(ctx, cfg, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	broker, cleanup2, err := provideBroker(ctx, cfg, db, logger)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	diReadiness := provideReadiness(broker, db)
+	registry, err := providePostgresRegistry(cfg, db, logger)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	diOpsHandler, err := provideOpsHandler(diReadiness, registry, logger)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	todoRepository := postgres.NewTodoRepository(db)
+	taskStore, err := providePostgresTaskStore(db, cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	auditLog, err := providePostgresAuditLog(db, cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	reminderStore, err := providePostgresReminderStore(db, cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	quizStore, err := providePostgresQuizStore(db, cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	notificationStore, err := providePostgresNotificationStore(db, cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	stores := Stores{
+		Todos:              todoRepository,
+		Tasks:              taskStore,
+		TaskReader:         taskStore,
+		Audit:              auditLog,
+		Reminders:          reminderStore,
+		Quizzes:            quizStore,
+		Scores:             quizStore,
+		QuizReader:         quizStore,
+		Notifications:      notificationStore,
+		NotificationReader: notificationStore,
+	}
+	todoEvents, err := provideTodoEvents(broker, cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	notificationDelivery, err := provideNotificationDelivery(cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	deadlineReminderConfig, err := provideDeadlineReminderConfig(cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	services := Services{
+		TodoEvents: todoEvents,
+		Delivery:   notificationDelivery,
+		Reminders:  deadlineReminderConfig,
+	}
+	sources := provideSources()
+	prometheus, err := provideMetrics(registry)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	application := NewApplication(stores, services, sources, logger, prometheus)
+	diWorkerParts, err := provideWorkerParts(cfg, broker, application, db, logger, prometheus)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	service := newWorkerService(diOpsHandler, diWorkerParts)
+	return service, func() {
+		cleanup2()
+		cleanup()
+	}, nil
+}
+
+// NewRelay assembles `taskstream relay`: the outbox relay alone, with the operations endpoints.
+func NewRelay(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Service, func(), error) {
+	db, cleanup, err := provideDatabase(ctx, cfg, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	broker, cleanup2, err := provideBroker(ctx, cfg, db, logger)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	diReadiness := provideReadiness(broker, db)
+	registry, err := providePostgresRegistry(cfg, db, logger)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	diOpsHandler, err := provideOpsHandler(diReadiness, registry, logger)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	diRelayParts, err := provideRelayParts(cfg, broker, db, registry, logger)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	service := newRelayService(diOpsHandler, diRelayParts)
+	return service, func() {
+		cleanup2()
+		cleanup()
+	}, nil
+}
+
+// NewAll assembles `taskstream all` on PostgreSQL: every part in one process.
+func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Service, func(), error) {
+	db, cleanup, err := provideDatabase(ctx, cfg, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	todoRepository := postgres.NewTodoRepository(db)
+	taskStore, err := providePostgresTaskStore(db, cfg)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	auditLog, err := providePostgresAuditLog(db, cfg)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	reminderStore, err := providePostgresReminderStore(db, cfg)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	quizStore, err := providePostgresQuizStore(db, cfg)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	notificationStore, err := providePostgresNotificationStore(db, cfg)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	stores := Stores{
+		Todos:              todoRepository,
+		Tasks:              taskStore,
+		TaskReader:         taskStore,
+		Audit:              auditLog,
+		Reminders:          reminderStore,
+		Quizzes:            quizStore,
+		Scores:             quizStore,
+		QuizReader:         quizStore,
+		Notifications:      notificationStore,
+		NotificationReader: notificationStore,
+	}
+	broker, cleanup2, err := provideBroker(ctx, cfg, db, logger)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	todoEvents, err := provideTodoEvents(broker, cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	notificationDelivery, err := provideNotificationDelivery(cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	deadlineReminderConfig, err := provideDeadlineReminderConfig(cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	services := Services{
+		TodoEvents: todoEvents,
+		Delivery:   notificationDelivery,
+		Reminders:  deadlineReminderConfig,
+	}
+	sources := provideSources()
+	registry, err := providePostgresRegistry(cfg, db, logger)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	prometheus, err := provideMetrics(registry)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	application := NewApplication(stores, services, sources, logger, prometheus)
+	authenticator, err := provideAuthenticator(ctx, cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	diReadiness := provideReadiness(broker, db)
+	hub, cleanup3, err := provideHub()
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, registry, logger)
+	if err != nil {
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	diApiParts := provideAPIParts(cfg, broker, hub, logger, prometheus)
+	diWorkerParts, err := provideWorkerParts(cfg, broker, application, db, logger, prometheus)
+	if err != nil {
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	diRelayParts, err := provideRelayParts(cfg, broker, db, registry, logger)
+	if err != nil {
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	service := newAllService(diApiHandler, diApiParts, diWorkerParts, diRelayParts, hub)
+	return service, func() {
+		cleanup3()
+		cleanup2()
+		cleanup()
+	}, nil
+}
+
+// NewEmbedded assembles the embedded default: every part in one process, in memory, on
+// GoChannel (or Kafka with KAFKA_BROKERS); nothing survives a restart.
+func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Service, func(), error) {
+	todoRepository := memory.NewTodoRepository()
+	broker, cleanup, err := provideEmbeddedBroker(ctx, cfg, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	auditLog := memory.NewAuditLog()
+	taskStore, err := provideMemoryTaskStore(broker, cfg, auditLog)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	reminderStore, err := provideMemoryReminderStore(taskStore, broker, cfg)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	quizStore, err := provideMemoryQuizStore(broker, cfg)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	notificationStore := memory.NewNotificationStore()
+	stores := Stores{
+		Todos:              todoRepository,
+		Tasks:              taskStore,
+		TaskReader:         taskStore,
+		Audit:              auditLog,
+		Reminders:          reminderStore,
+		Quizzes:            quizStore,
+		Scores:             quizStore,
+		QuizReader:         quizStore,
+		Notifications:      notificationStore,
+		NotificationReader: notificationStore,
+	}
+	todoEvents, err := provideTodoEvents(broker, cfg)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	notificationDelivery, err := provideNotificationDelivery(cfg)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	deadlineReminderConfig, err := provideDeadlineReminderConfig(cfg)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	services := Services{
+		TodoEvents: todoEvents,
+		Delivery:   notificationDelivery,
+		Reminders:  deadlineReminderConfig,
+	}
+	sources := provideSources()
+	registry := provideRegistry()
+	prometheus, err := provideMetrics(registry)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	application := NewApplication(stores, services, sources, logger, prometheus)
+	authenticator, err := provideAuthenticator(ctx, cfg)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	diReadiness := provideEmbeddedReadiness(broker)
+	hub, cleanup2, err := provideHub()
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, registry, logger)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	diApiParts := provideAPIParts(cfg, broker, hub, logger, prometheus)
+	diWorkerParts, err := provideEmbeddedWorkerParts(cfg, broker, application, logger, prometheus)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	diRelayParts := noRelay()
+	service := newAllService(diApiHandler, diApiParts, diWorkerParts, diRelayParts, hub)
+	return service, func() {
+		cleanup2()
+		cleanup()
+	}, nil
+}
+
+// wire.go:
+
+// The provider sets. Storage is PostgreSQL in every process but the embedded default; which
+// broker runs is BROKER's choice, made at start (provideBroker).
+var (
+	// applicationSet is every use case on the storage and services of the process.
+	applicationSet = wire.NewSet(
+		NewApplication, provideSources,
+		provideTodoEvents, provideNotificationDelivery, provideDeadlineReminderConfig, wire.Struct(new(Services), "*"), provideMetrics, wire.Bind(new(decorator.Metrics), new(*metrics.Prometheus)),
+	)
+	// postgresProcess is what every process with PostgreSQL shares: the pool, the broker, the
+	// registry (with the outbox backlog) and the readiness of both.
+	postgresProcess = wire.NewSet(provideDatabase, provideBroker, providePostgresRegistry, provideReadiness)
+	// httpAPI serves the API: the authenticator (only processes that serve the API build it, so
+	// `worker` and `relay` start whatever the identity provider does), the WebSocket hub, the
+	// handler and the live updates beside it.
+	httpAPI = wire.NewSet(provideAuthenticator, provideHub, provideAPIHandler, provideAPIParts)
+)

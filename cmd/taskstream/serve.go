@@ -49,7 +49,7 @@ func serve(ctx context.Context, part string, args []string) error {
 	// after the HTTP server has drained: a signal must not cut them while requests are in flight.
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
-	svc, cleanup, err := di.NewService(workCtx, cfg, logger)
+	svc, cleanup, err := di.New(workCtx, part, cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -58,22 +58,15 @@ func serve(ctx context.Context, part string, args []string) error {
 	var wg sync.WaitGroup
 	errs := make(chan error, 1+len(svc.Workers))
 	for _, w := range svc.Workers {
-		if part == "all" || part == w.Part {
-			wg.Go(func() {
-				logger.Info("worker started", "worker", w.Name)
-				if err := w.Run(workCtx); err != nil {
-					errs <- fmt.Errorf("worker %s: %w", w.Name, err)
-				}
-			})
-		}
+		wg.Go(func() {
+			logger.Info("worker started", "worker", w.Name)
+			if err := w.Run(workCtx); err != nil {
+				errs <- fmt.Errorf("worker %s: %w", w.Name, err)
+			}
+		})
 	}
-	// A worker or a relay serves the operations endpoints alone (probes, /metrics) on the same
-	// address.
-	handler := svc.HTTP
-	if part == "worker" || part == "relay" {
-		handler = svc.Ops
-	}
-	srv, err := startHTTP(cfg, handler, logger, errs)
+	// A worker or a relay serves the operations endpoints alone (probes, /metrics).
+	srv, err := startHTTP(cfg, svc.Handler, logger, errs)
 	if err != nil {
 		stopWork()
 		return err
@@ -123,6 +116,9 @@ func shutdown(cfg config.Config, srv *http.Server, svc *di.Service, stopWork con
 	hubClosed := make(chan struct{})
 	go func() {
 		defer close(hubClosed)
+		if svc.Hub == nil { // a worker or a relay serves no WebSocket
+			return
+		}
 		if err := svc.Hub.Shutdown(ctx); err != nil {
 			logger.Warn("websocket shutdown", "error", err)
 		}

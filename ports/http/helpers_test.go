@@ -19,11 +19,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/taskstream/taskstream/adapters/memory"
+	"github.com/taskstream/taskstream/adapters/notify"
 	"github.com/taskstream/taskstream/application"
 	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/application/decorator"
-	"github.com/taskstream/taskstream/application/query"
+	"github.com/taskstream/taskstream/di"
 	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/domain/task"
 	"github.com/taskstream/taskstream/domain/todo"
 	httpport "github.com/taskstream/taskstream/ports/http"
 )
@@ -114,48 +116,37 @@ func newFixture(t *testing.T, opts fixtureOptions) *fixture {
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
-// buildApp wires the real use cases on repo, events and the task adapters.
+// buildApp is the service's own application (di.NewApplication) on repo, events and the task
+// adapters, with the fixture's ticking clock; notifications are in-app only (no sender is
+// configured) and deadline reminders follow the default window.
 func buildApp(repo *memory.TodoRepository, events command.TodoEvents, tasks taskAdapters, logger *slog.Logger) application.Application {
-	ids := func() string { return uuid.Must(uuid.NewV7()).String() }
-	keyed := func(user shared.UserID, key string) string {
-		return uuid.NewSHA1(uuid.NameSpaceURL, []byte(string(user)+"\x00"+key)).String()
+	reminders, err := memory.NewReminderStore(tasks.store, tasks.pubsub, "notification.request")
+	if err != nil {
+		panic(err)
 	}
-	now := tasks.clock.now
-	return application.Application{
-		Commands: application.Commands{
-			CreateTodo:  decorator.Apply("CreateTodo", command.NewCreateTodoHandler(events, ids, keyed, time.Now), logger, decorator.NopMetrics{}),
-			IngestTodos: command.NewIngestTodosHandler(repo),
-			UpdateTodo:  command.NewUpdateTodoHandler(repo, time.Now),
-			DeleteTodo:  command.NewDeleteTodoHandler(repo),
-
-			CreateTask:      decorator.Apply("CreateTask", command.NewCreateTaskHandler(tasks.store, ids, keyed, now), logger, decorator.NopMetrics{}),
-			UpdateTask:      command.NewUpdateTaskHandler(tasks.store, now),
-			CompleteTask:    command.NewCompleteTaskHandler(tasks.store, now),
-			ReopenTask:      command.NewReopenTaskHandler(tasks.store, now),
-			DeleteTask:      command.NewDeleteTaskHandler(tasks.store, now),
-			RecordTaskEvent: command.NewRecordTaskEventHandler(tasks.audit),
-
-			CreateQuiz:               command.NewCreateQuizHandler(tasks.quizzes, ids, keyed, now),
-			SubmitAnswers:            command.NewSubmitAnswersHandler(tasks.quizzes, ids, keyed, now),
-			ScoreSubmissions:         command.NewScoreSubmissionsHandler(tasks.quizzes, now),
-			RecordQuizScore:          command.NewRecordQuizScoreHandler(tasks.quizzes),
-			MarkNotificationRead:     command.NewMarkNotificationReadHandler(tasks.notifications, now),
-			MarkAllNotificationsRead: command.NewMarkAllNotificationsReadHandler(tasks.notifications, now),
-		},
-		Queries: application.Queries{
-			GetTodo:   query.NewGetTodoHandler(repo),
-			ListTodos: query.NewListTodosHandler(repo),
-
-			GetTask:     query.NewGetTaskHandler(tasks.store),
-			ListTasks:   query.NewListTasksHandler(tasks.store),
-			TaskHistory: query.NewTaskHistoryHandler(tasks.store),
-
-			GetQuiz:           query.NewGetQuizHandler(tasks.quizzes),
-			GetSubmission:     query.NewGetSubmissionHandler(tasks.quizzes),
-			QuizStats:         query.NewQuizStatsHandler(tasks.quizzes),
-			ListNotifications: query.NewListNotificationsHandler(tasks.notifications),
-		},
+	policy, err := task.NewReminderPolicy(24*time.Hour, task.OverdueLookback)
+	if err != nil {
+		panic(err)
 	}
+	return di.NewApplication(di.Stores{
+		Todos: repo, Tasks: tasks.store, TaskReader: tasks.store, Audit: tasks.audit, Reminders: reminders,
+		Quizzes: tasks.quizzes, Scores: tasks.quizzes, QuizReader: tasks.quizzes,
+		Notifications: tasks.notifications, NotificationReader: tasks.notifications,
+	}, di.Services{
+		TodoEvents: events,
+		Delivery: command.NotificationDelivery{
+			Email: notify.UnconfiguredEmail{Reason: "not configured in the tests"},
+			SMS:   notify.UnconfiguredSMS{Reason: "not configured in the tests"}, MaxAttempts: 1,
+		},
+		Reminders: command.DeadlineReminderConfig{Policy: policy},
+	}, di.Sources{
+		Now:   tasks.clock.now,
+		NewID: func() string { return uuid.Must(uuid.NewV7()).String() },
+		KeyedID: func(user shared.UserID, key string) string {
+			return uuid.NewSHA1(uuid.NameSpaceURL, []byte(string(user)+"\x00"+key)).String()
+		},
+		NamedID: func(name string) string { return uuid.NewSHA1(uuid.NameSpaceURL, []byte(name)).String() },
+	}, logger, decorator.NopMetrics{})
 }
 
 // newFixtureApp is an application on fresh in-memory adapters.

@@ -113,7 +113,7 @@ func (e benchEnv) startInProcess(ctx context.Context, part, label string, env ma
 	}
 	logger := slog.New(slog.NewJSONHandler(logFile, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	sarama.Logger = log.New(logFile, "sarama: ", log.Lmicroseconds) // the client's own log, e.g. stalled fetches
-	svc, cleanup, err := di.NewService(ctx, cfg, logger)
+	svc, cleanup, err := di.New(ctx, part, cfg, logger)
 	if err != nil {
 		pprof.StopCPUProfile()
 		return nil, err
@@ -142,9 +142,6 @@ func (s *inProcess) fail(err error) {
 func (s *inProcess) runWorkers(ctx context.Context, svc *di.Service, _ string) {
 	var wg sync.WaitGroup
 	for _, w := range svc.Workers {
-		if w.Part != s.part {
-			continue // as the binary: `worker` runs the consumers, `relay` the relay
-		}
 		wg.Go(func() {
 			if err := w.Run(ctx); err != nil {
 				s.fail(err)
@@ -161,7 +158,7 @@ func (s *inProcess) serveHTTP(ctx context.Context, svc *di.Service, addr string)
 		s.fail(err)
 		return
 	}
-	srv := &http.Server{Handler: svc.HTTP, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	srv := &http.Server{Handler: svc.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
