@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/taskstream/taskstream/adapters/broker"
+	"github.com/taskstream/taskstream/adapters/jwks"
 	"github.com/taskstream/taskstream/adapters/memory"
 	"github.com/taskstream/taskstream/adapters/messages"
 	"github.com/taskstream/taskstream/adapters/metrics"
@@ -215,8 +216,9 @@ func provideApplication(repo todo.Repository, events command.TodoEvents, tasks t
 }
 
 // provideAuthenticator accepts HS256 tokens signed with AUTH_JWT_SECRET and RS256 tokens from the
-// key set at AUTH_JWKS_URL, whichever are configured, and none when neither is.
-func provideAuthenticator(ctx context.Context, cfg config.Config) (httpport.Authenticator, error) {
+// key set at AUTH_JWKS_URL, whichever are configured, and none when neither is. The key set
+// refreshes until ctx is done and logs its failed refreshes to logger.
+func provideAuthenticator(ctx context.Context, cfg config.Config, logger *slog.Logger) (httpport.Authenticator, error) {
 	var opts []httpport.AuthOption
 	if cfg.Auth.Issuer != "" {
 		opts = append(opts, httpport.WithIssuer(cfg.Auth.Issuer))
@@ -233,9 +235,13 @@ func provideAuthenticator(ctx context.Context, cfg config.Config) (httpport.Auth
 		multi.HS256 = hs
 	}
 	if cfg.Auth.JWKSURL != "" {
-		rs, err := httpport.NewJWKSAuthenticator(ctx, cfg.Auth.JWKSURL, &http.Client{Timeout: 10 * time.Second}, opts...)
+		keys, err := jwks.New(ctx, jwks.Config{URL: cfg.Auth.JWKSURL, Logger: logger})
 		if err != nil {
 			return nil, fmt.Errorf("AUTH_JWKS_URL: %w", err)
+		}
+		rs, err := httpport.NewRS256Authenticator(keys, opts...)
+		if err != nil {
+			return nil, err
 		}
 		multi.RS256 = rs
 	}

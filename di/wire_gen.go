@@ -71,7 +71,7 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		return nil, nil, err
 	}
 	application := provideApplication(repository, todoEvents, diTaskStores, diTestStores, diNotificationStores, notificationDelivery, deadlineReminderConfig, logger, prometheus)
-	authenticator, err := provideAuthenticator(ctx, cfg)
+	authenticator, err := provideAuthenticator(ctx, cfg, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
