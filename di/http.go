@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/taskstream/taskstream/adapters/broker"
+	"github.com/taskstream/taskstream/adapters/jwks"
 	"github.com/taskstream/taskstream/application"
 	"github.com/taskstream/taskstream/config"
 	"github.com/taskstream/taskstream/platform/live"
@@ -39,8 +39,9 @@ func provideEmbeddedReadiness(b broker.Broker) readiness {
 
 // provideAuthenticator accepts HS256 tokens signed with AUTH_JWT_SECRET and RS256 tokens from the
 // key set at AUTH_JWKS_URL, whichever are configured. Only the processes that serve the API build
-// it, so `worker` and `relay` start whether or not the identity provider answers.
-func provideAuthenticator(ctx context.Context, cfg config.Config) (httpport.Authenticator, error) {
+// it, so `worker` and `relay` start whether or not the identity provider answers. The key set
+// refreshes until ctx is done and logs its failed fetches to logger.
+func provideAuthenticator(ctx context.Context, cfg config.Config, logger *slog.Logger) (httpport.Authenticator, error) {
 	var opts []httpport.AuthOption
 	if cfg.Auth.Issuer != "" {
 		opts = append(opts, httpport.WithIssuer(cfg.Auth.Issuer))
@@ -57,9 +58,13 @@ func provideAuthenticator(ctx context.Context, cfg config.Config) (httpport.Auth
 		multi.HS256 = hs
 	}
 	if cfg.Auth.JWKSURL != "" {
-		rs, err := httpport.NewJWKSAuthenticator(ctx, cfg.Auth.JWKSURL, &http.Client{Timeout: 10 * time.Second}, opts...)
+		keys, err := jwks.New(ctx, jwks.Config{URL: cfg.Auth.JWKSURL, Logger: logger})
 		if err != nil {
 			return nil, fmt.Errorf("AUTH_JWKS_URL: %w", err)
+		}
+		rs, err := httpport.NewRS256Authenticator(keys, opts...)
+		if err != nil {
+			return nil, err
 		}
 		multi.RS256 = rs
 	}

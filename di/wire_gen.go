@@ -105,7 +105,7 @@ func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		return nil, nil, err
 	}
 	application := NewApplication(stores, services, sources, logger, prometheus)
-	authenticator, err := provideAuthenticator(ctx, cfg)
+	authenticator, err := provideAuthenticator(ctx, cfg, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -369,7 +369,7 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		return nil, nil, err
 	}
 	application := NewApplication(stores, services, sources, logger, prometheus)
-	authenticator, err := provideAuthenticator(ctx, cfg)
+	authenticator, err := provideAuthenticator(ctx, cfg, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -477,7 +477,7 @@ func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		return nil, nil, err
 	}
 	application := NewApplication(stores, services, sources, logger, prometheus)
-	authenticator, err := provideAuthenticator(ctx, cfg)
+	authenticator, err := provideAuthenticator(ctx, cfg, logger)
 	if err != nil {
 		cleanup()
 		return nil, nil, err

@@ -2,7 +2,6 @@ package httpport
 
 import (
 	"errors"
-	"log/slog"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -10,49 +9,33 @@ import (
 	"github.com/taskstream/taskstream/domain/shared"
 )
 
-// AuthOption tunes NewHS256Authenticator and NewJWKSAuthenticator.
+// AuthOption tunes NewHS256Authenticator and NewRS256Authenticator.
 type AuthOption func(*authOptions)
 
 type authOptions struct {
-	issuer        string
-	audience      string
-	leeway        time.Duration
-	refreshEvery  time.Duration
-	minRefreshGap time.Duration
-	logger        *slog.Logger
+	issuer   string
+	audience string
+	leeway   time.Duration
 }
 
-// Defaults of the authenticators.
-const (
-	DefaultLeeway            = 30 * time.Second
-	DefaultJWKSRefreshEvery  = time.Hour
-	DefaultJWKSMinRefreshGap = time.Minute
-)
+// DefaultLeeway is the clock skew the authenticators allow unless WithLeeway says otherwise.
+const DefaultLeeway = 30 * time.Second
 
 func newAuthOptions(opts []AuthOption) authOptions {
-	o := authOptions{
-		leeway:        DefaultLeeway,
-		refreshEvery:  DefaultJWKSRefreshEvery,
-		minRefreshGap: DefaultJWKSMinRefreshGap,
-		logger:        slog.New(slog.DiscardHandler),
-	}
+	o := authOptions{leeway: DefaultLeeway}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	return o
 }
 
-// validate refuses settings that cannot work: a negative leeway, and refresh periods that are
-// not positive (time.NewTicker panics on them).
+// validate refuses settings that cannot work: a negative leeway would refuse tokens that are
+// still valid.
 func (o authOptions) validate() error {
-	var errs []error
 	if o.leeway < 0 {
-		errs = append(errs, errors.New("httpport: the leeway must not be negative"))
+		return errors.New("httpport: the leeway must not be negative")
 	}
-	if o.refreshEvery <= 0 || o.minRefreshGap < 0 {
-		errs = append(errs, errors.New("httpport: the JWKS refresh period must be positive and its minimum gap not negative"))
-	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // WithIssuer requires the iss claim to equal issuer. Without it iss is not checked.
@@ -63,22 +46,6 @@ func WithAudience(audience string) AuthOption { return func(o *authOptions) { o.
 
 // WithLeeway sets the clock skew allowed on exp, nbf and iat. Default: DefaultLeeway (30 s).
 func WithLeeway(d time.Duration) AuthOption { return func(o *authOptions) { o.leeway = d } }
-
-// WithJWKSRefresh sets how often the JWKS authenticator refetches the key set (default: every
-// hour) and the least time between two fetches caused by tokens with an unknown key id
-// (default: one minute). Ignored by the HS256 authenticator.
-func WithJWKSRefresh(every, minGap time.Duration) AuthOption {
-	return func(o *authOptions) { o.refreshEvery, o.minRefreshGap = every, minGap }
-}
-
-// WithAuthLogger receives the JWKS authenticator's refresh failures. Default: discarded.
-func WithAuthLogger(logger *slog.Logger) AuthOption {
-	return func(o *authOptions) {
-		if logger != nil {
-			o.logger = logger
-		}
-	}
-}
 
 // parser accepts only alg, requires exp and checks iss and aud when configured.
 func (o authOptions) parser(alg string) *jwt.Parser {

@@ -1,4 +1,4 @@
-package httpport
+package jwks
 
 import (
 	"crypto/rsa"
@@ -10,7 +10,8 @@ import (
 	"strings"
 )
 
-// minRSABits is the shortest RSA modulus accepted from a key set.
+// minRSABits is the shortest RSA modulus accepted from a key set: RFC 7518 requires 2048 bits
+// for RS256, and shorter keys can be factored.
 const minRSABits = 2048
 
 // jsonWebKey is the part of an RFC 7517 JSON Web Key an RS256 verifier needs.
@@ -23,14 +24,16 @@ type jsonWebKey struct {
 	E   string `json:"e"`
 }
 
-// parseJWKS returns the RS256 signing keys of a JSON Web Key Set by kid. Keys of other types or
-// uses, without a kid, or with unusable parameters are skipped; a set with none left is an error.
-func parseJWKS(body []byte) (map[string]*rsa.PublicKey, error) {
+// parse returns the RS256 signing keys of a JSON Web Key Set by kid. Keys of other types or
+// uses, without a kid, or with unusable parameters are skipped, since providers publish
+// encryption and other algorithms' keys beside the signing keys and one odd key must not cost
+// the others; a set with none left is an error.
+func parse(body []byte) (map[string]*rsa.PublicKey, error) {
 	var set struct {
 		Keys []jsonWebKey `json:"keys"`
 	}
 	if err := json.Unmarshal(body, &set); err != nil {
-		return nil, fmt.Errorf("parse JWKS: %w", err)
+		return nil, fmt.Errorf("parse the key set: %w", err)
 	}
 	keys := make(map[string]*rsa.PublicKey, len(set.Keys))
 	for _, k := range set.Keys {
@@ -44,7 +47,7 @@ func parseJWKS(body []byte) (map[string]*rsa.PublicKey, error) {
 		keys[k.Kid] = pub
 	}
 	if len(keys) == 0 {
-		return nil, errors.New("parse JWKS: the set holds no usable RS256 key")
+		return nil, errors.New("parse the key set: it holds no usable RS256 key")
 	}
 	return keys, nil
 }

@@ -1,0 +1,100 @@
+package jwks_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/taskstream/taskstream/adapters/jwks"
+)
+
+func TestRefreshPicksUpRotatedKeys(t *testing.T) {
+	t.Parallel()
+	p := newProvider(t, "k1")
+	// A gap of an hour: only the refresh can fetch the rotated set.
+	s := newKeySet(t, p, jwks.Config{RefreshEvery: 10 * time.Millisecond, MinRefreshGap: time.Hour})
+	p.setKids("k2")
+	eventually(t, "the refresh to install k2", func() bool {
+		_, err := s.PublicKey(t.Context(), "k2")
+		return err == nil
+	})
+	if _, err := s.PublicKey(t.Context(), "k1"); !errors.Is(err, jwks.ErrUnknownKeyID) {
+		t.Fatalf("a key rotated out: error = %v, want ErrUnknownKeyID", err)
+	}
+}
+
+func TestRefreshStopsWithTheContext(t *testing.T) {
+	t.Parallel()
+	p := newProvider(t, "k1")
+	ctx, cancel := context.WithCancel(t.Context())
+	if _, err := jwks.New(ctx, jwks.Config{URL: p.URL, Client: p.Client(), RefreshEvery: time.Millisecond, Logger: discard()}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "a refresh", func() bool { return p.fetches.Load() > 1 })
+	cancel()
+	time.Sleep(20 * time.Millisecond) // a fetch in flight at cancel may still land
+	before := p.fetches.Load()
+	time.Sleep(50 * time.Millisecond)
+	if after := p.fetches.Load(); after != before {
+		t.Fatalf("fetches went on after the context ended: %d, then %d", before, after)
+	}
+}
+
+// A provider that is briefly down must not lock every caller out, nor go unnoticed.
+func TestFailedFetchesKeepTheLastSetAndAreLogged(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		cfg     jwks.Config
+		trigger func(*testing.T, *jwks.KeySet, *provider)
+		message string
+	}{
+		{
+			name: "refresh",
+			cfg:  jwks.Config{RefreshEvery: 5 * time.Millisecond, MinRefreshGap: time.Hour},
+			trigger: func(t *testing.T, _ *jwks.KeySet, p *provider) {
+				eventually(t, "failed refreshes", func() bool { return p.fetches.Load() > 2 })
+			},
+			message: "refreshing the JWKS failed; keeping the last key set",
+		},
+		{
+			name: "refetch for an unknown kid",
+			cfg:  jwks.Config{MinRefreshGap: time.Nanosecond},
+			trigger: func(t *testing.T, s *jwks.KeySet, _ *provider) {
+				if _, err := s.PublicKey(t.Context(), "k2"); !errors.Is(err, jwks.ErrUnknownKeyID) {
+					t.Fatalf("PublicKey(k2) while the provider is down: error = %v, want ErrUnknownKeyID", err)
+				}
+			},
+			message: "fetching the JWKS failed",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := newProvider(t, "k1")
+			logs := &logRecorder{}
+			tc.cfg.Logger = slog.New(logs)
+			s := newKeySet(t, p, tc.cfg)
+			p.setStatus(http.StatusServiceUnavailable)
+			tc.trigger(t, s, p)
+			if key, err := s.PublicKey(t.Context(), "k1"); err != nil || !key.Equal(testKey()) {
+				t.Fatalf("PublicKey(k1) after a failed fetch = %v, %v; want the last good key", key, err)
+			}
+			eventually(t, "the failure to be logged", func() bool { return logged(logs, tc.message, "status 503") })
+		})
+	}
+}
+
+// logged reports whether logs hold a warning with message and an error that mentions errText.
+func logged(logs *logRecorder, message, errText string) bool {
+	for _, r := range logs.snapshot() {
+		if r.msg == message && r.level >= slog.LevelWarn && strings.Contains(r.err, errText) {
+			return true
+		}
+	}
+	return false
+}
