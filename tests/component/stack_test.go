@@ -74,9 +74,18 @@ func (s stack) deleteKafkaNames() {
 // start runs `taskstream <part>` on a free address of its own and returns it with its base URL.
 func (s stack) start(t *testing.T, part string) (*proc.Process, string) {
 	t.Helper()
+	return s.startWith(t, part, nil)
+}
+
+// startWith is start with extra settings for this process alone.
+func (s stack) startWith(t *testing.T, part string, extra map[string]string) (*proc.Process, string) {
+	t.Helper()
 	addr := proc.FreeAddr(t)
 	env := map[string]string{"HTTP_ADDR": addr}
 	for k, v := range s.env {
+		env[k] = v
+	}
+	for k, v := range extra {
 		env[k] = v
 	}
 	return proc.Start(t, part+" on "+addr, binary, env, part), "http://" + addr

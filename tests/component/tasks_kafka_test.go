@@ -18,7 +18,8 @@ const shutdownTimeout = 10 * time.Second
 // TestTasksOnKafka deploys the task product as on Kafka: one outbox relay, one worker (to-do
 // ingest and the audit trail) and two API instances on one database, on fresh topics and groups,
 // and drives it over HTTP and WebSocket. The subtests share the processes but not their users;
-// the last one stops API instance 1.
+// the last one stops API instance 1. The relay and the worker are told of an identity provider
+// where nothing listens: only the API checks tokens, so they start and do their work anyway.
 func TestTasksOnKafka(t *testing.T) {
 	if testing.Short() {
 		t.Skip("component test: needs PostgreSQL and Kafka (make services)")
@@ -26,8 +27,9 @@ func TestTasksOnKafka(t *testing.T) {
 	t.Parallel()
 	st := newStack(t)
 	st.env["SHUTDOWN_TIMEOUT"] = shutdownTimeout.String()
-	relay, relayBase := st.start(t, "relay")
-	worker, workerBase := st.start(t, "worker")
+	noIdentityProvider := map[string]string{"AUTH_JWKS_URL": "http://" + proc.FreeAddr(t) + "/.well-known/jwks.json"}
+	relay, relayBase := st.startWith(t, "relay", noIdentityProvider)
+	worker, workerBase := st.startWith(t, "worker", noIdentityProvider)
 	api1, base1 := st.start(t, "api")
 	api2, base2 := st.start(t, "api")
 	relay.WaitReady(t, relayBase)
