@@ -66,7 +66,7 @@ func TestAPIAcceptsRS256TokensExactlyWithAJWKSURL(t *testing.T) {
 }
 
 // A key set that cannot be fetched at start stops the start, naming the setting.
-func TestNewServiceFailsWhenTheKeySetCannotBeFetched(t *testing.T) {
+func TestTheAPIDoesNotStartWhenTheKeySetCannotBeFetched(t *testing.T) {
 	t.Parallel()
 	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "down", http.StatusServiceUnavailable)

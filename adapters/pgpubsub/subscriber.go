@@ -43,7 +43,7 @@ func (s *subscriber) newSubscriber() (*wmsql.Subscriber, error) {
 	return wmsql.NewSubscriber(wmsql.BeginnerFromStdSQL(s.db), wmsql.SubscriberConfig{
 		ConsumerGroup:  s.group,
 		PollInterval:   pollInterval,
-		ResendInterval: 100 * time.Millisecond, // after a nack; the batch processor has its own backoff
+		ResendInterval: 100 * time.Millisecond, // after a nack; the consumer pipeline has its own backoff
 		SchemaAdapter:  schema,
 		OffsetsAdapter: offsets,
 	}, s.logger)

@@ -22,7 +22,7 @@ const (
 )
 
 // ResultCalculator scores the submissions of a batch of submitted events in one transaction
-// (the batch consumer's contract, platform/batch). At most workers batches are scored at once
+// (a BatchHandler, run by RunBatches). At most workers batches are scored at once
 // in the process, whatever the broker hands over in parallel (on Kafka, a batch per assigned
 // partition).
 type ResultCalculator struct {

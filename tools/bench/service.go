@@ -22,7 +22,7 @@ import (
 )
 
 // service is a part of Taskstream under test (`worker` or `api`): the binary in a child
-// process, or, with -profile, the same wiring (di.NewService) inside the bench under a CPU
+// process, or, with -profile, the same wiring (di.New) inside the bench under a CPU
 // profile.
 type service interface {
 	pid() int // 0 inside the bench
@@ -78,7 +78,7 @@ func (s *childService) failed() error {
 	return nil
 }
 
-// inProcess runs the workers or the HTTP API of di.NewService inside the bench.
+// inProcess runs the workers or the HTTP API of di.New inside the bench.
 type inProcess struct {
 	part    string
 	start   time.Time
