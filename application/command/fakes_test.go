@@ -9,15 +9,205 @@ import (
 	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/notification"
 	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/domain/task"
 	"github.com/taskstream/taskstream/domain/testresult"
+	"github.com/taskstream/taskstream/domain/todo"
 )
 
-// The fakes of this file stand in for the outbound interfaces of the testresult and notification
-// use cases. Each keeps what reaches it, so a test can assert on what a use case stored, and
-// fails when told to. They keep their rules as the contract suites (adapters/contract) say the
-// real stores must, no more.
+// The fakes of this file stand in for the outbound interfaces of the todo, task, testresult and
+// notification use cases. Each keeps what reaches it, so a test can assert on what a use case
+// stored, and fails when told to. They keep their rules as the contract suites
+// (adapters/contract) say the real stores must, no more.
 
 var errStore = errors.New("store unavailable")
+
+// fakeTodos is a todo.Repository in a map. The to-do use cases tested on it only read and
+// delete: the embedded nil Repository makes any other call panic, which fails the test that
+// made it.
+type fakeTodos struct {
+	todo.Repository
+
+	mu   sync.Mutex
+	byID map[string]*todo.Todo
+	// deletes lists the ids Delete removed, in order.
+	deletes []string
+	// fail makes every call fail with it.
+	fail error
+}
+
+func newFakeTodos() *fakeTodos {
+	return &fakeTodos{byID: map[string]*todo.Todo{}}
+}
+
+func (f *fakeTodos) Get(_ context.Context, userID shared.UserID, id string) (*todo.Todo, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fail != nil {
+		return nil, f.fail
+	}
+	t, ok := f.byID[id]
+	if !ok || t.UserID() != userID {
+		return nil, shared.NotFound("todo")
+	}
+	return t, nil
+}
+
+func (f *fakeTodos) Delete(_ context.Context, userID shared.UserID, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fail != nil {
+		return f.fail
+	}
+	t, ok := f.byID[id]
+	if !ok || t.UserID() != userID {
+		return shared.NotFound("todo")
+	}
+	delete(f.byID, id)
+	f.deletes = append(f.deletes, id)
+	return nil
+}
+
+// put stores t as it is, bypassing the use cases (a to-do the ingest worker stored before).
+func (f *fakeTodos) put(t *todo.Todo) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.byID[t.ID()] = t
+}
+
+// fakeTasks is a task.Repository in a map, with the tombstones of deleted tasks. Its mutex
+// stands in for the row lock: Change decides on the stored task under it and stores what decide
+// returned before it lets go.
+type fakeTasks struct {
+	mu      sync.Mutex
+	byID    map[string]task.Snapshot
+	deleted map[string]bool
+	// stored are the changes Add and Change stored, in order, and metas the metadata each came
+	// with (what the outbox would have written as events).
+	stored []task.Change
+	metas  []shared.EventMeta
+	// adds and changes count the calls of Add and Change.
+	adds, changes int
+	// fail makes every call fail with it.
+	fail error
+}
+
+func newFakeTasks() *fakeTasks {
+	return &fakeTasks{byID: map[string]task.Snapshot{}, deleted: map[string]bool{}}
+}
+
+// Add stores the created task unless its id was used before, also by a deleted task.
+func (f *fakeTasks) Add(_ context.Context, c task.Change, meta shared.EventMeta) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.adds++
+	if f.fail != nil {
+		return false, f.fail
+	}
+	if _, ok := f.byID[c.Task.ID]; ok || f.deleted[c.Task.ID] {
+		return false, nil
+	}
+	f.byID[c.Task.ID] = c.Task
+	f.stored = append(f.stored, c)
+	f.metas = append(f.metas, meta)
+	return true, nil
+}
+
+func (f *fakeTasks) Get(_ context.Context, userID shared.UserID, id string) (*task.Task, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fail != nil {
+		return nil, f.fail
+	}
+	snap, ok := f.byID[id]
+	if !ok || snap.UserID != string(userID) {
+		return nil, shared.NotFound("task")
+	}
+	return task.Rehydrate(snap)
+}
+
+// Change decides on the user's stored task and stores the change decide returns, if any; a
+// deletion leaves a tombstone.
+func (f *fakeTasks) Change(_ context.Context, userID shared.UserID, id string, meta shared.EventMeta, decide func(*task.Task) (*task.Change, error)) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.changes++
+	if f.fail != nil {
+		return f.fail
+	}
+	snap, ok := f.byID[id]
+	if !ok || snap.UserID != string(userID) {
+		return shared.NotFound("task")
+	}
+	t, err := task.Rehydrate(snap)
+	if err != nil {
+		return err
+	}
+	c, err := decide(t)
+	if err != nil || c == nil {
+		return err
+	}
+	f.stored = append(f.stored, *c)
+	f.metas = append(f.metas, meta)
+	if c.Action == task.ActionDeleted {
+		delete(f.byID, id)
+		f.deleted[id] = true
+		return nil
+	}
+	f.byID[id] = c.Task
+	return nil
+}
+
+// put stores t as it is, bypassing the use cases (a task stored before).
+func (f *fakeTasks) put(t *task.Task) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.byID[t.ID()] = t.Snapshot()
+}
+
+// snapshot returns the stored task id and whether there is one.
+func (f *fakeTasks) snapshot(id string) (task.Snapshot, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, ok := f.byID[id]
+	return s, ok
+}
+
+// fakeAuditLog is a task.AuditLog that keeps the entries it recorded, each event once.
+type fakeAuditLog struct {
+	mu       sync.Mutex
+	recorded []task.AuditEntry
+	// calls counts the calls of Record.
+	calls int
+	// fail makes every call fail with it.
+	fail error
+}
+
+func (f *fakeAuditLog) Record(_ context.Context, e task.AuditEntry) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	if f.fail != nil {
+		return false, f.fail
+	}
+	for _, r := range f.recorded {
+		if r.EventID == e.EventID {
+			return false, nil
+		}
+	}
+	f.recorded = append(f.recorded, e)
+	return true, nil
+}
+
+// eventIDs lists the ids of the recorded events, in order.
+func (f *fakeAuditLog) eventIDs() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ids := make([]string, len(f.recorded))
+	for i, r := range f.recorded {
+		ids[i] = r.EventID
+	}
+	return ids
+}
 
 // fakeQuizzes is a testresult.QuizRepository in maps.
 type fakeQuizzes struct {
@@ -345,3 +535,5 @@ func (f *fixedIDs) keyedID(user shared.UserID, key string) string {
 }
 
 func clockAt(t time.Time) command.Clock { return func() time.Time { return t } }
+
+func ptr[T any](v T) *T { return &v }
