@@ -32,12 +32,20 @@ type notificationStores struct {
 	Reader query.NotificationReader
 }
 
-func provideNotificationStores(db *sql.DB, cfg config.Config) (notificationStores, error) {
+// provideNotificationStores is the notification store: on PostgreSQL it writes each stored
+// notification's created event through the outbox (straight to the topic table with
+// BROKER=postgres), in memory it publishes it on the broker, as the task store does.
+func provideNotificationStores(db *sql.DB, b broker.Broker, cfg config.Config) (notificationStores, error) {
 	if db == nil {
-		store := memory.NewNotificationStore()
+		store, err := memory.NewNotificationStore(b.Publisher(), cfg.Topics.NotificationCreated)
+		if err != nil {
+			return notificationStores{}, err
+		}
 		return notificationStores{Store: store, Reader: store}, nil
 	}
-	store, err := postgres.NewNotificationStore(db, cfg.Groups.Notification)
+	store, err := postgres.NewNotificationStore(db, postgres.NotificationStoreConfig{
+		ConsumerGroup: cfg.Groups.Notification, Topic: cfg.Topics.NotificationCreated, Outbox: outboxConfig(cfg),
+	})
 	if err != nil {
 		return notificationStores{}, err
 	}

@@ -45,7 +45,7 @@ func NewService(ctx context.Context, cfg config.Config, logger *slog.Logger) (*S
 		cleanup()
 		return nil, nil, err
 	}
-	diNotificationStores, err := provideNotificationStores(db, cfg)
+	diNotificationStores, err := provideNotificationStores(db, broker, cfg)
 	if err != nil {
 		cleanup2()
 		cleanup()

@@ -67,11 +67,29 @@ var (
 
 func newNotifications(t *testing.T, senders *countingSenders) (*messaging.Notifications, *memory.NotificationStore) {
 	t.Helper()
-	store := memory.NewNotificationStore()
+	store, err := memory.NewNotificationStore(&capturingPublisher{}, "notification.created")
+	if err != nil {
+		t.Fatal(err)
+	}
 	request := command.NewHandleNotificationRequestHandler(store, command.NotificationDelivery{Email: senders, SMS: senders, MaxAttempts: 2}, pushNow)
 	scored := command.NewNotifyQuizScoredHandler(request, scoredID)
 	return messaging.NewNotifications(request, scored), store
 }
+
+// capturingPublisher keeps what it is given.
+type capturingPublisher struct {
+	mu   sync.Mutex
+	msgs []*message.Message
+}
+
+func (p *capturingPublisher) Publish(_ string, msgs ...*message.Message) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.msgs = append(p.msgs, msgs...)
+	return nil
+}
+
+func (p *capturingPublisher) Close() error { return nil }
 
 func newPush() (*messaging.NotificationPush, *recordingHub) {
 	hub := &recordingHub{}
