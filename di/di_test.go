@@ -38,7 +38,7 @@ func TestNewServiceEmbedded(t *testing.T) {
 		names = append(names, w.Name+"/"+w.Part)
 	}
 	// No outbox without a database, so no relay; deadline reminders run in memory too.
-	if got := strings.Join(names, " "); svc.DB != nil || got != "todo-ingest/worker task-audit/worker websocket-task-updates/api result-calculator/worker test-analytics/worker notification-service/worker notification-test-results/worker websocket-notifications/api websocket-test-results/api task-reminders/worker" {
+	if got := strings.Join(names, " "); svc.DB != nil || got != "todo-ingest/worker task-audit/worker websocket-task-updates/api result-calculator/worker test-analytics/worker notification-service/worker notification-test-results/worker websocket-notifications/api task-reminders/worker" {
 		t.Errorf("embedded service: db %v, workers %s", svc.DB, got)
 	}
 	for _, path := range []string{"/healthz", "/readyz", "/metrics", "/openapi.json"} {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -113,12 +112,13 @@ func namedID(name string) string {
 
 // provideNotificationWorkers are the notification-service's consumers, both in its group: the
 // notification requests, and the scored tests it tells their users about; and on every API
-// instance the live push of new in-app notifications, which reads both topics from the newest
-// message on in a group of its own (as task-updates), so a user's WebSocket on any instance gets
-// them wherever the notification-service runs.
+// instance the live push of new in-app notifications, which reads notification.created (the
+// store's event of each stored notification) from the newest message on in a group of its own
+// (as task-updates), so a user's WebSocket on any instance gets them wherever the
+// notification-service runs.
 func provideNotificationWorkers(cfg config.Config, b broker.Broker, app application.Application, hub *live.Hub, logger *slog.Logger, m *metrics.Prometheus) []Worker {
 	h := messaging.NewNotifications(app.Commands.HandleNotificationRequest, app.Commands.NotifyQuizScored)
-	push := messaging.NewNotificationPush(hub, namedID, time.Now, logger.With("worker", messaging.NotificationPushHandlerName))
+	push := messaging.NewNotificationPush(hub, logger.With("worker", messaging.NotificationPushHandlerName))
 	instance := cfg.Groups.WebSocket + "-notifications-" + instanceID()
 	consumers := []struct {
 		part, group string
@@ -130,9 +130,7 @@ func provideNotificationWorkers(cfg config.Config, b broker.Broker, app applicat
 		{PartWorker, cfg.Groups.Notification, broker.Oldest, messaging.Consumer{
 			Name: messaging.NotificationTestResultsHandlerName, Topic: cfg.Topics.TestResultsReady, Handle: h.HandleScored}},
 		{PartAPI, instance, broker.Newest, messaging.Consumer{
-			Name: messaging.NotificationPushHandlerName, Topic: cfg.Topics.NotificationRequest, Handle: push.HandleRequest}},
-		{PartAPI, instance, broker.Newest, messaging.Consumer{
-			Name: messaging.TestResultPushHandlerName, Topic: cfg.Topics.TestResultsReady, Handle: push.HandleScored}},
+			Name: messaging.NotificationPushHandlerName, Topic: cfg.Topics.NotificationCreated, Handle: push.Handle}},
 	}
 	workers := make([]Worker, 0, len(consumers))
 	for _, c := range consumers {
