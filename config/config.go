@@ -90,6 +90,10 @@ type Topics struct {
 	// NotificationRequest is KAFKA_TOPIC_NOTIFICATION_REQUEST (default
 	// "notification.request"): notifications to store and deliver.
 	NotificationRequest string
+	// NotificationCreated is KAFKA_TOPIC_NOTIFICATION_CREATED (default
+	// "notification.created"): every notification the notification-service stored, for the
+	// API instances to push to WebSocket clients.
+	NotificationCreated string
 	// TestSubmissions is KAFKA_TOPIC_TEST_SUBMISSIONS (default "test_submissions"): submitted
 	// tests, for the result calculator.
 	TestSubmissions string
@@ -109,7 +113,10 @@ type Topics struct {
 
 // All lists every topic name.
 func (t Topics) All() []string {
-	return []string{t.TodoCreate, t.TaskEvents, t.TaskUpdates, t.NotificationRequest, t.TestSubmissions, t.TestResultsReady, t.Poison}
+	return []string{
+		t.TodoCreate, t.TaskEvents, t.TaskUpdates, t.NotificationRequest, t.NotificationCreated,
+		t.TestSubmissions, t.TestResultsReady, t.Poison,
+	}
 }
 
 // Groups are the consumer-group names (KAFKA_CONSUMER_GROUP_*).
@@ -119,8 +126,10 @@ type Groups struct {
 	// Audit is KAFKA_CONSUMER_GROUP_AUDIT (default "audit-service").
 	Audit string
 	// WebSocket is KAFKA_CONSUMER_GROUP_WEBSOCKET (default "websocket-service"). Every API
-	// instance must see every task update: on Kafka each reads every partition without a group;
-	// on PostgreSQL each reads in a group of its own, this name, a dash and an id of the process.
+	// instance must see every task update and every stored notification: on Kafka each reads
+	// every partition without a group; on PostgreSQL each reads in a group of its own, this name,
+	// a dash and an id of the process (for notification.created, this name, "-notifications-"
+	// and the id).
 	WebSocket string
 	// Notification is KAFKA_CONSUMER_GROUP_NOTIFICATION (default "notification-service"): it
 	// reads notification.request and test_results_ready.
@@ -267,6 +276,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			TaskEvents:          r.name("KAFKA_TOPIC_TASK_EVENTS", "task-events"),
 			TaskUpdates:         r.name("KAFKA_TOPIC_TASK_UPDATES", "task-updates"),
 			NotificationRequest: r.name("KAFKA_TOPIC_NOTIFICATION_REQUEST", "notification.request"),
+			NotificationCreated: r.name("KAFKA_TOPIC_NOTIFICATION_CREATED", "notification.created"),
 			TestSubmissions:     r.name("KAFKA_TOPIC_TEST_SUBMISSIONS", "test_submissions"),
 			TestResultsReady:    r.name("KAFKA_TOPIC_TEST_RESULTS_READY", "test_results_ready"),
 			Poison:              r.name("KAFKA_TOPIC_POISON", "taskstream.poison"),
@@ -469,6 +479,7 @@ func (r *reader) checkKafka(c Config) {
 	for _, t := range []struct{ env, name string }{
 		{"KAFKA_TOPIC_TODO_CREATE", c.Topics.TodoCreate}, {"KAFKA_TOPIC_TASK_EVENTS", c.Topics.TaskEvents},
 		{"KAFKA_TOPIC_TASK_UPDATES", c.Topics.TaskUpdates}, {"KAFKA_TOPIC_NOTIFICATION_REQUEST", c.Topics.NotificationRequest},
+		{"KAFKA_TOPIC_NOTIFICATION_CREATED", c.Topics.NotificationCreated},
 		{"KAFKA_TOPIC_TEST_SUBMISSIONS", c.Topics.TestSubmissions}, {"KAFKA_TOPIC_TEST_RESULTS_READY", c.Topics.TestResultsReady},
 		{"KAFKA_TOPIC_POISON", c.Topics.Poison},
 	} {

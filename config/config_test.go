@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +24,9 @@ func TestDefaultsAreTheEmbeddedMode(t *testing.T) {
 	}
 	if c.Topics.TodoCreate != "todo-create" || c.Groups.Todo != "todo" {
 		t.Errorf("design names: topic %s, group %s", c.Topics.TodoCreate, c.Groups.Todo)
+	}
+	if c.Topics.NotificationCreated != "notification.created" || !slices.Contains(c.Topics.All(), "notification.created") {
+		t.Errorf("notification.created topic: %q, all %v", c.Topics.NotificationCreated, c.Topics.All())
 	}
 	if c.Ingest.MaxRecords != 5000 || c.Ingest.MaxWait != 10*time.Second {
 		t.Errorf("ingest defaults: %+v", c.Ingest)
@@ -115,6 +119,7 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		{map[string]string{"BROKER": "rabbitmq"}, "BROKER"},
 		{map[string]string{"KAFKA_ENABLED": "false", "BROKER": "kafka"}, "BROKER"},
 		{map[string]string{"KAFKA_TOPIC_TEST_RESULTS_READY": "test_submissions"}, "KAFKA_TOPIC_TEST_RESULTS_READY"},
+		{map[string]string{"KAFKA_TOPIC_NOTIFICATION_CREATED": "notification.request"}, "KAFKA_TOPIC_NOTIFICATION_CREATED"},
 		{map[string]string{"KAFKA_CONSUMER_GROUP_ANALYTICS": "notification-service"}, "KAFKA_CONSUMER_GROUP_ANALYTICS"},
 		{map[string]string{"KAFKA_CONSUMER_GROUP_RESULTS": "todo"}, "KAFKA_CONSUMER_GROUP_RESULTS"},
 		{map[string]string{"RESULT_CALCULATOR_WORKERS": "0"}, "RESULT_CALCULATOR_WORKERS"},

@@ -60,19 +60,17 @@ func consumers(cfg config.Config, b broker.Broker, app application.Application, 
 }
 
 // liveUpdates are the consumers every API instance runs for its own WebSocket clients: a user's
-// connection may be on any instance, so each one reads every task change and every new
-// notification, from the newest message on, in a group of its own.
+// connection may be on any instance, so each one reads every task change and every stored
+// notification (notification.created, the store's event), from the newest message on, in a group
+// of its own.
 func liveUpdates(cfg config.Config, b broker.Broker, hub *live.Hub, logger *slog.Logger, m *metrics.Prometheus) []Worker {
 	instance := instanceID()
-	push := messaging.NewNotificationPush(hub, namedID, time.Now, logger.With("worker", messaging.NotificationPushHandlerName))
-	notifications := cfg.Groups.WebSocket + "-notifications-" + instance
+	push := messaging.NewNotificationPush(hub, logger.With("worker", messaging.NotificationPushHandlerName))
 	return []Worker{
 		consumer(cfg, b, logger, m, cfg.Groups.WebSocket+"-"+instance, broker.Newest, messaging.Consumer{
 			Name: messaging.TaskUpdatesHandlerName, Topic: cfg.Topics.TaskUpdates, Handle: messaging.NewTaskUpdates(hub).Handle}),
-		consumer(cfg, b, logger, m, notifications, broker.Newest, messaging.Consumer{
-			Name: messaging.NotificationPushHandlerName, Topic: cfg.Topics.NotificationRequest, Handle: push.HandleRequest}),
-		consumer(cfg, b, logger, m, notifications, broker.Newest, messaging.Consumer{
-			Name: messaging.TestResultPushHandlerName, Topic: cfg.Topics.TestResultsReady, Handle: push.HandleScored}),
+		consumer(cfg, b, logger, m, cfg.Groups.WebSocket+"-notifications-"+instance, broker.Newest, messaging.Consumer{
+			Name: messaging.NotificationPushHandlerName, Topic: cfg.Topics.NotificationCreated, Handle: push.Handle}),
 	}
 }
 

@@ -47,7 +47,7 @@ func TestEmbeddedAssemblesEveryPartInMemory(t *testing.T) {
 	}
 	defer cleanup()
 	want := "todo-ingest task-audit result-calculator test-analytics notification-service notification-test-results " +
-		"task-reminders websocket-task-updates websocket-notifications websocket-test-results"
+		"task-reminders websocket-task-updates websocket-notifications"
 	if got := strings.Join(workerNames(svc), " "); got != want || svc.Hub == nil {
 		t.Errorf("embedded service: workers %s, hub %v; want %s and a hub", got, svc.Hub, want)
 	}
@@ -67,7 +67,7 @@ func TestEachProcessAssemblesItsOwnParts(t *testing.T) {
 	env := map[string]string{"AUTH_JWT_SECRET": strings.Repeat("x", 32), "DATABASE_URL": pgtest.URL(t), "BROKER": "gochannel"}
 	cfg := load(t, env)
 	cases := map[string]string{
-		"api":    "websocket-task-updates websocket-notifications websocket-test-results",
+		"api":    "websocket-task-updates websocket-notifications",
 		"worker": "todo-ingest task-audit result-calculator test-analytics notification-service notification-test-results task-reminders inbox-pruner",
 		"relay":  "outbox-relay",
 	}

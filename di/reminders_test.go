@@ -14,14 +14,16 @@ import (
 	"github.com/taskstream/taskstream/config"
 	"github.com/taskstream/taskstream/di"
 	"github.com/taskstream/taskstream/domain/notification"
+	"github.com/taskstream/taskstream/platform/live"
 	httpport "github.com/taskstream/taskstream/ports/http"
-	"github.com/taskstream/taskstream/ports/messaging"
 )
 
 // In the embedded default (memory, GoChannel) a task gets its due-soon reminder end to end: the
 // scheduler finds it when it comes within REMINDER_WINDOW, the notification-service stores the
-// request, and GET /v1/notifications lists it, once however many rounds run. The task is due
-// a second after the window's end, so the reminder comes after every consumer subscribed.
+// request, GET /v1/notifications lists it, once however many rounds run, and alice's live
+// connection gets it as a notification.created frame (from the store's created event). The
+// task is due a second after the window's end, so the reminder comes after every consumer
+// subscribed.
 func TestEmbeddedDeadlineReminder(t *testing.T) {
 	t.Parallel()
 	secret := strings.Repeat("x", 32)
@@ -31,6 +33,8 @@ func TestEmbeddedDeadlineReminder(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := runEmbedded(t, cfg)
+	conn := svc.Hub.Register("alice")
+	defer conn.Close()
 	token, err := httpport.IssueHS256Token([]byte(secret), "alice", time.Hour)
 	if err != nil {
 		t.Fatal(err)
@@ -50,9 +54,9 @@ func TestEmbeddedDeadlineReminder(t *testing.T) {
 	if created.Code != http.StatusCreated || json.Unmarshal(created.Body.Bytes(), &tk) != nil {
 		t.Fatalf("POST /v1/tasks: %d %s", created.Code, created.Body)
 	}
-	list := func() []messaging.NotificationJSON {
+	list := func() []listedNotification {
 		rec := call(http.MethodGet, "/v1/notifications", "")
-		var page struct{ Items []messaging.NotificationJSON }
+		var page struct{ Items []listedNotification }
 		if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &page) != nil {
 			t.Fatalf("GET /v1/notifications: %d %s", rec.Code, rec.Body)
 		}
@@ -70,6 +74,41 @@ func TestEmbeddedDeadlineReminder(t *testing.T) {
 	if len(got) != 1 || got[0].Type != notification.TypeTaskDueSoon || got[0].TaskID == nil || *got[0].TaskID != tk.ID ||
 		got[0].Title != "Task due soon: Send the invoice" {
 		t.Errorf("notifications %+v, want the task's one due-soon reminder", got)
+	}
+	if data := notificationFrame(t, conn); data.ID != got[0].ID || data.Title != got[0].Title {
+		t.Errorf("frame data %+v, want the listed notification %+v", data, got[0])
+	}
+}
+
+// listedNotification is what these tests read of a notification, listed or pushed.
+type listedNotification struct {
+	ID     string  `json:"id"`
+	Type   string  `json:"type"`
+	Title  string  `json:"title"`
+	TaskID *string `json:"task_id"`
+}
+
+// notificationFrame returns the data of the first notification.created frame of sub, skipping
+// the others (task.changed).
+func notificationFrame(t *testing.T, sub *live.Subscription) listedNotification {
+	t.Helper()
+	timeout := time.After(5 * time.Second)
+	for {
+		select {
+		case raw := <-sub.Frames():
+			var f struct {
+				Type string             `json:"type"`
+				Data listedNotification `json:"data"`
+			}
+			if err := json.Unmarshal(raw, &f); err != nil {
+				t.Fatalf("frame %s: %v", raw, err)
+			}
+			if f.Type == "notification.created" {
+				return f.Data
+			}
+		case <-timeout:
+			t.Fatal("no notification.created frame within 5s")
+		}
 	}
 }
 

@@ -28,7 +28,7 @@ var memoryStorage = wire.NewSet( //nolint:unused // the injectors of wire.go (bu
 	wire.Bind(new(testresult.QuizRepository), new(*memory.QuizStore)),
 	wire.Bind(new(testresult.ScoreLog), new(*memory.QuizStore)),
 	wire.Bind(new(query.QuizReader), new(*memory.QuizStore)),
-	memory.NewNotificationStore,
+	provideMemoryNotificationStore,
 	wire.Bind(new(notification.Repository), new(*memory.NotificationStore)),
 	wire.Bind(new(query.NotificationReader), new(*memory.NotificationStore)),
 	wire.Struct(new(Stores), "*"),
@@ -44,4 +44,10 @@ func provideMemoryReminderStore(tasks *memory.TaskStore, b broker.Broker, cfg co
 
 func provideMemoryQuizStore(b broker.Broker, cfg config.Config) (*memory.QuizStore, error) {
 	return memory.NewQuizStore(b.Publisher(), quizTopics(cfg))
+}
+
+// provideMemoryNotificationStore publishes each stored notification's created event on the
+// broker, as the task store publishes its events.
+func provideMemoryNotificationStore(b broker.Broker, cfg config.Config) (*memory.NotificationStore, error) {
+	return memory.NewNotificationStore(b.Publisher(), cfg.Topics.NotificationCreated)
 }

@@ -77,6 +77,10 @@ func providePostgresQuizStore(db *sql.DB, cfg config.Config) (*postgres.QuizStor
 	return postgres.NewQuizStore(db, quizStoreConfig(cfg))
 }
 
+// providePostgresNotificationStore writes each stored notification's created event through the
+// outbox (straight to the topic table with BROKER=postgres).
 func providePostgresNotificationStore(db *sql.DB, cfg config.Config) (*postgres.NotificationStore, error) {
-	return postgres.NewNotificationStore(db, cfg.Groups.Notification)
+	return postgres.NewNotificationStore(db, postgres.NotificationStoreConfig{
+		ConsumerGroup: cfg.Groups.Notification, Topic: cfg.Topics.NotificationCreated, Outbox: outboxConfig(cfg),
+	})
 }

@@ -436,7 +436,11 @@ func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		cleanup()
 		return nil, nil, err
 	}
-	notificationStore := memory.NewNotificationStore()
+	notificationStore, err := provideMemoryNotificationStore(broker, cfg)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
 	stores := Stores{
 		Todos:              todoRepository,
 		Tasks:              taskStore,

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/google/uuid"
 
 	"github.com/taskstream/taskstream/application/query"
@@ -22,10 +23,24 @@ type Notifications interface {
 	query.NotificationReader
 }
 
+// NotificationBackend is a notification store with what the suite needs to see its events.
+type NotificationBackend struct {
+	// Store is the store under test.
+	Store Notifications
+	// Emitted returns the messages Store and Failing emitted so far on the notification.created
+	// topic, in order (the suite decodes and checks them). It may hold other subtests'
+	// messages: each subtest looks only at its own users'.
+	Emitted func(t *testing.T) []*message.Message
+	// Failing is Store, or a store of the same notifications, whose Add fails at writing the
+	// event, after it wrote the notification (and the inbox row) in the same transaction.
+	Failing Notifications
+}
+
 // NotificationStore runs the notification.Repository and query.NotificationReader contract
-// against the stores newStore returns. Subtests run in parallel, each with its own users and
-// ids, so newStore may hand every subtest the same store.
-func NotificationStore(t *testing.T, newStore func(t *testing.T) Notifications) {
+// against the backends newBackend returns, the created events included. Subtests run in
+// parallel, each with its own users and ids, so newBackend may hand every subtest the same
+// backend.
+func NotificationStore(t *testing.T, newBackend func(t *testing.T) NotificationBackend) {
 	tests := []struct {
 		name string
 		run  func(t *testing.T, store Notifications)
@@ -44,7 +59,20 @@ func NotificationStore(t *testing.T, newStore func(t *testing.T) Notifications) 
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			tt.run(t, newStore(t))
+			tt.run(t, newBackend(t).Store)
+		})
+	}
+	events := []struct {
+		name string
+		run  func(t *testing.T, b NotificationBackend)
+	}{
+		{"add emits the created event of what it stored, once", testNotificationCreatedOnce},
+		{"an add that fails at its event stores and emits nothing", testNotificationCreatedRolledBack},
+	}
+	for _, tt := range events {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tt.run(t, newBackend(t))
 		})
 	}
 }
@@ -68,10 +96,7 @@ func newNotification(t *testing.T, user shared.UserID, title string, at time.Tim
 
 func mustAddNotification(t *testing.T, store Notifications, n *notification.Notification) {
 	t.Helper()
-	added, err := store.Add(context.Background(), uuid.NewString(), n)
-	if err != nil || !added {
-		t.Fatalf("Add = %v, %v; want true", added, err)
-	}
+	mustAddNotificationAs(t, store, uuid.NewString(), n)
 }
 
 func assertSameNotification(t *testing.T, got, want *notification.Notification) {

@@ -2,22 +2,30 @@ package memory
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"sync"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/taskstream/taskstream/adapters/messages"
 	"github.com/taskstream/taskstream/application/query"
 	"github.com/taskstream/taskstream/domain/notification"
 	"github.com/taskstream/taskstream/domain/shared"
 )
 
-// NotificationStore keeps notifications in memory, with the inbox of the messages it applied.
-// It is the embedded default's notification.Repository and query.NotificationReader. It is
-// safe for concurrent use.
+// NotificationStore keeps notifications in memory, with the inbox of the messages it applied,
+// and publishes the created event of each notification it stores under its lock, as the task
+// store publishes its events: a notification is stored only when its event was published. It
+// is the embedded default's notification.Repository and query.NotificationReader. It is safe
+// for concurrent use.
 type NotificationStore struct {
-	mu   sync.RWMutex
-	seen map[string]bool
-	byID map[string]notification.Snapshot
+	mu        sync.RWMutex
+	seen      map[string]bool
+	byID      map[string]notification.Snapshot
+	publisher message.Publisher
+	topic     string
 }
 
 var (
@@ -25,22 +33,36 @@ var (
 	_ query.NotificationReader = (*NotificationStore)(nil)
 )
 
-// NewNotificationStore returns an empty store.
-func NewNotificationStore() *NotificationStore {
-	return &NotificationStore{seen: map[string]bool{}, byID: map[string]notification.Snapshot{}}
+// NewNotificationStore returns an empty store that publishes the created events with publisher
+// to topic (notification.created).
+func NewNotificationStore(publisher message.Publisher, topic string) (*NotificationStore, error) {
+	if publisher == nil || topic == "" {
+		return nil, errors.New("memory notification store: publisher and topic are required")
+	}
+	return &NotificationStore{seen: map[string]bool{}, byID: map[string]notification.Snapshot{}, publisher: publisher, topic: topic}, nil
 }
 
-// Add stores n unless messageID was applied before or n's id exists.
+// Add stores n and publishes its created event unless messageID was applied before or n's id
+// exists. A failed publish stores nothing and leaves messageID unapplied, so the message's
+// retry stores it.
 func (s *NotificationStore) Add(_ context.Context, messageID string, n *notification.Notification) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.seen[messageID] {
 		return false, nil
 	}
-	s.seen[messageID] = true
 	if _, ok := s.byID[n.ID()]; ok {
+		s.seen[messageID] = true
 		return false, nil
 	}
+	m, err := messages.NotificationCreated(n, s.topic)
+	if err != nil {
+		return false, err
+	}
+	if err := s.publisher.Publish(m.Topic, m.Message); err != nil {
+		return false, shared.Unavailable("the notification's created event could not be published", err)
+	}
+	s.seen[messageID] = true
 	s.byID[n.ID()] = n.Snapshot()
 	return true, nil
 }

@@ -18,3 +18,17 @@ func NotificationRequested(r notification.Requested, meta shared.EventMeta, topi
 	}
 	return envelope.Routed{Topic: topic, Message: msg}, nil
 }
+
+// NotificationCreated returns the created event of n, a notification as stored, for topic
+// (notification.created), keyed by n's user and dated by its creation. It carries no
+// correlation id: Repository.Add, which emits it, is not given the request's.
+func NotificationCreated(n *notification.Notification, topic string) (envelope.Routed, error) {
+	msg, err := envelope.New(envelope.Event{
+		Type: notification.EventCreated, SchemaVersion: notification.EventCreatedVersion, UserID: string(n.UserID()),
+		Time: n.CreatedAt(), Payload: n.CreatedEvent(),
+	})
+	if err != nil {
+		return envelope.Routed{}, err
+	}
+	return envelope.Routed{Topic: topic, Message: msg}, nil
+}

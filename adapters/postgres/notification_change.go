@@ -90,8 +90,9 @@ func writeNotificationChange(ctx context.Context, q *db.Queries, id uuid.UUID, b
 }
 
 // storedNotification returns s with its times at the microsecond, as PostgreSQL keeps them, so
-// that Change returns the notification as a later Get reads it.
+// that Change returns the notification, and Add emits it, as a later Get reads it.
 func storedNotification(s notification.Snapshot) notification.Snapshot {
+	s.CreatedAt = toDBTime(s.CreatedAt)
 	s.ReadAt = toDBTime(s.ReadAt)
 	s.Deliveries = append([]notification.Delivery(nil), s.Deliveries...)
 	for i := range s.Deliveries {

@@ -4,24 +4,57 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/taskstream/taskstream/adapters/messages"
+	"github.com/taskstream/taskstream/adapters/outbox"
+	"github.com/taskstream/taskstream/adapters/pgpubsub"
 	"github.com/taskstream/taskstream/adapters/postgres/internal/db"
 	"github.com/taskstream/taskstream/application/query"
 	"github.com/taskstream/taskstream/domain/notification"
 	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/platform/envelope"
 )
+
+// NotificationStoreConfig configures a NotificationStore.
+type NotificationStoreConfig struct {
+	// ConsumerGroup is the group whose inbox Add records the messages in (the
+	// notification-service's). Required.
+	ConsumerGroup string
+	// Topic receives the notification.created events. Defaults to "notification.created".
+	Topic string
+	// Outbox says how the events are written (see TaskStoreConfig.Outbox).
+	Outbox outbox.Config
+}
+
+func (c *NotificationStoreConfig) setDefaults() {
+	if c.Topic == "" {
+		c.Topic = "notification.created"
+	}
+}
+
+// Validate reports what is wrong with the configuration after defaults are applied.
+func (c NotificationStoreConfig) Validate() error {
+	var group error
+	if c.ConsumerGroup == "" {
+		group = errors.New("the name of its consumer group is required")
+	}
+	return errors.Join(group, pgpubsub.ValidateTopic("notification created topic", c.Topic), c.Outbox.Validate())
+}
 
 // NotificationStore is a notification.Repository and query.NotificationReader on PostgreSQL
 // (tables notifications and notification_deliveries). It stores each notification once per
-// message through the inbox of its consumer group (notification-service), and once per id.
-// It is safe for concurrent use.
+// message through the inbox of its consumer group (notification-service), and once per id,
+// and writes its created event to the outbox (outbox.Config) in the same transaction. It is
+// safe for concurrent use.
 type NotificationStore struct {
-	db    *sql.DB
-	q     *db.Queries
-	group string
+	db     *sql.DB
+	q      *db.Queries
+	cfg    NotificationStoreConfig
+	outbox eventWriter
 }
 
 var (
@@ -31,23 +64,33 @@ var (
 
 // NewNotificationStore returns the store of the consumer group that handles notification
 // requests, on conn, a pool opened with Open.
-func NewNotificationStore(conn *sql.DB, consumerGroup string) (*NotificationStore, error) {
+func NewNotificationStore(conn *sql.DB, cfg NotificationStoreConfig) (*NotificationStore, error) {
 	if conn == nil {
 		return nil, errors.New("postgres: nil *sql.DB for NotificationStore")
 	}
-	if consumerGroup == "" {
-		return nil, errors.New("postgres: NotificationStore needs the name of its consumer group")
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("postgres: notification store: %w", err)
 	}
-	return &NotificationStore{db: conn, q: db.New(conn), group: consumerGroup}, nil
+	w, err := newEventWriter(cfg.Outbox)
+	if err != nil {
+		return nil, err
+	}
+	return &NotificationStore{db: conn, q: db.New(conn), cfg: cfg, outbox: w}, nil
 }
 
 // notificationError wraps err from a notification query for the edges (see entityError).
 func notificationError(op string, err error) error { return entityError("notification", op, err) }
 
-// Add stores n and its deliveries in one transaction with the inbox row of messageID. It
-// reports false, writing nothing but the inbox row, when a notification with n's id exists,
-// and false, writing nothing, when the group processed the message before.
+// Add stores n, its deliveries and its created event in one transaction with the inbox row of
+// messageID. The event shows n as the rows hold it (times to the microsecond). It reports
+// false, writing nothing but the inbox row, when a notification with n's id exists, and false,
+// writing nothing, when the group processed the message before.
 func (s *NotificationStore) Add(ctx context.Context, messageID string, n *notification.Notification) (bool, error) {
+	n, err := notification.Rehydrate(storedNotification(n.Snapshot()))
+	if err != nil {
+		return false, err
+	}
 	snap := n.Snapshot()
 	id, ok := parseID(snap.ID)
 	if !ok {
@@ -55,7 +98,7 @@ func (s *NotificationStore) Add(ctx context.Context, messageID string, n *notifi
 	}
 	row := db.InsertNotificationParams{
 		ID: id, UserID: snap.UserID, Type: snap.Type, Title: snap.Title, Message: snap.Message,
-		CreatedAt: toDBTime(snap.CreatedAt),
+		CreatedAt: snap.CreatedAt,
 	}
 	if snap.TaskID != "" {
 		tid, ok := parseID(snap.TaskID)
@@ -64,20 +107,27 @@ func (s *NotificationStore) Add(ctx context.Context, messageID string, n *notifi
 		}
 		row.TaskID = uuid.NullUUID{UUID: tid, Valid: true}
 	}
+	created, err := messages.NotificationCreated(n, s.cfg.Topic)
+	if err != nil {
+		return false, err
+	}
 	var inserted bool
-	_, err := processOnce(ctx, s.db, s.group, messageID, func(tx *sql.Tx) error {
+	_, err = processOnce(ctx, s.db, s.cfg.ConsumerGroup, messageID, func(tx *sql.Tx) error {
 		q := s.q.WithTx(tx)
-		n, err := q.InsertNotification(ctx, row)
+		rows, err := q.InsertNotification(ctx, row)
 		if err != nil {
 			return dbError("insert notification", err)
 		}
-		if n == 0 {
+		if rows == 0 {
 			return nil
 		}
 		for i, d := range snap.Deliveries {
 			if err := q.InsertNotificationDelivery(ctx, toDBDelivery(id, i, d, row.CreatedAt)); err != nil {
 				return dbError("insert notification delivery", err)
 			}
+		}
+		if err := s.outbox.write(ctx, tx, []envelope.Routed{created}); err != nil {
+			return err
 		}
 		inserted = true
 		return nil

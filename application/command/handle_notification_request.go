@@ -19,7 +19,7 @@ type HandleNotificationRequest struct {
 }
 
 // NotificationHandled is the notification after a delivery pass. Created is true only for the
-// pass that stored it, so the caller pushes a new in-app notification once.
+// pass that stored it (and the store emitted its created event with it).
 type NotificationHandled struct {
 	Notification *notification.Notification
 	Created      bool

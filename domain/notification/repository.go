@@ -10,9 +10,11 @@ import (
 // Repository keeps notifications and the state of their deliveries. Implementations are
 // safe for concurrent use; a user only ever sees their own notifications.
 type Repository interface {
-	// Add stores n with its deliveries, once: it reports false, writing nothing, when the
-	// consumer group processed the message messageID before (the inbox) or a notification
-	// with n's id exists (the producer's id is the notification's identity).
+	// Add stores n with its deliveries, once, and emits its created event (EventCreated, the
+	// payload n.CreatedEvent() as stored) in the same transaction: both are written or neither.
+	// It reports false, storing and emitting nothing, when the consumer group processed the
+	// message messageID before (the inbox) or a notification with n's id exists (the
+	// producer's id is the notification's identity), so a notification's event is emitted once.
 	Add(ctx context.Context, messageID string, n *Notification) (bool, error)
 	// Get returns the user's notification, or a shared.KindNotFound error.
 	Get(ctx context.Context, userID shared.UserID, id string) (*Notification, error)

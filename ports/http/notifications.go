@@ -11,7 +11,6 @@ import (
 	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/notification"
 	"github.com/taskstream/taskstream/domain/shared"
-	"github.com/taskstream/taskstream/ports/messaging"
 )
 
 // notificationRoutes are the /v1/notifications endpoints: the caller's notifications with the
@@ -33,12 +32,6 @@ func (r notificationRoutes) register(g *gin.RouterGroup) {
 	g.POST("/notifications/:id/read", r.read)
 }
 
-// notificationListResponse is one page of GET /v1/notifications.
-type notificationListResponse struct {
-	Items      []messaging.NotificationJSON `json:"items"`
-	NextCursor string                       `json:"next_cursor,omitempty"`
-}
-
 // readAllResponse is the answer of POST /v1/notifications/read-all.
 type readAllResponse struct {
 	Marked int `json:"marked"`
@@ -57,9 +50,9 @@ func (r notificationRoutes) list(c *gin.Context) {
 		abortWithProblem(c, r.logger, err)
 		return
 	}
-	res := notificationListResponse{Items: make([]messaging.NotificationJSON, 0, len(page.Items))}
+	res := notificationListResponse{Items: make([]notificationResponse, 0, len(page.Items))}
 	for _, n := range page.Items {
-		res.Items = append(res.Items, messaging.ToNotificationJSON(n))
+		res.Items = append(res.Items, toNotificationResponse(n))
 	}
 	if page.Next != nil {
 		res.NextCursor = encodeCursor(position{createdAt: page.Next.CreatedAt, id: page.Next.ID})
@@ -101,7 +94,7 @@ func (r notificationRoutes) read(c *gin.Context) {
 		abortWithProblem(c, r.logger, err)
 		return
 	}
-	c.JSON(http.StatusOK, messaging.ToNotificationJSON(n))
+	c.JSON(http.StatusOK, toNotificationResponse(n))
 }
 
 // readAll marks every unread notification of the caller read and answers how many.

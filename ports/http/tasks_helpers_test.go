@@ -64,7 +64,11 @@ func newTaskAdapters(t *testing.T) taskAdapters {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return taskAdapters{store: store, audit: audit, pubsub: pubsub, clock: &tickingClock{}, quizzes: quizzes, notifications: memory.NewNotificationStore()}
+	notifications, err := memory.NewNotificationStore(pubsub, "notification.created")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return taskAdapters{store: store, audit: audit, pubsub: pubsub, clock: &tickingClock{}, quizzes: quizzes, notifications: notifications}
 }
 
 // taskSpec describes a task to seed; zero fields take New's defaults.

@@ -1,132 +1,88 @@
 package messaging
 
 import (
+	"encoding/json"
+	"errors"
 	"log/slog"
-	"sync"
-	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 
-	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/notification"
-	"github.com/taskstream/taskstream/domain/testresult"
 	"github.com/taskstream/taskstream/platform/envelope"
 )
 
-// Handler names of the API instances' live push of notifications (one consumer group per
-// instance, like task-updates).
-const (
-	NotificationPushHandlerName = "websocket-notifications"
-	TestResultPushHandlerName   = "websocket-test-results"
-)
+// NotificationPushHandlerName names the live push of new notifications on the API instances
+// (topic notification.created, one consumer group per instance) in logs, metrics and poison
+// headers.
+const NotificationPushHandlerName = "websocket-notifications"
 
-// NotificationPush pushes each new in-app notification to its user's open WebSocket
-// connections on this API instance. Every instance reads notification.request and
-// test_results_ready from the newest message on (its own group), like task-updates, because a
-// user's connection may be on any instance and the notification-service may run in another
-// process. The frame is built from the request with the notification-service's own rules
-// (notification.New, command.QuizScoredRequest), so it shows what the service stores: the id,
-// the texts and the channels' initial status. A notification requested again (the same id in
-// another message) is not pushed again while its id is among the last recentPushes the
-// instance pushed; clients should still skip an id they have seen, as for task.changed.
+// FrameTypeNotificationCreated is the type of the frame that carries a new in-app notification
+// to WebSocket clients: {"type":"notification.created","id":"<notification id>","data":<the
+// notification.Created payload>}, data as GET /v1/notifications shows one item. The frame is a
+// public contract, like the event it carries.
+const FrameTypeNotificationCreated = "notification.created"
+
+// NotificationPush pushes each notification the notification-service stored (topic
+// notification.created) to its user's open WebSocket connections on this API instance, when it
+// is an in-app one. Every instance reads the topic from the newest message on in a group of its
+// own, like task-updates, because a user's connection may be on any instance and the
+// notification-service may run in another process. The frame's data is the event's payload:
+// the notification as it was stored, with its channels' status at that moment.
+//
+// The store emits one event per stored notification, so each is pushed once; a redelivered
+// event (a consumer that restarts before committing, a relay that publishes a batch again) is
+// pushed again. Clients skip a notification id they have seen, as they skip a task.changed
+// event id.
 type NotificationPush struct {
 	hub    LiveHub
-	ids    command.NamedIDs
-	now    func() time.Time
 	logger *slog.Logger
-	recent recentIDs
 }
 
-// recentPushes bounds the ids an instance remembers to push a notification once.
-const recentPushes = 4096
-
-// recentIDs is a bounded set of ids, forgetting the oldest first. It is safe for concurrent use.
-type recentIDs struct {
-	mu    sync.Mutex
-	set   map[string]bool
-	order []string
-	next  int
-}
-
-// add reports whether id is new, and remembers it.
-func (r *recentIDs) add(id string) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.set == nil {
-		r.set, r.order = map[string]bool{}, make([]string, recentPushes)
-	}
-	if r.set[id] {
-		return false
-	}
-	delete(r.set, r.order[r.next])
-	r.order[r.next] = id
-	r.next = (r.next + 1) % len(r.order)
-	r.set[id] = true
-	return true
-}
-
-// NewNotificationPush returns the push handlers. ids must derive the ids the
-// notification-service derives (NotifyQuizScored). It panics on a nil dependency.
-func NewNotificationPush(hub LiveHub, ids command.NamedIDs, now func() time.Time, logger *slog.Logger) *NotificationPush {
-	if hub == nil || ids == nil || now == nil || logger == nil {
+// NewNotificationPush returns the push handler. It panics on a nil dependency.
+func NewNotificationPush(hub LiveHub, logger *slog.Logger) *NotificationPush {
+	if hub == nil || logger == nil {
 		panic("messaging: nil dependency for NotificationPush")
 	}
-	return &NotificationPush{hub: hub, ids: ids, now: now, logger: logger}
+	return &NotificationPush{hub: hub, logger: logger}
 }
 
-// HandleRequest pushes the in-app notification a notification.requested event asks for. A
-// message it cannot use is skipped (nil): the notification-service parks it with the reason,
-// and parking it again for every API instance would only repeat that.
-func (p *NotificationPush) HandleRequest(msg *message.Message) error {
-	var req notification.Requested
-	if err := envelope.Decode(msg, notification.EventRequested, &req); err != nil {
+// notificationFrame is what a WebSocket client receives for a new notification.
+type notificationFrame struct {
+	Type string               `json:"type"`
+	ID   string               `json:"id"`
+	Data notification.Created `json:"data"`
+}
+
+// Handle is a message.NoPublishHandlerFunc: it decodes the notification.created event of msg
+// and publishes its frame for the event's user (its ce_userid header), never waiting on a
+// client. A notification without the in_app channel is not pushed. A message it cannot decode,
+// or that names no user, is skipped (nil) with a warning rather than parked: every API instance
+// reads the topic, so parking would copy one fault once per instance, and the notification is
+// stored whatever becomes of its push. A user without open connections is no error: the frame
+// is dropped.
+func (p *NotificationPush) Handle(msg *message.Message) error {
+	var ev notification.Created
+	if err := envelope.Decode(msg, notification.EventCreated, &ev); err != nil {
 		p.skip(msg, err)
 		return nil
 	}
-	p.push(msg, req)
+	user := msg.Metadata.Get(envelope.KeyUserID)
+	if user == "" {
+		p.skip(msg, errors.New("notification.created event without a user (ce_userid)"))
+		return nil
+	}
+	if !ev.InApp() {
+		return nil
+	}
+	frame, err := json.Marshal(notificationFrame{Type: FrameTypeNotificationCreated, ID: ev.ID, Data: ev})
+	if err != nil {
+		p.skip(msg, err)
+		return nil
+	}
+	p.hub.Publish(user, frame)
 	return nil
-}
-
-// HandleScored pushes the in-app notification a test.scored event makes.
-func (p *NotificationPush) HandleScored(msg *message.Message) error {
-	var ev testresult.Scored
-	if err := envelope.Decode(msg, testresult.EventScored, &ev); err != nil {
-		p.skip(msg, err)
-		return nil
-	}
-	req, err := command.QuizScoredRequest(ev, p.ids)
-	if err != nil {
-		p.skip(msg, err)
-		return nil
-	}
-	p.push(msg, req)
-	return nil
-}
-
-func (p *NotificationPush) push(msg *message.Message, req notification.Requested) {
-	n, err := notification.New(req, p.now())
-	if err != nil {
-		p.skip(msg, err)
-		return
-	}
-	if _, inApp := n.Delivery(notification.ChannelInApp); !inApp {
-		return
-	}
-	if header := msg.Metadata.Get(envelope.KeyUserID); header != "" && header != string(n.UserID()) {
-		p.skip(msg, nil)
-		return
-	}
-	if !p.recent.add(n.ID()) {
-		return
-	}
-	frame, err := NotificationFrame(n)
-	if err != nil {
-		p.skip(msg, err)
-		return
-	}
-	p.hub.Publish(string(n.UserID()), frame)
 }
 
 func (p *NotificationPush) skip(msg *message.Message, err error) {
-	p.logger.Debug("not pushing a notification", "message_id", eventID(msg), "error", err)
+	p.logger.Warn("not pushing a notification", "message_id", eventID(msg), "error", err)
 }

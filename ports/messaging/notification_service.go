@@ -20,8 +20,8 @@ const (
 
 // Notifications is the notification-service: it stores and delivers the requested
 // notifications (topic notification.request) and tells users their quiz's result is ready
-// (topic test_results_ready). The API instances push new in-app notifications to WebSocket
-// clients (NotificationPush).
+// (topic test_results_ready). Its store emits a notification.created event for each
+// notification it stores, which the API instances push to WebSocket clients (NotificationPush).
 type Notifications struct {
 	request command.HandleNotificationRequestHandler
 	scored  command.NotifyQuizScoredHandler

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -65,17 +66,52 @@ var (
 	scoredID = func(string) string { return "0193a8e2-7b1c-7cde-8f00-0000000000c1" }
 )
 
-func newNotifications(t *testing.T, senders *countingSenders) (*messaging.Notifications, *memory.NotificationStore) {
+// createdTopic is the topic the notification store emits its created events on.
+const createdTopic = "notification.created"
+
+// capturingPublisher keeps what it is given.
+type capturingPublisher struct {
+	mu   sync.Mutex
+	msgs []*message.Message
+}
+
+func (p *capturingPublisher) Publish(_ string, msgs ...*message.Message) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.msgs = append(p.msgs, msgs...)
+	return nil
+}
+
+func (p *capturingPublisher) Close() error { return nil }
+
+func (p *capturingPublisher) published() []*message.Message {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.msgs)
+}
+
+// notifications is the notification-service on an in-memory store, and what the store emitted.
+type notifications struct {
+	*messaging.Notifications
+	store   *memory.NotificationStore
+	emitted *capturingPublisher
+}
+
+func newNotifications(t *testing.T, senders *countingSenders) notifications {
 	t.Helper()
-	store := memory.NewNotificationStore()
+	pub := &capturingPublisher{}
+	store, err := memory.NewNotificationStore(pub, createdTopic)
+	if err != nil {
+		t.Fatal(err)
+	}
 	request := command.NewHandleNotificationRequestHandler(store, command.NotificationDelivery{Email: senders, SMS: senders, MaxAttempts: 2}, pushNow)
 	scored := command.NewNotifyQuizScoredHandler(request, scoredID)
-	return messaging.NewNotifications(request, scored), store
+	return notifications{Notifications: messaging.NewNotifications(request, scored), store: store, emitted: pub}
 }
 
 func newPush() (*messaging.NotificationPush, *recordingHub) {
 	hub := &recordingHub{}
-	return messaging.NewNotificationPush(hub, scoredID, pushNow, slog.New(slog.DiscardHandler)), hub
+	return messaging.NewNotificationPush(hub, slog.New(slog.DiscardHandler)), hub
 }
 
 func event(t *testing.T, typ, user string, payload any) *message.Message {
@@ -96,16 +132,17 @@ func requested() notification.Requested {
 }
 
 type frame struct {
-	Type string                     `json:"type"`
-	ID   string                     `json:"id"`
-	Data messaging.NotificationJSON `json:"data"`
+	Type string               `json:"type"`
+	ID   string               `json:"id"`
+	Data notification.Created `json:"data"`
 }
 
 // A request is stored and sent once, also when it comes twice.
 func TestNotificationRequestIsStoredAndSentOnce(t *testing.T) {
 	t.Parallel()
 	senders := &countingSenders{}
-	h, store := newNotifications(t, senders)
+	h := newNotifications(t, senders)
+	store := h.store
 	msg := event(t, notification.EventRequested, "alice", requested())
 	for range 2 {
 		if err := h.HandleRequest(msg); err != nil {
@@ -124,51 +161,103 @@ func TestNotificationRequestIsStoredAndSentOnce(t *testing.T) {
 	}
 }
 
-// The API instances push the in-app notification a request asks for, once, as a
-// notification.created frame with the service's id, texts and initial channel status.
-func TestNotificationPushSendsTheFrame(t *testing.T) {
+// createdEvent is the notification.created event of n as the store emits it.
+func createdEvent(t *testing.T, n *notification.Notification) *message.Message {
+	t.Helper()
+	return event(t, notification.EventCreated, string(n.UserID()), n.CreatedEvent())
+}
+
+func newNotification(t *testing.T, r notification.Requested) *notification.Notification {
+	t.Helper()
+	n, err := notification.New(r, pushNow())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// The frame is the event's payload as it is, under the notification's id, for the event's user
+// only; a redelivered event is pushed again (clients skip ids they have seen).
+func TestNotificationPushSendsThePayloadAsTheFrame(t *testing.T) {
 	t.Parallel()
 	p, hub := newPush()
-	for range 2 { // the same notification in two messages: pushed once
-		if err := p.HandleRequest(event(t, notification.EventRequested, "alice", requested())); err != nil {
+	msg := createdEvent(t, newNotification(t, requested()))
+	for range 2 {
+		if err := p.Handle(msg); err != nil {
 			t.Fatal(err)
 		}
 	}
 	frames := hub.of("alice")
-	if len(frames) != 1 {
-		t.Fatalf("%d frames, want 1", len(frames))
+	if len(frames) != 2 {
+		t.Fatalf("%d frames, want one per message", len(frames))
+	}
+	want := `{"type":"notification.created","id":"` + requested().ID + `","data":` + string(msg.Payload) + `}`
+	if string(frames[0]) != want {
+		t.Errorf("frame\n got %s\nwant %s", frames[0], want)
 	}
 	var f frame
 	if err := json.Unmarshal(frames[0], &f); err != nil {
 		t.Fatal(err)
 	}
-	if f.Type != "notification.created" || f.ID != requested().ID || f.Data.Title != "Due soon" || len(f.Data.Deliveries) != 2 ||
-		f.Data.Deliveries[0].Status != "sent" || f.Data.Deliveries[1].Channel != "email" || f.Data.Deliveries[1].Status != "pending" {
+	if f.Data.Title != "Due soon" || len(f.Data.Deliveries) != 2 || f.Data.Deliveries[0].Status != "sent" ||
+		f.Data.Deliveries[1].Channel != "email" || f.Data.Deliveries[1].Status != "pending" {
 		t.Errorf("frame %s", frames[0])
+	}
+	if n := len(hub.of("bob")); n != 0 {
+		t.Errorf("%d frames for another user", n)
 	}
 }
 
-// What is not an in-app notification, or cannot be read, is not pushed and not refused (the
-// notification-service parks what it cannot apply).
+// What is not an in-app notification, or cannot be read, is not pushed and not refused: the
+// notification is stored, and parking the event on every API instance would only repeat it.
 func TestNotificationPushSkipsWhatItCannotUse(t *testing.T) {
 	t.Parallel()
 	p, hub := newPush()
 	emailOnly := requested()
 	emailOnly.Channels = []notification.Channel{notification.ChannelEmail}
-	noChannel := requested()
-	noChannel.Channels = nil
-	malformed := event(t, notification.EventRequested, "alice", requested())
+	malformed := createdEvent(t, newNotification(t, requested()))
 	malformed.Payload = []byte(`{`)
+	unknownField := event(t, notification.EventCreated, "alice", map[string]any{"id": requested().ID, "colour": "red"})
+	noUser := createdEvent(t, newNotification(t, requested()))
+	noUser.Metadata.Set(envelope.KeyUserID, "")
+	wrongType := event(t, notification.EventRequested, "alice", requested())
 	for name, msg := range map[string]*message.Message{
-		"email only": event(t, notification.EventRequested, "alice", emailOnly), "invalid": event(t, notification.EventRequested, "alice", noChannel),
-		"malformed": malformed, "user header differs": event(t, notification.EventRequested, "mallory", requested()),
+		"email only": createdEvent(t, newNotification(t, emailOnly)), "malformed": malformed,
+		"unknown field": unknownField, "no user": noUser, "a request, not a created event": wrongType,
 	} {
-		if err := p.HandleRequest(msg); err != nil {
+		if err := p.Handle(msg); err != nil {
 			t.Errorf("%s: %v, want nil", name, err)
 		}
 	}
-	if n := len(hub.of("alice")) + len(hub.of("mallory")); n != 0 {
+	if n := len(hub.of("alice")) + len(hub.of("")); n != 0 {
 		t.Errorf("%d frames pushed, want none", n)
+	}
+}
+
+// The notification-service's store emits one created event per stored notification, also when
+// the request comes twice, and the push makes it the frame of the notification as stored.
+func TestStoredNotificationIsPushedAsStored(t *testing.T) {
+	t.Parallel()
+	h := newNotifications(t, &countingSenders{})
+	p, hub := newPush()
+	for range 2 {
+		if err := h.HandleRequest(event(t, notification.EventRequested, "alice", requested())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	emitted := h.emitted.published()
+	if len(emitted) != 1 {
+		t.Fatalf("%d created events, want 1", len(emitted))
+	}
+	if err := p.Handle(emitted[0]); err != nil {
+		t.Fatal(err)
+	}
+	var f frame
+	if frames := hub.of("alice"); len(frames) != 1 || json.Unmarshal(frames[0], &f) != nil {
+		t.Fatalf("frames %q, want one", frames)
+	}
+	if f.ID != requested().ID || f.Data.Title != "Due soon" || !f.Data.CreatedAt.Equal(pushNow()) || f.Data.Deliveries[1].Status != "pending" {
+		t.Errorf("frame %+v, want the notification as stored, before its email was sent", f)
 	}
 }
 
@@ -177,7 +266,8 @@ func TestNotificationPushSkipsWhatItCannotUse(t *testing.T) {
 func TestNotificationRequestFailingChannelIsRetriedThenFailed(t *testing.T) {
 	t.Parallel()
 	senders := &countingSenders{failEmail: true}
-	h, store := newNotifications(t, senders)
+	h := newNotifications(t, senders)
+	store := h.store
 	msg := event(t, notification.EventRequested, "alice", requested())
 	if err := h.HandleRequest(msg); err == nil || shared.KindOf(err) == shared.KindInvalid {
 		t.Fatalf("first pass: %v, want a retryable error", err)
@@ -196,7 +286,8 @@ func TestNotificationRequestFailingChannelIsRetriedThenFailed(t *testing.T) {
 
 func TestNotificationRequestRefusesWhatItCannotApply(t *testing.T) {
 	t.Parallel()
-	h, store := newNotifications(t, &countingSenders{})
+	h := newNotifications(t, &countingSenders{})
+	store := h.store
 	malformed := event(t, notification.EventRequested, "alice", requested())
 	malformed.Payload = []byte(`{"id":`)
 	unknownField := event(t, notification.EventRequested, "alice", map[string]any{"id": requested().ID, "colour": "red"})
@@ -219,8 +310,8 @@ func TestNotificationRequestRefusesWhatItCannotApply(t *testing.T) {
 
 func TestQuizScoredBecomesOneInAppNotification(t *testing.T) {
 	t.Parallel()
-	h, store := newNotifications(t, &countingSenders{})
-	p, hub := newPush()
+	h := newNotifications(t, &countingSenders{})
+	store := h.store
 	ev := testresult.Scored{SubmissionID: "0193a8e2-7b1c-7cde-8f00-0000000000b1", QuizID: "0193a8e2-7b1c-7cde-8f00-0000000000b2",
 		QuizTitle: "Go basics", UserID: "alice", Points: 9, MaxPoints: 12, Percentage: 75, ScoredAt: time.Now()}
 	for range 2 { // two messages, one submission
@@ -228,17 +319,13 @@ func TestQuizScoredBecomesOneInAppNotification(t *testing.T) {
 		if err := h.HandleScored(msg); err != nil {
 			t.Fatal(err)
 		}
-		if err := p.HandleScored(msg); err != nil {
-			t.Fatal(err)
-		}
 	}
 	page, _ := store.List(context.Background(), notification.ListQuery{UserID: "alice", Limit: 10})
 	if len(page.Items) != 1 || page.Items[0].Title() != "Your result for Go basics is ready: 75%" || page.Items[0].Type() != "test.scored" {
 		t.Fatalf("stored %d notifications", len(page.Items))
 	}
-	var f frame
-	if frames := hub.of("alice"); len(frames) != 1 || json.Unmarshal(frames[0], &f) != nil || f.ID != page.Items[0].ID() || f.Data.Title != page.Items[0].Title() {
-		t.Errorf("frames %q, want one of the stored notification", frames)
+	if emitted := h.emitted.published(); len(emitted) != 1 {
+		t.Errorf("%d created events, want one for the one notification", len(emitted))
 	}
 	bad := event(t, testresult.EventScored, "alice", ev)
 	bad.Payload = []byte(`[]`)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -39,10 +41,11 @@ func kafkaEvent(t *testing.T, topic, typ, version, user string, payload any) *sa
 	return &sarama.ProducerMessage{Topic: topic, Key: sarama.StringEncoder(user), Value: sarama.ByteEncoder(msg.Payload), Headers: headers}
 }
 
-// A notification.request on Kafka is stored once and delivered per channel: in_app sent and
-// pushed on the user's WebSocket, email failed with the reason (no SMTP server configured), a
-// second message with the same notification id adds nothing; a malformed request is parked
-// with its reason and the request after it is processed.
+// A notification.request on Kafka is stored once and delivered per channel: in_app sent, email
+// failed with the reason (no SMTP server configured), a second message with the same
+// notification id adds nothing; a malformed request is parked with its reason and the request
+// after it is processed. The stored notification's notification.created event reaches the
+// user's WebSocket once, as a frame whose data has the listed notification's shape.
 func TestNotificationRequestOverKafka(t *testing.T) {
 	if testing.Short() {
 		t.Skip("component test: needs PostgreSQL and Kafka (make services)")
@@ -107,15 +110,24 @@ func TestNotificationRequestOverKafka(t *testing.T) {
 
 	select {
 	case f := <-frames:
-		if f.Type != "notification.created" || f.ID != req.ID {
+		data := f.Data
+		fds, _ := data["deliveries"].([]any)
+		if f.Type != "notification.created" || f.ID != req.ID || data["id"] != req.ID || data["title"] != req.Title ||
+			data["task_id"] != req.TaskID || len(fds) != 2 {
 			t.Errorf("frame %+v", f)
+		}
+		if got, want := keysOf(data), keysOf(n); got != want {
+			t.Errorf("frame data has the fields %s, the listed notification %s", got, want)
+		}
+		if len(fds) == 2 && keysOf(fds[0].(map[string]any)) != keysOf(inApp) {
+			t.Errorf("frame delivery %v, listed delivery %v", fds[0], inApp)
 		}
 	case <-time.After(10 * time.Second):
 		t.Error("no notification.created frame on alice's WebSocket")
 	}
 	select {
 	case f := <-frames:
-		t.Errorf("a second frame %+v: the redelivered request was pushed again", f)
+		t.Errorf("a second frame %+v: the notification requested again was pushed again", f)
 	case <-time.After(time.Second):
 	}
 
@@ -126,9 +138,10 @@ func TestNotificationRequestOverKafka(t *testing.T) {
 	all.Stop(t, stopTimeout)
 }
 
-// warmUpNotificationPush waits until the API instance's push consumer reads the topic: it
-// reads from the newest message on, so what is published before its group is assigned is not
-// pushed. It sends in-app requests for a user of its own until one is pushed.
+// warmUpNotificationPush waits until the API instance's push consumer reads
+// notification.created: it reads from the newest message on, so what is stored before its
+// group is assigned is not pushed. It sends in-app requests for a user of its own to topic
+// (notification.request) until one is stored and pushed.
 func warmUpNotificationPush(t *testing.T, base, topic string) {
 	t.Helper()
 	warm := newClient(t, base, "warm-up")
@@ -191,8 +204,14 @@ func TestTestScoredNotifiesTheUserOverKafka(t *testing.T) {
 }
 
 type notificationFrame struct {
-	Type string `json:"type"`
-	ID   string `json:"id"`
+	Type string         `json:"type"`
+	ID   string         `json:"id"`
+	Data map[string]any `json:"data"`
+}
+
+// keysOf lists the keys of m, sorted.
+func keysOf(m map[string]any) string {
+	return fmt.Sprint(slices.Sorted(maps.Keys(m)))
 }
 
 // dialNotifications opens /v1/ws and returns its notification.created frames.

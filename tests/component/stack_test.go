@@ -38,6 +38,7 @@ func newStack(t *testing.T) stack {
 		"KAFKA_CONSUMER_GROUP_AUDIT":        "audit-" + s,
 		"KAFKA_CONSUMER_GROUP_WEBSOCKET":    "websocket-" + s,
 		"KAFKA_TOPIC_NOTIFICATION_REQUEST":  "notification.request-" + s,
+		"KAFKA_TOPIC_NOTIFICATION_CREATED":  "notification.created-" + s,
 		"KAFKA_TOPIC_TEST_SUBMISSIONS":      "test_submissions-" + s,
 		"KAFKA_TOPIC_TEST_RESULTS_READY":    "test_results_ready-" + s,
 		"KAFKA_CONSUMER_GROUP_NOTIFICATION": "notification-" + s,
@@ -66,7 +67,8 @@ func (s stack) deleteKafkaNames() {
 			_ = admin.DeleteConsumerGroup(g)
 		}
 	}
-	for _, name := range []string{"TODO_CREATE", "TASK_EVENTS", "TASK_UPDATES", "NOTIFICATION_REQUEST", "TEST_SUBMISSIONS", "TEST_RESULTS_READY", "POISON"} {
+	for _, name := range []string{"TODO_CREATE", "TASK_EVENTS", "TASK_UPDATES", "NOTIFICATION_REQUEST", "NOTIFICATION_CREATED",
+		"TEST_SUBMISSIONS", "TEST_RESULTS_READY", "POISON"} {
 		_ = admin.DeleteTopic(s.env["KAFKA_TOPIC_"+name])
 	}
 }

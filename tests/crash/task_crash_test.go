@@ -86,7 +86,7 @@ func taskEnv(t *testing.T, k kafka.Config, dbURL string) (map[string]string, con
 	s := suffix()
 	topics := config.Topics{
 		TodoCreate: "crash-todo-" + s, TaskEvents: "crash-task-events-" + s, TaskUpdates: "crash-task-updates-" + s,
-		Poison: "crash-poison-" + s, NotificationRequest: "crash-notification-" + s,
+		Poison: "crash-poison-" + s, NotificationRequest: "crash-notification-" + s, NotificationCreated: "crash-notification-created-" + s,
 		TestSubmissions: "crash-submissions-" + s, TestResultsReady: "crash-results-" + s,
 	}
 	groups := []string{"crash-todo-" + s, "crash-audit-" + s, "crash-notification-" + s, "crash-results-" + s, "crash-analytics-" + s}
@@ -108,7 +108,8 @@ func taskEnv(t *testing.T, k kafka.Config, dbURL string) (map[string]string, con
 		"KAFKA_CONSUMER_GROUP_AUDIT": groups[1], "KAFKA_CONSUMER_GROUP_NOTIFICATION": groups[2],
 		"KAFKA_CONSUMER_GROUP_RESULTS": groups[3], "KAFKA_CONSUMER_GROUP_ANALYTICS": groups[4],
 		"KAFKA_TOPIC_NOTIFICATION_REQUEST": topics.NotificationRequest, "KAFKA_TOPIC_TEST_SUBMISSIONS": topics.TestSubmissions,
-		"KAFKA_TOPIC_TEST_RESULTS_READY": topics.TestResultsReady, "SHUTDOWN_TIMEOUT": shutdownTimeout.String(), "LOG_LEVEL": "warn",
+		"KAFKA_TOPIC_TEST_RESULTS_READY": topics.TestResultsReady, "KAFKA_TOPIC_NOTIFICATION_CREATED": topics.NotificationCreated,
+		"SHUTDOWN_TIMEOUT": shutdownTimeout.String(), "LOG_LEVEL": "warn",
 	}, topics
 }
 

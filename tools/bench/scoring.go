@@ -184,7 +184,7 @@ func (e benchEnv) scoringEnv(databaseURL string) map[string]string {
 		"KAFKA_TOPIC_TEST_RESULTS_READY": "bench-results-" + s, "KAFKA_TOPIC_POISON": "bench-poison-" + s,
 		"KAFKA_CONSUMER_GROUP_TODO": "bench-todo-" + s, "KAFKA_CONSUMER_GROUP_AUDIT": "bench-audit-" + s,
 		"KAFKA_CONSUMER_GROUP_NOTIFICATION": "bench-notification-" + s, "KAFKA_CONSUMER_GROUP_RESULTS": "bench-results-" + s,
-		"KAFKA_CONSUMER_GROUP_ANALYTICS": "bench-analytics-" + s,
+		"KAFKA_CONSUMER_GROUP_ANALYTICS": "bench-analytics-" + s, "KAFKA_TOPIC_NOTIFICATION_CREATED": "bench-notification-created-" + s,
 	}
 	for k, v := range names {
 		env[k] = v
