@@ -10,6 +10,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/taskstream/taskstream/adapters/kafka"
+	"github.com/taskstream/taskstream/adapters/kafka/kafkatest"
 	"github.com/taskstream/taskstream/platform/envelope"
 	"github.com/taskstream/taskstream/ports/messaging"
 	"github.com/taskstream/taskstream/tests/brokertest"
@@ -19,9 +20,9 @@ import (
 // headers) is over the producer's limit is parked without its payload, with the size, the
 // reason and where the original is, and the partition goes on: its offsets are committed.
 func TestATooLargeRejectedRecordIsParkedWithoutItsPayload(t *testing.T) {
-	k := integration(t)
-	topic, poisonTopic, group := unique("bigtest-"), unique("bigtest-poison-"), unique("bigtest-group-")
-	t.Cleanup(func() { forget(k)(t, []string{topic, poisonTopic}, []string{group}) })
+	k := kafkatest.Integration(t)
+	topic, poisonTopic, group := kafkatest.Unique("bigtest-"), kafkatest.Unique("bigtest-poison-"), kafkatest.Unique("bigtest-group-")
+	t.Cleanup(func() { kafkatest.Forget(k)(t, []string{topic, poisonTopic}, []string{group}) })
 	if err := kafka.EnsureTopics(k, []string{topic, poisonTopic}, 1, -1); err != nil {
 		t.Fatal(err)
 	}

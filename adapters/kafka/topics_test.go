@@ -7,14 +7,15 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/taskstream/taskstream/adapters/kafka"
+	"github.com/taskstream/taskstream/adapters/kafka/kafkatest"
 )
 
 // TestEnsureTopicsCreatesMissingTopicsOnce: a missing topic is made with the partitions asked
 // for, and a second call leaves it as it is instead of failing.
 func TestEnsureTopicsCreatesMissingTopicsOnce(t *testing.T) {
-	k := integration(t)
-	topic := unique("ensuretest-")
-	t.Cleanup(func() { forget(k)(t, []string{topic}, nil) })
+	k := kafkatest.Integration(t)
+	topic := kafkatest.Unique("ensuretest-")
+	t.Cleanup(func() { kafkatest.Forget(k)(t, []string{topic}, nil) })
 
 	for range 2 {
 		if err := kafka.EnsureTopics(k, []string{topic}, 3, -1); err != nil {
@@ -40,9 +41,9 @@ func TestEnsureTopicsCreatesMissingTopicsOnce(t *testing.T) {
 // waits for their leaders (a consumer started too early failed with "not the leader"). The race
 // is rare on one local broker, so this checks the promise more than it reproduces the failure.
 func TestEnsureTopicsReturnsOnceTheLeadersAnswer(t *testing.T) {
-	k := integration(t)
-	topics := []string{unique("leadertest-a-"), unique("leadertest-b-"), unique("leadertest-c-")}
-	t.Cleanup(func() { forget(k)(t, topics, nil) })
+	k := kafkatest.Integration(t)
+	topics := []string{kafkatest.Unique("leadertest-a-"), kafkatest.Unique("leadertest-b-"), kafkatest.Unique("leadertest-c-")}
+	t.Cleanup(func() { kafkatest.Forget(k)(t, topics, nil) })
 	if err := kafka.EnsureTopics(k, topics, 4, -1); err != nil {
 		t.Fatalf("EnsureTopics: %v", err)
 	}
@@ -69,9 +70,9 @@ func TestEnsureTopicsReturnsOnceTheLeadersAnswer(t *testing.T) {
 // With KAFKA_CREATE_TOPICS=false a missing topic stops the start with its name, instead of
 // surfacing when the first bad message cannot be parked.
 func TestCheckTopicsNamesTheMissingOnes(t *testing.T) {
-	k := integration(t)
-	present, missing := unique("checktest-"), unique("checktest-missing-")
-	t.Cleanup(func() { forget(k)(t, []string{present}, nil) })
+	k := kafkatest.Integration(t)
+	present, missing := kafkatest.Unique("checktest-"), kafkatest.Unique("checktest-missing-")
+	t.Cleanup(func() { kafkatest.Forget(k)(t, []string{present}, nil) })
 	if err := kafka.EnsureTopics(k, []string{present}, 1, -1); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,8 @@
-package kafka_test
+// Package kafkatest gives integration tests the Kafka they run against (KAFKA_BROKERS, default:
+// the one `make services` starts), names of their own for topics and groups, and the cleanup
+// that deletes them, so tests run in parallel and runs do not pile topics up. An unreachable
+// Kafka fails the test: only -short skips integration tests.
+package kafkatest
 
 import (
 	"crypto/rand"
@@ -14,10 +18,14 @@ import (
 	"github.com/taskstream/taskstream/adapters/kafka"
 )
 
-// kafkaConfig returns the client settings for KAFKA_BROKERS (default 127.0.0.1:9092) after
-// checking that a broker answers there.
-func kafkaConfig(t *testing.T) kafka.Config {
+// Integration skips t under -short, runs it in parallel and returns the client settings for
+// KAFKA_BROKERS (default 127.0.0.1:9092) after checking that a broker answers there.
+func Integration(t *testing.T) kafka.Config {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("integration test: needs Kafka (make services)")
+	}
+	t.Parallel()
 	brokers := strings.FieldsFunc(os.Getenv("KAFKA_BROKERS"), func(r rune) bool { return r == ',' || r == ' ' })
 	if len(brokers) == 0 {
 		brokers = []string{"127.0.0.1:9092"}
@@ -36,26 +44,15 @@ func kafkaConfig(t *testing.T) kafka.Config {
 	return kafka.Config{}
 }
 
-// integration skips t under -short, runs it in parallel and returns the settings of the Kafka it
-// needs (kafkaConfig).
-func integration(t *testing.T) kafka.Config {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("integration test: needs Kafka (make services)")
-	}
-	t.Parallel()
-	return kafkaConfig(t)
-}
-
-// unique returns prefix with a random suffix, for a test's own topic or group.
-func unique(prefix string) string {
+// Unique returns prefix with a random suffix, for a test's own topic or group.
+func Unique(prefix string) string {
 	suffix := make([]byte, 6)
 	_, _ = rand.Read(suffix)
 	return prefix + hex.EncodeToString(suffix)
 }
 
-// forget deletes a subtest's topics and consumer groups, so runs do not pile them up.
-func forget(k kafka.Config) func(t *testing.T, topics, groups []string) {
+// Forget returns what deletes a test's topics and consumer groups on k.
+func Forget(k kafka.Config) func(t *testing.T, topics, groups []string) {
 	return func(t *testing.T, topics, groups []string) {
 		sc, err := kafka.ConsumerConfig(k)
 		if err != nil {
