@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -69,7 +70,13 @@ func TestEmbeddedDeadlineReminder(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	time.Sleep(300 * time.Millisecond) // six more rounds
+	// Five more rounds of the scheduler, counted on /metrics, find the same reminder due.
+	for after := rounds(t, svc); rounds(t, svc) < after+5; {
+		if time.Now().After(deadline) {
+			t.Fatal("the scheduler did not run five more rounds within 20s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	got := list()
 	if len(got) != 1 || got[0].Type != notification.TypeTaskDueSoon || got[0].TaskID == nil || *got[0].TaskID != tk.ID ||
 		got[0].Title != "Task due soon: Send the invoice" {
@@ -136,4 +143,22 @@ func runEmbedded(t *testing.T, cfg config.Config) *di.Service {
 		cleanup()
 	})
 	return svc
+}
+
+// rounds is how many rounds of deadline reminders the service has run, from its /metrics.
+func rounds(t *testing.T, svc *di.Service) int {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	svc.Handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	const series = `taskstream_use_case_duration_seconds_count{handler="EmitDeadlineReminders",outcome="ok"} `
+	for _, line := range strings.Split(rec.Body.String(), "\n") {
+		if n, ok := strings.CutPrefix(line, series); ok {
+			count, err := strconv.Atoi(n)
+			if err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			return count
+		}
+	}
+	return 0
 }

@@ -73,7 +73,9 @@ func (s *oneAtATime) Run(ctx context.Context, topic string, process batch.Proces
 	messages := s.messages
 	if s.durable != nil {
 		defer func() { _ = s.durable.Close() }()
-		subCtx, unsubscribe := context.WithCancel(ctx)
+		// Unsubscribed only when Run returns, after the message in hand: its acknowledgement
+		// must reach the broker, which takes it only while subscribed.
+		subCtx, unsubscribe := context.WithCancel(context.WithoutCancel(ctx))
 		defer unsubscribe()
 		var err error
 		if messages, err = s.durable.Subscribe(subCtx, topic); err != nil {

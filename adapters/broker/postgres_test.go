@@ -26,7 +26,7 @@ func TestPostgresContract(t *testing.T) {
 		}
 		t.Cleanup(func() { _ = b.Close() })
 		return b
-	}, postgresPoison, brokertest.Features{KeyOrder: true, Durable: true})
+	}, postgresPoison, brokertest.Features{KeyOrder: true, Durable: true, CommitsAfterStop: true})
 }
 
 func TestPostgresBrokerNeedsADatabaseAndChecksIt(t *testing.T) {

@@ -106,6 +106,8 @@ type noMetrics struct{}
 
 func (noMetrics) ObserveBatch(string, int, int, error, float64) {}
 
+func (noMetrics) ObserveParked(string, int) {}
+
 // readOne returns the first record of topic's partition 0.
 func readOne(ctx context.Context, t *testing.T, k kafka.Config, topic string) *sarama.ConsumerMessage {
 	t.Helper()

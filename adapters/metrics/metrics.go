@@ -63,7 +63,11 @@ func (p *Prometheus) ObserveBatch(handler string, size, rejected int, err error,
 	}
 	p.batchSize.WithLabelValues(handler).Observe(float64(size))
 	p.messages.WithLabelValues(handler, "processed").Add(float64(size - rejected))
-	p.messages.WithLabelValues(handler, "poisoned").Add(float64(rejected))
+}
+
+// ObserveParked counts messages parked in the poison topic, whichever way they got there.
+func (p *Prometheus) ObserveParked(handler string, n int) {
+	p.messages.WithLabelValues(handler, "poisoned").Add(float64(n))
 }
 
 func outcome(err error) string {

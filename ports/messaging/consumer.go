@@ -46,7 +46,11 @@ func Run(ctx context.Context, c Consumer, p Policy) error {
 		return err
 	}
 	defer func() { _ = c.Subscriber.Close() }()
-	subCtx, unsubscribe := context.WithCancel(ctx)
+	// The subscription outlives ctx until the messages in hand are done: the subscribers take an
+	// acknowledgement only while subscribed (watermill-kafka drops it once its context ends, the
+	// PostgreSQL pub/sub commits it only while open), and a message finished in the grace must
+	// be committed, not delivered again.
+	subCtx, unsubscribe := context.WithCancel(context.WithoutCancel(ctx))
 	defer unsubscribe()
 	msgs, err := c.Subscriber.Subscribe(subCtx, c.Topic)
 	if err != nil {

@@ -116,7 +116,7 @@ func TestConsumerDoesNotParkWhileADependencyIsDown(t *testing.T) {
 	var calls atomic.Int32
 	applied := make(chan string, 1)
 	in, parked := runConsumer(t, func(m *message.Message) error {
-		if calls.Add(1) <= 6 { // longer than the retries: the message comes back after a nack
+		if calls.Add(1) <= 6 { // more failures than the retries: a transient one does not count
 			return shared.Unavailable("database down", errors.New("connection refused"))
 		}
 		applied <- m.UUID

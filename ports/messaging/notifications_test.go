@@ -217,7 +217,13 @@ func TestNotificationPushSkipsWhatItCannotUse(t *testing.T) {
 	emailOnly.Channels = []notification.Channel{notification.ChannelEmail}
 	malformed := createdEvent(t, newNotification(t, requested()))
 	malformed.Payload = []byte(`{`)
-	unknownField := event(t, notification.EventCreated, "alice", map[string]any{"id": requested().ID, "colour": "red"})
+	// A whole in-app notification, which would be pushed but for the one field it does not know.
+	var fields map[string]any
+	if err := json.Unmarshal(createdEvent(t, newNotification(t, requested())).Payload, &fields); err != nil {
+		t.Fatal(err)
+	}
+	fields["colour"] = "red"
+	unknownField := event(t, notification.EventCreated, "alice", fields)
 	noUser := createdEvent(t, newNotification(t, requested()))
 	noUser.Metadata.Set(envelope.KeyUserID, "")
 	wrongType := event(t, notification.EventRequested, "alice", requested())

@@ -28,6 +28,7 @@ func (pl *Pipeline) park(ctx context.Context, rejected []Rejected) error {
 		err := p.Poison.Publish(p.PoisonTopic, poisoned...)
 		if err == nil {
 			pl.logParked(ctx, poisoned...)
+			p.Metrics.ObserveParked(pl.name, len(poisoned))
 			return nil
 		}
 		if pl.tooLarge(err) {
@@ -51,6 +52,7 @@ func (pl *Pipeline) parkOneByOne(ctx context.Context, poisoned []*message.Messag
 			err := p.Poison.Publish(p.PoisonTopic, m)
 			if err == nil {
 				pl.logParked(ctx, m)
+				p.Metrics.ObserveParked(pl.name, 1)
 				break
 			}
 			if pl.tooLarge(err) && trims < 2 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -115,11 +116,27 @@ func (pl *Pipeline) split(ctx, work context.Context, msgs []*message.Message, er
 }
 
 // outlive returns a context that is cancelled grace after ctx is, so work started under ctx can
-// finish after ctx ends.
+// finish after ctx ends. The returned stop releases it, and the grace's timer with it.
 func outlive(ctx context.Context, grace time.Duration) (context.Context, context.CancelFunc) {
 	work, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	stopAfter := context.AfterFunc(ctx, func() { time.AfterFunc(grace, cancel) })
-	return work, func() { stopAfter(); cancel() }
+	var (
+		mu    sync.Mutex
+		timer *time.Timer
+	)
+	stopAfter := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		timer = time.AfterFunc(grace, cancel)
+	})
+	return work, func() {
+		stopAfter()
+		mu.Lock()
+		if timer != nil {
+			timer.Stop()
+		}
+		mu.Unlock()
+		cancel()
+	}
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

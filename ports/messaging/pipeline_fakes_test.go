@@ -64,8 +64,21 @@ type observation struct {
 }
 
 type metricsSpy struct {
-	mu  sync.Mutex
-	obs []observation
+	mu     sync.Mutex
+	obs    []observation
+	parked int
+}
+
+func (m *metricsSpy) ObserveParked(_ string, n int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.parked += n
+}
+
+func (m *metricsSpy) parkedCount() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.parked
 }
 
 func (m *metricsSpy) ObserveBatch(handler string, size, rejected int, err error, _ float64) {

@@ -152,8 +152,8 @@ func TestProcessParksRejectedMessagesWithPoisonHeaders(t *testing.T) {
 	if got := msgs[1].Metadata.Get(middleware.ReasonForPoisonedKey); got != "" {
 		t.Errorf("the original message got reason %q: parking must work on a copy", got)
 	}
-	if o := metrics.obs[0]; o.rejected != 1 || o.size != 3 {
-		t.Errorf("observed %+v, want size 3 with 1 rejected", o)
+	if o := metrics.obs[0]; o.rejected != 1 || o.size != 3 || metrics.parkedCount() != 1 {
+		t.Errorf("observed %+v and %d parked, want size 3 with 1 rejected, and 1 parked", o, metrics.parkedCount())
 	}
 }
 
@@ -287,7 +287,7 @@ func TestProcessSplitsABatchThatKeepsFailingAndParksTheCulprit(t *testing.T) {
 	t.Parallel()
 	var applied []string
 	poison := &poisonBox{}
-	p, _, _ := newPipeline(t, func(_ context.Context, msgs []*message.Message) ([]messaging.Rejected, error) {
+	p, metrics, _ := newPipeline(t, func(_ context.Context, msgs []*message.Message) ([]messaging.Rejected, error) {
 		for _, m := range msgs {
 			if m.UUID == "f" {
 				return nil, errBadRow
@@ -303,6 +303,9 @@ func TestProcessSplitsABatchThatKeepsFailingAndParksTheCulprit(t *testing.T) {
 	}
 	if want := []string{"a", "b", "c", "d", "e", "g", "h"}; !slices.Equal(applied, want) {
 		t.Errorf("applied %v, want %v in order", applied, want)
+	}
+	if n := metrics.parkedCount(); n != 1 {
+		t.Errorf("%d messages counted as parked, want the culprit", n)
 	}
 	_, parked := poison.parked()
 	if len(parked) != 1 || parked[0].UUID != "f" || parked[0].Metadata.Get(middleware.ReasonForPoisonedKey) != errBadRow.Error() {

@@ -53,10 +53,14 @@ type Policy struct {
 	Metrics Metrics
 }
 
-// Metrics observes the batches a consumer handles. Implementations must be safe for concurrent
-// use.
+// Metrics observes what a consumer does. Implementations must be safe for concurrent use.
 type Metrics interface {
+	// ObserveBatch records one try at a batch: its size, how many of its messages the handler
+	// rejected, its error (a failed try) and how long it took.
 	ObserveBatch(handler string, size, rejected int, err error, seconds float64)
+	// ObserveParked records n messages parked in the poison topic: rejected by the handler, or
+	// failing on their own after the retries.
+	ObserveParked(handler string, n int)
 }
 
 // withDefaults returns p with the documented defaults, or what is missing.

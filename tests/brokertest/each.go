@@ -11,8 +11,9 @@ import (
 	"github.com/taskstream/taskstream/domain/shared"
 )
 
-// The consumers that take one message at a time (messaging.Run on Broker.Subscriber): seven of
-// the nine consumers of the service are such.
+// The consumers that take one message at a time (messaging.Run on Broker.Subscriber): six of the
+// eight consumers of the service are such (the to-do ingest and the result calculator take
+// batches).
 
 // eachDeliversEveryMessageOnce: a group gets every message once, each user's in publish order.
 func eachDeliversEveryMessageOnce(e *env) {

@@ -211,6 +211,8 @@ type nopMetrics struct{}
 
 func (nopMetrics) ObserveBatch(string, int, int, error, float64) {}
 
+func (nopMetrics) ObserveParked(string, int) {}
+
 func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)

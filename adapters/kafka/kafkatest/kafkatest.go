@@ -32,7 +32,7 @@ func Integration(t *testing.T) kafka.Config {
 	}
 	var errs []string
 	for _, addr := range brokers {
-		conn, err := net.DialTimeout("tcp", addr, 3*time.Second)
+		conn, err := net.DialTimeout("tcp", addr, 3*time.Second) //nolint:gosec // the test Kafka of KAFKA_BROKERS
 		if err == nil {
 			_ = conn.Close()
 			return kafka.Config{Brokers: brokers, ClientID: "taskstream-test"}
