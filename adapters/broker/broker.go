@@ -21,7 +21,7 @@ type Broker interface {
 	Publisher() message.Publisher
 	// Subscriber returns a subscriber for consumer group, one message at a time per partition:
 	// each group gets every message once; members of a group share the partitions. A new group
-	// starts at the oldest message, or at the newest with From Newest (a process that wants what
+	// starts at the oldest message, or with Newest at the next one published (a process that wants what
 	// is published from now on, for itself: live updates; on Kafka it then reads every partition
 	// without a group). The caller closes it.
 	Subscriber(group string, from Start) (message.Subscriber, error)
