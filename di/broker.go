@@ -47,7 +47,7 @@ func provideEmbeddedBroker(ctx context.Context, cfg config.Config, logger *slog.
 // kafkaBrokerConfig maps the Kafka settings onto the Kafka broker's configuration.
 func kafkaBrokerConfig(cfg config.Config) broker.KafkaConfig {
 	return broker.KafkaConfig{
-		Client:            KafkaClient(cfg.Kafka),
+		Client:            kafkaClient(cfg.Kafka),
 		Topics:            cfg.Topics.All(),
 		CreateTopics:      cfg.Topics.Create,
 		Partitions:        int32(cfg.Topics.Partitions),        //nolint:gosec // config bounds it to 1..10000

@@ -12,10 +12,8 @@ import (
 // The settings are read once, into config.Config; each adapter takes a configuration of its
 // own, and these functions map one onto the other, so no adapter imports config/.
 
-// KafkaClient maps the KAFKA_* connection settings onto the Kafka adapter's configuration.
-// cmd/ and the tests use it too, so that every Kafka client of the project reads the same
-// settings the same way.
-func KafkaClient(k config.Kafka) kafka.Config {
+// kafkaClient maps the KAFKA_* connection settings onto the Kafka adapter's configuration.
+func kafkaClient(k config.Kafka) kafka.Config {
 	return kafka.Config{
 		Brokers: k.Brokers, ClientID: k.ClientID, SecurityProtocol: k.SecurityProtocol,
 		SASLMechanism: k.SASLMechanism, SASLUsername: k.SASLUsername, SASLPassword: k.SASLPassword,
