@@ -13,7 +13,8 @@ import (
 
 // Config is every setting of the taskstream binary.
 type Config struct {
-	// HTTPAddr is where the API listens (HTTP_ADDR, default ":8080").
+	// HTTPAddr is where the API listens (HTTP_ADDR): default "127.0.0.1:8080" in the embedded
+	// default (loopback only), ":8080" otherwise.
 	HTTPAddr string
 	// DatabaseURL selects PostgreSQL (DATABASE_URL); empty means the in-memory repositories.
 	DatabaseURL string
@@ -41,6 +42,10 @@ type Config struct {
 	Notify         Notify
 	Reminders      Reminders
 	Results        Results
+
+	// HTTP bounds the HTTP server at the edge (timeouts, connection cap) and places /metrics
+	// and /readyz (METRICS_ADDR): see http_edge.go.
+	HTTP HTTPEdge
 }
 
 // Broker names the message broker.
@@ -264,7 +269,6 @@ func (c Config) RequireAuth() error {
 func Load(lookup func(string) (string, bool)) (Config, error) {
 	r := reader{lookup: lookup}
 	c := Config{
-		HTTPAddr:        r.str("HTTP_ADDR", ":8080"),
 		DatabaseURL:     r.str("DATABASE_URL", ""),
 		MigrateOnStart:  r.boolean("MIGRATE_ON_START", false),
 		ShutdownTimeout: r.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
@@ -337,6 +341,8 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		},
 	}
 	c.Broker = r.broker(c.Kafka.Brokers, c.DatabaseURL)
+	c.HTTPAddr = r.httpAddr(c.Embedded())
+	c.HTTP = r.httpEdge()
 	r.check(c)
 	if len(r.errs) > 0 {
 		return Config{}, fmt.Errorf("configuration: %w", errors.Join(r.errs...))
@@ -420,6 +426,7 @@ func (r *reader) check(c Config) {
 		r.fail("SHUTDOWN_TIMEOUT", "must be positive")
 	}
 	r.checkNotify(c)
+	r.checkHTTPEdge(c)
 }
 
 // checkNotify validates the notification channels and reminders.
