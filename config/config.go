@@ -341,8 +341,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		},
 	}
 	c.Broker = r.broker(c.Kafka.Brokers, c.DatabaseURL)
-	c.HTTPAddr = r.httpAddr(c.Embedded())
-	c.HTTP = r.httpEdge()
+	c.HTTPAddr, c.HTTP = r.httpEdge(c.Embedded())
 	r.check(c)
 	if len(r.errs) > 0 {
 		return Config{}, fmt.Errorf("configuration: %w", errors.Join(r.errs...))

@@ -35,17 +35,14 @@ const (
 	deployedHTTPAddr = ":8080"
 )
 
-// httpAddr reads HTTP_ADDR, whose default depends on whether the process is the embedded
-// default.
-func (r *reader) httpAddr(embedded bool) string {
+// httpEdge reads HTTP_ADDR, whose default depends on whether the process is the embedded
+// default, and the settings of HTTPEdge.
+func (r *reader) httpEdge(embedded bool) (string, HTTPEdge) {
+	addr := deployedHTTPAddr
 	if embedded {
-		return r.str("HTTP_ADDR", embeddedHTTPAddr)
+		addr = embeddedHTTPAddr
 	}
-	return r.str("HTTP_ADDR", deployedHTTPAddr)
-}
-
-func (r *reader) httpEdge() HTTPEdge {
-	return HTTPEdge{
+	return r.str("HTTP_ADDR", addr), HTTPEdge{
 		ReadTimeout:    r.duration("HTTP_READ_TIMEOUT", 15*time.Second),
 		WriteTimeout:   r.duration("HTTP_WRITE_TIMEOUT", 30*time.Second),
 		IdleTimeout:    r.duration("HTTP_IDLE_TIMEOUT", 120*time.Second),

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -61,10 +62,11 @@ func TestSlowBodyIsCutOffAfterTheReadTimeout(t *testing.T) {
 			ended := make(chan struct{})
 			go trickle(conn, ended)
 			_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-			_, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			answers := bufio.NewReader(conn)
+			_, err := readAnswer(answers)
 			close(ended)
 			for err == nil { // an answer may come first; the connection ends after it
-				_, err = http.ReadResponse(bufio.NewReader(conn), nil)
+				_, err = readAnswer(answers)
 			}
 			if errors.Is(err, os.ErrDeadlineExceeded) {
 				t.Fatalf("the server still held the connection after 10 s (read timeout %s)", readTimeout)
@@ -74,6 +76,17 @@ func TestSlowBodyIsCutOffAfterTheReadTimeout(t *testing.T) {
 			}
 		})
 	}
+}
+
+// readAnswer reads one response from r, body included, and returns its status.
+func readAnswer(r *bufio.Reader) (int, error) {
+	resp, err := http.ReadResponse(r, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	_, err = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, err
 }
 
 // trickle writes one byte every 100 ms until ended is closed or a write fails.
@@ -106,20 +119,19 @@ func TestConnectionPastTheCapWaits(t *testing.T) {
 	}
 	answers := bufio.NewReader(waiting)
 	_ = waiting.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
-	if resp, err := http.ReadResponse(answers, nil); err == nil {
-		t.Fatalf("the third connection was answered %d with two held and a cap of 2", resp.StatusCode)
+	if status, err := readAnswer(answers); err == nil {
+		t.Fatalf("the third connection was answered %d with two held and a cap of 2", status)
 	} else if !errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Fatalf("the third connection: %v, want no answer yet", err)
 	}
 	_ = first.Close()
 	_ = waiting.SetReadDeadline(time.Now().Add(5 * time.Second))
-	resp, err := http.ReadResponse(answers, nil)
+	status, err := readAnswer(answers)
 	if err != nil {
 		t.Fatalf("after a slot was freed: %v", err)
 	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("/healthz = %d after a slot was freed", resp.StatusCode)
+	if status != http.StatusOK {
+		t.Errorf("/healthz = %d after a slot was freed", status)
 	}
 }
 
