@@ -43,3 +43,12 @@ func shownReason(reason string) string {
 	}
 	return ReasonSendFailed
 }
+
+// Reasons returns the catalogue: every reason a delivery may show (the API documents them).
+func Reasons() []string {
+	out := make([]string, 0, len(reasons))
+	for r := range reasons {
+		out = append(out, r)
+	}
+	return out
+}

@@ -135,45 +135,60 @@ func (p *Proxy) pipe(client, server net.Conn) {
 	defer closeBoth()
 	go func() {
 		defer closeBoth()
-		buf := make([]byte, 32<<10)
-		for {
-			n, err := server.Read(buf)
-			select {
-			case <-swallow:
-				return
-			default:
-			}
-			if n > 0 {
-				if _, werr := client.Write(buf[:n]); werr != nil {
-					return
-				}
-			}
-			if err != nil {
-				return
-			}
-		}
+		answer(server, client, swallow)
 	}()
 	if !copyMessage(client, server) { // the startup message has no type byte
 		return
 	}
+	p.watch(client, server, swallow)
+}
+
+// answer copies the server's bytes to the client until either end closes, or until bytes arrive
+// after swallow is closed: those are the answer to the cue, which the client must not see.
+func answer(server, client net.Conn, swallow <-chan struct{}) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := server.Read(buf)
+		select {
+		case <-swallow:
+			return
+		default:
+		}
+		if n > 0 {
+			if _, werr := client.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// watch copies the client's messages to the server until the cue: dropped before it, or sent
+// with swallow closed so that its answer ends the connection.
+func (p *Proxy) watch(client, server net.Conn, swallow chan<- struct{}) {
 	for {
 		typ, body, err := readMessage(client)
 		if err != nil {
 			return
 		}
+		drop, after := false, false
 		if typ == 'Q' {
-			if drop, after := p.take(strings.TrimRight(string(body), "\x00")); drop {
-				if !after {
-					return
-				}
-				close(swallow)
-				_, _ = server.Write(frame(typ, body))
-				// The server's answer ends the reader above, which closes both ends.
-				_, _ = io.Copy(io.Discard, client)
-				return
-			}
+			drop, after = p.take(strings.TrimRight(string(body), "\x00"))
+		}
+		if drop && !after {
+			return
+		}
+		if drop {
+			close(swallow)
 		}
 		if _, err := server.Write(frame(typ, body)); err != nil {
+			return
+		}
+		if drop {
+			// The server's answer ends answer, whose caller closes both ends.
+			_, _ = io.Copy(io.Discard, client)
 			return
 		}
 	}
