@@ -418,16 +418,22 @@ kafka_java() {
 # The SCRAM users of the SASL_SSL listener (SCRAM-SHA-512), for tests and local runs only.
 kafka_scram_arg() { printf 'SCRAM-SHA-512=[name=%s,password=%s]' "$SCRAM_USER" "$SCRAM_PASSWORD"; }
 
-kafka_format() {
-  [[ -f $NODE_DIR/data/meta.properties ]] && return
+# kafka_cluster_id prints the cluster id of the current node, made on first use.
+kafka_cluster_id() {
   local id log="$NODE_DIR/logs/storage-tool.log"
-  if [[ -s $NODE_ID_FILE ]]; then
-    id="$(cat "$NODE_ID_FILE")"
-  else
+  if [[ ! -s $NODE_ID_FILE ]]; then
+    mkdir -p "$NODE_DIR/logs"
     id="$(kafka_java kafka.tools.StorageTool random-uuid 2>>"$log" | tail -n1)"
     [[ -n $id ]] || die "StorageTool random-uuid printed nothing (see $log)"
     echo "$id" >"$NODE_ID_FILE"
   fi
+  cat "$NODE_ID_FILE"
+}
+
+kafka_format() {
+  [[ -f $NODE_DIR/data/meta.properties ]] && return
+  local id log="$NODE_DIR/logs/storage-tool.log"
+  id="$(kafka_cluster_id)"
   # A quorum of one formats with --standalone; a cluster's nodes know the voters from
   # controller.quorum.voters.
   local quorum=()
@@ -529,10 +535,10 @@ kafka_node_stop() {
 }
 
 kafka_node_await() {
-  local pid
-  pid="$(kafka_pid)" || return 0
-  local deadline=$((SECONDS + 60))
-  while kill -0 "$pid" 2>/dev/null; do
+  [[ -f $NODE_DIR/kafka.pid ]] || return 0
+  local pid deadline=$((SECONDS + 60))
+  pid="$(cat "$NODE_DIR/kafka.pid")"
+  while kafka_pid >/dev/null; do
     if ((SECONDS >= deadline)); then
       log "$NODE_NAME: still running after 60 s; killing it"
       kill -KILL "$pid" 2>/dev/null || true
