@@ -50,9 +50,9 @@ SCRAM_PASSWORD=taskstream-secret
 
 KAFKA_DIR="$SERVICES_DIR/kafka"           # the single node, and the jars every node runs
 
-# shellcheck source=kafka/tls.sh
+# shellcheck source-path=SCRIPTDIR source=kafka/tls.sh
 source "$REPO_DIR/scripts/kafka/tls.sh"
-# shellcheck source=kafka/cluster.sh
+# shellcheck source-path=SCRIPTDIR source=kafka/cluster.sh
 source "$REPO_DIR/scripts/kafka/cluster.sh"
 
 log() { printf '[services] %s\n' "$*" >&2; }

@@ -13,8 +13,9 @@ CLUSTER_DIR="$SERVICES_DIR/kafka-cluster"
 # kafka_cluster_size: the number of nodes of the cluster, checked (at least 3, so that a quorum
 # survives a loss; at most 9 on one machine).
 kafka_cluster_size() {
-  [[ $KAFKA_NODES =~ ^[0-9]$ ]] && ((KAFKA_NODES >= 3)) \
-    || die "KAFKA_NODES=$KAFKA_NODES: use 1 (the single node) or 3 to 9 (a cluster)"
+  if [[ ! $KAFKA_NODES =~ ^[3-9]$ ]]; then
+    die "KAFKA_NODES=$KAFKA_NODES: use 1 (the single node) or 3 to 9 (a cluster)"
+  fi
   echo "$KAFKA_NODES"
 }
 
@@ -35,7 +36,9 @@ kafka_cluster_list() {
   (IFS=,; echo "${out[*]}")
 }
 
-# kafka_cluster_node N SIZE: make node N of a SIZE-node cluster the current node.
+# kafka_cluster_node N SIZE: make node N of a SIZE-node cluster the current node (the NODE_*
+# variables of scripts/services.sh).
+# shellcheck disable=SC2034
 kafka_cluster_node() {
   NODE_NAME="Kafka node $1"
   NODE_ID=$1
