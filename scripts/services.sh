@@ -482,6 +482,8 @@ kafka_node_start() {
   if port_open "$NODE_PORT"; then
     if kafka_pid >/dev/null; then
       log "$NODE_NAME: already running (pid $(kafka_pid), $HOST:$NODE_PORT)"
+      grep -q "SASL_SSL://$HOST:$NODE_SASL_PORT" "$NODE_DIR/server.properties" \
+        || log "$NODE_NAME: started without the SASL_SSL listener on $NODE_SASL_PORT; restart it (down, then up) to add it"
     else
       log "$NODE_NAME: something already answers on $HOST:$NODE_PORT; reusing it"
     fi
@@ -555,7 +557,9 @@ kafka_node_status() {
   name="$(tr '[:upper:]' '[:lower:]' <<<"$NODE_NAME")"
   if pid="$(kafka_pid)"; then
     if port_open "$NODE_PORT"; then
-      echo "$name: running (pid $pid, $HOST:$NODE_PORT, SASL_SSL $HOST:$NODE_SASL_PORT)"
+      local sasl="SASL_SSL $HOST:$NODE_SASL_PORT"
+      port_open "$NODE_SASL_PORT" || sasl="no SASL_SSL listener: restart it"
+      echo "$name: running (pid $pid, $HOST:$NODE_PORT, $sasl)"
     else
       echo "$name: starting (pid $pid, $HOST:$NODE_PORT not answering yet)"
     fi
@@ -614,6 +618,7 @@ lock() {
 
 main() {
   local cmd="${1:-up}"
+  if [[ $KAFKA_NODES != 1 ]]; then kafka_cluster_size >/dev/null; fi
   case "$cmd" in
     up)
       lock
@@ -625,7 +630,6 @@ main() {
     down)
       lock
       if [[ $KAFKA_NODES != 1 ]]; then
-        kafka_cluster_size >/dev/null
         kafka_cluster_down
         return
       fi
