@@ -508,9 +508,15 @@ kafka_node_start() {
 }
 
 kafka_node_wait() {
-  local pid deadline=$((SECONDS + 90))
+  local pid="" deadline=$((SECONDS + 90))
+  if [[ -f $NODE_DIR/kafka.pid ]]; then pid="$(cat "$NODE_DIR/kafka.pid")"; fi
   while ! port_open "$NODE_PORT"; do
-    pid="$(kafka_pid)" || { rm -f "$NODE_DIR/kafka.pid"; kafka_fail "the broker exited"; }
+    # kill -0, not kafka_pid: until the fork just made has exec'd java, its command line is
+    # still this script's.
+    if [[ -z $pid ]] || ! kill -0 "$pid" 2>/dev/null; then
+      rm -f "$NODE_DIR/kafka.pid"
+      kafka_fail "the broker exited"
+    fi
     ((SECONDS < deadline)) || kafka_fail "port $NODE_PORT did not open within 90 s (pid $pid still running)"
     sleep 0.5
   done
