@@ -28,9 +28,9 @@ type Submission struct {
 // SubmissionSnapshot is a submission in primitives, for storage (RehydrateSubmission restores
 // it). Result is set for a scored submission only; ScoredAt is zero while it is pending.
 type SubmissionSnapshot struct {
-	ID          string
-	QuizID      string
-	UserID      string
+	ID     string
+	QuizID string
+	UserID string
 	// Attempt is the submission's number among its user's attempts at the quiz, from 1; 0 for
 	// one not yet stored (or stored before attempts were counted).
 	Attempt     int
