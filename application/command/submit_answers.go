@@ -71,8 +71,13 @@ func (h submitAnswersHandler) Handle(ctx context.Context, cmd SubmitAnswers) (Su
 		return SubmittedAnswers{Submission: s, Created: created}, err
 	}
 	existing, err := h.store.GetSubmission(ctx, cmd.UserID, id)
-	if err == nil && existing.QuizID() != cmd.QuizID {
+	if err != nil {
+		return SubmittedAnswers{}, err
+	}
+	if existing.QuizID() != cmd.QuizID {
 		return SubmittedAnswers{}, shared.Conflict("this idempotency key was used for a submission to test %s", existing.QuizID())
 	}
-	return SubmittedAnswers{Submission: existing}, err
+	// The retried submission may be scored by now: the caller sees what the quiz's feedback
+	// allows, as GET /v1/submissions/{id} shows it.
+	return SubmittedAnswers{Submission: existing.AsSeenBy(q)}, nil
 }

@@ -85,7 +85,7 @@ func TestTheOwnerSeesEverythingOfTheirOwnSubmissions(t *testing.T) {
 }
 
 // Attempt N+1 is refused; a retry of a stored attempt (its Idempotency-Key) is not, and names
-// the same submission.
+// the same submission, shown as the feedback allows once it is scored.
 func TestAttemptPastTheLimitIsRefusedButARetryIsNot(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, fixtureOptions{})
@@ -106,9 +106,14 @@ func TestAttemptPastTheLimitIsRefusedButARetryIsNot(t *testing.T) {
 	if !strings.HasSuffix(p.Type, "/attempts-exhausted") {
 		t.Errorf("attempt 3: %+v", p)
 	}
+	f.score(submissionBody{ID: ids["k-1"], QuizID: quiz.ID}, "bob")
 	rec := submit("k-1")
-	if rec.Code != http.StatusAccepted || decodeJSON[submissionBody](t, rec).ID != ids["k-1"] {
+	retried := decodeJSON[submissionBody](t, rec)
+	if rec.Code != http.StatusAccepted || retried.ID != ids["k-1"] || retried.Status != "scored" {
 		t.Errorf("the retry of attempt 1: %d %s", rec.Code, rec.Body)
+	}
+	if strings.Contains(rec.Body.String(), `"questions"`) || strings.Contains(rec.Body.String(), `"categories"`) {
+		t.Errorf("the retry of a scored attempt shows more than the score: %s", rec.Body)
 	}
 	if rec := f.do(request{method: http.MethodPost, path: path, user: "carol", body: `{"answers":{}}`}); rec.Code != http.StatusAccepted {
 		t.Errorf("another taker's first attempt: %d", rec.Code)
