@@ -45,14 +45,15 @@ func newQuizStore(t *testing.T) (*postgres.QuizStore, *sql.DB) {
 	return store, conn
 }
 
-// addQuiz stores a two-question quiz (5 points) and a submission by "taker" that gets q1 right.
+// addQuiz stores a two-question quiz (5 points, per-question feedback, so its scored events
+// name the weakest categories) and a submission by "taker" that gets q1 right.
 func addQuiz(t *testing.T, store *postgres.QuizStore) (*testresult.Quiz, *testresult.Submission) {
 	t.Helper()
 	opts := []testresult.Option{{ID: "a", Text: "A"}, {ID: "b", Text: "B"}}
 	quiz, err := testresult.NewQuiz(uuid.NewString(), "owner", "Quiz", []testresult.QuestionSpec{
 		{ID: "q1", Text: "1?", Kind: "single", Category: "go", Points: 2, Options: opts, Correct: []string{"b"}},
 		{ID: "q2", Text: "2?", Kind: "multiple", Category: "sql", Points: 3, Options: opts, Correct: []string{"a", "b"}},
-	}, testresult.QuizSettings{}, quizAt)
+	}, testresult.QuizSettings{Feedback: "per_question"}, quizAt)
 	if err != nil {
 		t.Fatal(err)
 	}
