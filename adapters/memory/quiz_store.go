@@ -195,8 +195,12 @@ func (s *QuizStore) Record(_ context.Context, e testresult.Scored) (bool, error)
 	if _, ok := byQuiz[e.SubmissionID]; ok {
 		return false, nil
 	}
+	at := e.SubmittedAt
+	if at.IsZero() { // as PostgreSQL reads a score recorded without it: its scoring time
+		at = e.ScoredAt
+	}
 	byQuiz[e.SubmissionID] = testresult.RecordedScore{SubmissionID: e.SubmissionID, UserID: e.UserID,
-		SubmittedAt: e.SubmittedAt, Percentage: e.Percentage}
+		SubmittedAt: at, Percentage: e.Percentage}
 	return true, nil
 }
 
