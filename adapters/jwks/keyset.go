@@ -14,6 +14,7 @@ import (
 // refreshed as Config says. It is safe for concurrent use.
 type KeySet struct {
 	keys keyfunc.Keyfunc
+	stop context.CancelFunc
 }
 
 // New fetches the set at cfg.URL and returns it, refreshing in the background until ctx is
@@ -59,8 +60,11 @@ func New(ctx context.Context, cfg Config) (*KeySet, error) {
 		cancel()
 		return nil, fmt.Errorf("jwks: %w", err)
 	}
-	return &KeySet{keys: keys}, nil
+	return &KeySet{keys: keys, stop: cancel}, nil
 }
+
+// Close stops the background refresh, as the end of New's ctx does. The keys stay usable.
+func (s *KeySet) Close() { s.stop() }
 
 // KeyfuncCtx returns the jwt.Keyfunc that finds a token's key by its kid, checking that the
 // key's alg, when the set names one, is the token's. A kid the set does not hold makes it fetch

@@ -26,20 +26,47 @@ func TestRefreshPicksUpRotatedKeys(t *testing.T) {
 	}
 }
 
-func TestRefreshStopsWithTheContext(t *testing.T) {
+// The refresh stops with New's context, with Close, and when the start fails (jwkset starts
+// its refresh before the first fetch).
+func TestRefreshStops(t *testing.T) {
 	t.Parallel()
-	p := newProvider(t, "k1")
-	ctx, cancel := context.WithCancel(t.Context())
-	if _, err := jwks.New(ctx, jwks.Config{URL: p.URL, Transport: p.Client().Transport, RefreshEvery: time.Millisecond, Logger: discard()}); err != nil {
-		t.Fatal(err)
+	cases := map[string]func(t *testing.T, p *provider, cfg jwks.Config){
+		"with the context": func(t *testing.T, p *provider, cfg jwks.Config) {
+			ctx, cancel := context.WithCancel(t.Context())
+			if _, err := jwks.New(ctx, cfg); err != nil {
+				t.Fatal(err)
+			}
+			eventually(t, "a refresh", func() bool { return p.fetches.Load() > 1 })
+			cancel()
+		},
+		"with Close": func(t *testing.T, p *provider, cfg jwks.Config) {
+			s, err := jwks.New(t.Context(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			eventually(t, "a refresh", func() bool { return p.fetches.Load() > 1 })
+			s.Close()
+		},
+		"when the start fails": func(t *testing.T, p *provider, cfg jwks.Config) {
+			p.setStatus(http.StatusServiceUnavailable)
+			if _, err := jwks.New(t.Context(), cfg); err == nil {
+				t.Fatal("New succeeded with the provider down")
+			}
+			p.setStatus(http.StatusOK)
+		},
 	}
-	eventually(t, "a refresh", func() bool { return p.fetches.Load() > 1 })
-	cancel()
-	time.Sleep(20 * time.Millisecond) // a fetch in flight at cancel may still land
-	before := p.fetches.Load()
-	time.Sleep(50 * time.Millisecond)
-	if after := p.fetches.Load(); after != before {
-		t.Fatalf("fetches went on after the context ended: %d, then %d", before, after)
+	for name, stop := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			p := newProvider(t, "k1")
+			stop(t, p, jwks.Config{URL: p.URL, Transport: p.Client().Transport, RefreshEvery: time.Millisecond, Logger: discard()})
+			time.Sleep(20 * time.Millisecond) // a fetch in flight at the stop may still land
+			before := p.fetches.Load()
+			time.Sleep(50 * time.Millisecond)
+			if after := p.fetches.Load(); after != before {
+				t.Fatalf("fetches went on after the stop: %d, then %d", before, after)
+			}
+		})
 	}
 }
 
@@ -96,4 +123,20 @@ func logged(logs *logRecorder, message, errText string) bool {
 		}
 	}
 	return false
+}
+
+// A refresh that brings a set without any usable key (a provider misconfigured for a moment)
+// keeps the last good set, as a failed fetch does, instead of locking every caller out.
+func TestARefreshWithoutUsableKeysKeepsTheLastSet(t *testing.T) {
+	t.Parallel()
+	p := newProvider(t, "k1")
+	logs := &logRecorder{}
+	s := newKeySet(t, p, jwks.Config{RefreshEvery: 5 * time.Millisecond, MinRefreshGap: time.Hour, Logger: slog.New(logs)})
+	p.setBody([]byte(`{"keys":[]}`))
+	eventually(t, "the refusal to be logged", func() bool {
+		return logged(logs, "fetching the JWKS failed; keeping the last key set", "no usable RS256 key")
+	})
+	if key, err := keyOf(t.Context(), s, "k1"); err != nil || !key.Equal(testKey()) {
+		t.Fatalf("key k1 after an empty set = %v, %v; want the last good key", key, err)
+	}
 }
