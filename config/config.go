@@ -13,7 +13,8 @@ import (
 
 // Config is every setting of the taskstream binary.
 type Config struct {
-	// HTTPAddr is where the API listens (HTTP_ADDR, default ":8080").
+	// HTTPAddr is where the API listens (HTTP_ADDR): default "127.0.0.1:8080" in the embedded
+	// default (loopback only), ":8080" otherwise.
 	HTTPAddr string
 	// DatabaseURL selects PostgreSQL (DATABASE_URL); empty means the in-memory repositories.
 	DatabaseURL string
@@ -41,6 +42,10 @@ type Config struct {
 	Notify         Notify
 	Reminders      Reminders
 	Results        Results
+
+	// HTTP bounds the HTTP server at the edge (timeouts, connection cap) and places /metrics
+	// and /readyz (METRICS_ADDR): see http_edge.go.
+	HTTP HTTPEdge
 }
 
 // Broker names the message broker.
@@ -266,7 +271,6 @@ func (c Config) RequireAuth() error {
 func Load(lookup func(string) (string, bool)) (Config, error) {
 	r := reader{lookup: lookup}
 	c := Config{
-		HTTPAddr:        r.str("HTTP_ADDR", ":8080"),
 		DatabaseURL:     r.str("DATABASE_URL", ""),
 		MigrateOnStart:  r.boolean("MIGRATE_ON_START", false),
 		ShutdownTimeout: r.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
@@ -339,6 +343,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		},
 	}
 	c.Broker = r.broker(c.Kafka.Brokers, c.DatabaseURL)
+	c.HTTPAddr, c.HTTP = r.httpEdge(c.Embedded())
 	r.check(c)
 	if len(r.errs) > 0 {
 		return Config{}, fmt.Errorf("configuration: %w", errors.Join(r.errs...))
@@ -366,7 +371,7 @@ func (r *reader) kafka() Kafka {
 	for _, b := range k.Brokers {
 		host, port, err := net.SplitHostPort(b)
 		if n, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
-			r.fail("KAFKA_BROKERS", "%q is not host:port", b)
+			r.fail("KAFKA_BROKERS", "%q is not host:port", redactHostPort(b))
 		}
 	}
 	return k
@@ -423,6 +428,8 @@ func (r *reader) check(c Config) {
 		r.fail("SHUTDOWN_TIMEOUT", "must be positive")
 	}
 	r.checkNotify(c)
+	r.checkHTTPEdge(c)
+	r.checkJWKSURL(c.Auth.JWKSURL)
 }
 
 // checkNotify validates the notification channels and reminders.
@@ -438,7 +445,7 @@ func (r *reader) checkNotify(c Config) {
 	}
 	if u := c.Notify.SMSURL; u != "" {
 		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			r.fail("SMS_WEBHOOK_URL", "must be an http:// or https:// URL, got %q", u)
+			r.fail("SMS_WEBHOOK_URL", "must be an http:// or https:// URL, got %q", redactURL(u))
 		}
 	}
 	if len(c.Reminders.Channels) == 0 {

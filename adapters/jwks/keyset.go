@@ -8,6 +8,8 @@ import (
 	"github.com/MicahParks/keyfunc/v3"
 	"github.com/golang-jwt/jwt/v5"
 	"golang.org/x/time/rate"
+
+	"github.com/taskstream/taskstream/platform/redact"
 )
 
 // KeySet holds the RS256 signing keys of an identity provider's JSON Web Key Set by key id,
@@ -37,7 +39,8 @@ func New(ctx context.Context, cfg Config) (*KeySet, error) {
 	})
 	if err != nil {
 		cancel()
-		return nil, fmt.Errorf("jwks: %w", err)
+		// net/http quotes the URL, query string and all: the error shows where it went, not a secret.
+		return nil, fmt.Errorf("jwks: %w", redact.Error(err))
 	}
 	// The first fetch counts as the last one: the next fetch for an unknown kid comes no sooner
 	// than MinRefreshGap after the start.
@@ -76,8 +79,8 @@ func (s *KeySet) KeyfuncCtx(ctx context.Context) jwt.Keyfunc {
 
 // logFailure logs a failed fetch after the first: a refresh or a refetch for an unknown kid.
 func logFailure(cfg Config) func(context.Context, error) {
-	where := redact(cfg.URL)
+	where := redact.URL(cfg.URL)
 	return func(ctx context.Context, err error) {
-		cfg.Logger.WarnContext(ctx, "fetching the JWKS failed; keeping the last key set", "url", where, "error", err)
+		cfg.Logger.WarnContext(ctx, "fetching the JWKS failed; keeping the last key set", "url", where, "error", redact.Error(err))
 	}
 }

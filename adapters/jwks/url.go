@@ -5,6 +5,8 @@ import (
 	"net"
 	"net/url"
 	"strings"
+
+	"github.com/taskstream/taskstream/platform/redact"
 )
 
 // checkURL accepts an https URL, or an http URL whose host is a loopback address or localhost:
@@ -13,10 +15,10 @@ import (
 func checkURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return fmt.Errorf("jwks: the URL %q is not an https URL", redact(raw))
+		return fmt.Errorf("jwks: the URL %q is not an https URL", redact.URL(raw))
 	}
 	if u.Scheme == "http" && !loopback(u.Hostname()) {
-		return fmt.Errorf("jwks: the URL %q must be https (plain http only for a loopback host)", redact(raw))
+		return fmt.Errorf("jwks: the URL %q must be https (plain http only for a loopback host)", redact.URL(raw))
 	}
 	return nil
 }
@@ -28,15 +30,4 @@ func loopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// redact returns raw without credentials and query, which a provider's URL may carry and logs
-// and errors must not.
-func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(not a URL)"
-	}
-	u.User, u.RawQuery, u.Fragment = nil, "", ""
-	return u.String()
 }

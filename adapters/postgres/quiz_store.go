@@ -163,7 +163,7 @@ func (s *QuizStore) AddSubmission(ctx context.Context, sub *testresult.Submissio
 		return false, err
 	}
 	if err := tx.Commit(); err != nil {
-		return false, dbError("commit add submission", err)
+		return false, commitError("commit add submission", err)
 	}
 	return true, nil
 }

@@ -25,6 +25,11 @@ type Config struct {
 	ReadinessTimeout time.Duration
 	// WebSocket tunes the live updates of GET /v1/ws.
 	WebSocket WebSocketConfig
+
+	// SeparateOps leaves /readyz and /metrics out of this handler (404; /healthz stays): a
+	// handler from NewOpsHandler without it serves them on an address of their own
+	// (METRICS_ADDR), so operators can keep them off the public port.
+	SeparateOps bool
 }
 
 // Defaults of Config.
@@ -206,9 +211,13 @@ func newEngine(base *slog.Logger) (*gin.Engine, *slog.Logger, error) {
 	return engine, logger, nil
 }
 
-// registerOps routes the operations endpoints: liveness, readiness and the Prometheus scrape.
+// registerOps routes the operations endpoints: liveness, readiness and the Prometheus scrape;
+// liveness alone when they are served elsewhere.
 func registerOps(engine *gin.Engine, cfg Config, deps Deps, logger *slog.Logger) {
 	getAndHead(engine, "/healthz", healthz)
+	if cfg.SeparateOps {
+		return
+	}
 	getAndHead(engine, "/readyz", readyz(deps.Readiness, cfg.ReadinessTimeout, logger))
 	getAndHead(engine, "/metrics", gin.WrapH(metricsHandler(deps.Gatherer)))
 }
