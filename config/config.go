@@ -240,9 +240,11 @@ type Auth struct {
 	// JWTSecret is AUTH_JWT_SECRET: the HS256 key, at least 32 bytes. Empty in the embedded
 	// default means a random one is made at start.
 	JWTSecret string
-	// JWKSURL is AUTH_JWKS_URL: an identity provider's key set for RS256 tokens.
+	// JWKSURL is AUTH_JWKS_URL: an identity provider's key set for RS256 tokens, https (plain
+	// http only to a loopback host).
 	JWKSURL string
-	// Issuer and Audience (AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE) are checked when set.
+	// Issuer and Audience (AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE) are checked when set, and
+	// required with JWKSURL: a shared provider signs tokens for other applications too.
 	Issuer   string
 	Audience string
 }
@@ -406,6 +408,7 @@ func (r *reader) check(c Config) {
 	if s := c.Auth.JWTSecret; s != "" && len(s) < 32 {
 		r.fail("AUTH_JWT_SECRET", "must be at least 32 bytes, got %d", len(s))
 	}
+	r.checkAuth(c)
 	if c.Broker == BrokerKafka && c.DatabaseURL == "" {
 		r.fail("DATABASE_URL", "must be set when KAFKA_BROKERS is: the worker would commit Kafka offsets for to-dos kept only in memory")
 	}
