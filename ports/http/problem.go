@@ -14,7 +14,7 @@ import (
 // Problem documents follow RFC 9457. Their type is ProblemTypeBase followed by a slug: the
 // shared.Kind of the error (invalid, not-found, conflict, precondition-failed, unauthenticated,
 // unavailable, internal) or, for failures only HTTP knows, method-not-allowed,
-// payload-too-large and unsupported-media-type.
+// payload-too-large, unsupported-media-type and too-many-requests.
 const (
 	ProblemTypeBase    = "https://taskstream.dev/problems/"
 	ProblemContentType = "application/problem+json"
@@ -51,6 +51,7 @@ var problemTitles = map[string]string{
 	"method-not-allowed":     "Method not allowed",
 	"payload-too-large":      "Request body too large",
 	"unsupported-media-type": "Unsupported media type",
+	"too-many-requests":      "Too many requests",
 }
 
 // internalDetail is all a caller learns about an internal error; the log has the rest.
