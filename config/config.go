@@ -41,6 +41,9 @@ type Config struct {
 	Notify         Notify
 	Reminders      Reminders
 	Results        Results
+
+	// Limits are the rate limits and WebSocket caps of the API (limits.go).
+	Limits Limits
 }
 
 // Broker names the message broker.
@@ -326,15 +329,14 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			Interval: r.duration("REMINDER_INTERVAL", time.Minute),
 			Channels: splitList(r.str("REMINDER_CHANNELS", "in_app")),
 		},
-		Results: Results{
-			Workers: r.integer("RESULT_CALCULATOR_WORKERS", 4, 1, 256),
-		},
+		Results: Results{Workers: r.integer("RESULT_CALCULATOR_WORKERS", 4, 1, 256)},
 		Auth: Auth{
 			JWTSecret: r.str("AUTH_JWT_SECRET", ""),
 			JWKSURL:   r.str("AUTH_JWKS_URL", ""),
 			Issuer:    r.str("AUTH_JWT_ISSUER", ""),
 			Audience:  r.str("AUTH_JWT_AUDIENCE", ""),
 		},
+		Limits: r.limits(),
 	}
 	c.Broker = r.broker(c.Kafka.Brokers, c.DatabaseURL)
 	r.check(c)

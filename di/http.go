@@ -84,9 +84,10 @@ func provideHub() (*live.Hub, func(), error) {
 }
 
 func provideAPIHandler(app application.Application, auth httpport.Authenticator, checks readiness, hub *live.Hub,
-	reg *prometheus.Registry, logger *slog.Logger,
+	reg *prometheus.Registry, logger *slog.Logger, cfg config.Config,
 ) (apiHandler, error) {
-	h, err := httpport.NewHandler(app, httpport.Config{}, httpport.Deps{
+	limits := httpport.Config{RateLimit: rateLimitConfig(cfg.Limits), WebSocket: webSocketConfig(cfg.Limits)}
+	h, err := httpport.NewHandler(app, limits, httpport.Deps{
 		Logger: logger, Authenticator: auth, Readiness: checks, Registry: reg, Gatherer: reg, Hub: hub,
 	})
 	return apiHandler{h}, err

@@ -118,7 +118,7 @@ func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
-	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, registry, logger)
+	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, registry, logger, cfg)
 	if err != nil {
 		cleanup3()
 		cleanup2()
@@ -382,7 +382,7 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
-	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, registry, logger)
+	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, registry, logger, cfg)
 	if err != nil {
 		cleanup3()
 		cleanup2()
@@ -492,7 +492,7 @@ func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		cleanup()
 		return nil, nil, err
 	}
-	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, registry, logger)
+	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, registry, logger, cfg)
 	if err != nil {
 		cleanup2()
 		cleanup()
