@@ -13,7 +13,8 @@ import (
 
 // Config is every setting of the taskstream binary.
 type Config struct {
-	// HTTPAddr is where the API listens (HTTP_ADDR, default ":8080").
+	// HTTPAddr is where the API listens (HTTP_ADDR): default "127.0.0.1:8080" in the embedded
+	// default (loopback only), ":8080" otherwise.
 	HTTPAddr string
 	// DatabaseURL selects PostgreSQL (DATABASE_URL); empty means the in-memory repositories.
 	DatabaseURL string
@@ -42,6 +43,9 @@ type Config struct {
 	Reminders      Reminders
 	Results        Results
 
+	// HTTP bounds the HTTP server at the edge (timeouts, connection cap) and places /metrics
+	// and /readyz (METRICS_ADDR): see http_edge.go.
+	HTTP HTTPEdge
 	// Limits are the rate limits and WebSocket caps of the API (limits.go).
 	Limits Limits
 }
@@ -267,7 +271,6 @@ func (c Config) RequireAuth() error {
 func Load(lookup func(string) (string, bool)) (Config, error) {
 	r := reader{lookup: lookup}
 	c := Config{
-		HTTPAddr:        r.str("HTTP_ADDR", ":8080"),
 		DatabaseURL:     r.str("DATABASE_URL", ""),
 		MigrateOnStart:  r.boolean("MIGRATE_ON_START", false),
 		ShutdownTimeout: r.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
@@ -336,9 +339,10 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			Issuer:    r.str("AUTH_JWT_ISSUER", ""),
 			Audience:  r.str("AUTH_JWT_AUDIENCE", ""),
 		},
-		Limits: r.limits(),
 	}
 	c.Broker = r.broker(c.Kafka.Brokers, c.DatabaseURL)
+	c.HTTPAddr, c.HTTP = r.httpEdge(c.Embedded())
+	c.Limits = r.limits(c.HTTP.MaxConnections)
 	r.check(c)
 	if len(r.errs) > 0 {
 		return Config{}, fmt.Errorf("configuration: %w", errors.Join(r.errs...))
@@ -422,6 +426,7 @@ func (r *reader) check(c Config) {
 		r.fail("SHUTDOWN_TIMEOUT", "must be positive")
 	}
 	r.checkNotify(c)
+	r.checkHTTPEdge(c)
 }
 
 // checkNotify validates the notification channels and reminders.

@@ -19,7 +19,7 @@ func TestDefaultsAreTheEmbeddedMode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.Embedded() || c.Broker != config.BrokerGoChannel || c.HTTPAddr != ":8080" {
+	if !c.Embedded() || c.Broker != config.BrokerGoChannel || c.HTTPAddr != "127.0.0.1:8080" {
 		t.Errorf("defaults: embedded %v, broker %s, addr %s", c.Embedded(), c.Broker, c.HTTPAddr)
 	}
 	if c.Topics.TodoCreate != "todo-create" || c.Groups.Todo != "todo" {

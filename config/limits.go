@@ -21,18 +21,27 @@ type Limits struct {
 	ClientBurst int
 	// WSPerUser is WS_MAX_CONNECTIONS_PER_USER (default 16): open WebSockets per user.
 	WSPerUser int
-	// WSTotal is WS_MAX_CONNECTIONS (default 10000): open WebSockets of the instance.
+	// WSTotal is WS_MAX_CONNECTIONS (default three quarters of HTTP_MAX_CONNECTIONS, 3072 by
+	// default): open WebSockets of the instance. It must be below HTTP_MAX_CONNECTIONS, which
+	// counts WebSockets too, or sockets alone could take every connection and leave none for
+	// requests.
 	WSTotal int
 }
 
-func (r *reader) limits() Limits {
+// limits reads the Limits; httpConnections is HTTP_MAX_CONNECTIONS, which WS_MAX_CONNECTIONS
+// must stay below.
+func (r *reader) limits(httpConnections int) Limits {
+	wsTotal := r.integer("WS_MAX_CONNECTIONS", max(1, httpConnections*3/4), 1, 1_000_000)
+	if wsTotal >= httpConnections {
+		r.fail("WS_MAX_CONNECTIONS", "must be below HTTP_MAX_CONNECTIONS (%d): WebSockets hold connections too", httpConnections)
+	}
 	return Limits{
 		UserRPS:     r.rate("RATE_LIMIT_RPS", 1000),
 		UserBurst:   r.integer("RATE_LIMIT_BURST", 0, 1, 1_000_000),
 		ClientRPS:   r.rate("RATE_LIMIT_CLIENT_RPS", 50),
 		ClientBurst: r.integer("RATE_LIMIT_CLIENT_BURST", 0, 1, 1_000_000),
 		WSPerUser:   r.integer("WS_MAX_CONNECTIONS_PER_USER", 16, 1, 10_000),
-		WSTotal:     r.integer("WS_MAX_CONNECTIONS", 10_000, 1, 1_000_000),
+		WSTotal:     wsTotal,
 	}
 }
 

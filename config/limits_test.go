@@ -13,7 +13,7 @@ func TestLimitsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := config.Limits{UserRPS: 1000, ClientRPS: 50, WSPerUser: 16, WSTotal: 10_000}
+	want := config.Limits{UserRPS: 1000, ClientRPS: 50, WSPerUser: 16, WSTotal: 3072}
 	if c.Limits != want {
 		t.Errorf("limits = %+v, want %+v", c.Limits, want)
 	}
@@ -31,6 +31,19 @@ func TestLimitsAreRead(t *testing.T) {
 	want := config.Limits{UserRPS: 0.5, UserBurst: 3, ClientRPS: 0, ClientBurst: 7, WSPerUser: 4, WSTotal: 100}
 	if c.Limits != want {
 		t.Errorf("limits = %+v, want %+v", c.Limits, want)
+	}
+}
+
+// WebSockets count against HTTP_MAX_CONNECTIONS, so their cap follows it and stays below it.
+func TestWebSocketCapStaysBelowTheConnectionCap(t *testing.T) {
+	t.Parallel()
+	c, err := config.Load(env(map[string]string{"HTTP_MAX_CONNECTIONS": "100"}))
+	if err != nil || c.Limits.WSTotal != 75 {
+		t.Errorf("WS_MAX_CONNECTIONS under HTTP_MAX_CONNECTIONS=100: %d, %v; want 75", c.Limits.WSTotal, err)
+	}
+	_, err = config.Load(env(map[string]string{"HTTP_MAX_CONNECTIONS": "100", "WS_MAX_CONNECTIONS": "100"}))
+	if err == nil || !strings.Contains(err.Error(), "WS_MAX_CONNECTIONS must be below HTTP_MAX_CONNECTIONS") {
+		t.Errorf("WS_MAX_CONNECTIONS=HTTP_MAX_CONNECTIONS: %v, want an error", err)
 	}
 }
 

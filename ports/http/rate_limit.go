@@ -91,9 +91,15 @@ const (
 	scopeUser   = "user"
 )
 
-// unlimitedPaths are never limited: probes and scrapes must get through an attack, and
-// operators keep them off the public port.
-var unlimitedPaths = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
+// unlimitedPaths are the operations endpoints a handler serves, which are never limited: probes
+// and scrapes must get through an attack. With SeparateOps, /readyz and /metrics are on an
+// address of their own and are unknown paths here, limited as such.
+func unlimitedPaths(cfg Config) map[string]bool {
+	if cfg.SeparateOps {
+		return map[string]bool{"/healthz": true}
+	}
+	return map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
+}
 
 var (
 	errUserRateLimited = &httpError{status: http.StatusTooManyRequests, slug: "too-many-requests",
@@ -105,11 +111,14 @@ var (
 // rateLimits are the two limits of the API. A nil set is a limit turned off.
 type rateLimits struct {
 	users, clients *keyedLimiters
+	unlimited      map[string]bool // paths
 	refused        *prometheus.CounterVec
 	logger         *slog.Logger
 }
 
-func newRateLimits(cfg RateLimitConfig, reg prometheus.Registerer, logger *slog.Logger) (*rateLimits, error) {
+// newRateLimits makes the limits of cfg.RateLimit for a handler of cfg.
+func newRateLimits(handler Config, reg prometheus.Registerer, logger *slog.Logger) (*rateLimits, error) {
+	cfg := handler.RateLimit
 	refused, err := register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "taskstream_rate_limited_total",
 		Help: "Requests refused with 429 by a rate limit, by scope: client (an address's unauthenticated requests) or user.",
@@ -124,7 +133,7 @@ func newRateLimits(cfg RateLimitConfig, reg prometheus.Registerer, logger *slog.
 	if err != nil {
 		return nil, err
 	}
-	r := &rateLimits{refused: refused, logger: logger}
+	r := &rateLimits{unlimited: unlimitedPaths(handler), refused: refused, logger: logger}
 	for _, scope := range []string{scopeClient, scopeUser} {
 		refused.WithLabelValues(scope) // present at 0 from the start
 		keys.WithLabelValues(scope).Set(0)
@@ -149,7 +158,7 @@ func newRateLimits(cfg RateLimitConfig, reg prometheus.Registerer, logger *slog.
 // rate for long.
 func (r *rateLimits) perClient() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if r.clients == nil || unlimitedPaths[c.Request.URL.Path] {
+		if r.clients == nil || r.unlimited[c.Request.URL.Path] {
 			c.Next()
 			return
 		}

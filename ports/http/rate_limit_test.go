@@ -170,6 +170,22 @@ func TestRateLimitSparesProbesAndMetrics(t *testing.T) {
 	}
 }
 
+// With METRICS_ADDR (SeparateOps) /readyz and /metrics are not served by the API: there they are
+// unknown paths, limited like any other; /healthz stays free.
+func TestRateLimitLimitsOpsPathsTheAPIDoesNotServe(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fixtureOptions{cfg: httpport.Config{SeparateOps: true, RateLimit: httpport.RateLimitConfig{
+		PerClient: httpport.RateLimit{RPS: slow, Burst: 1},
+	}}})
+	if rec := f.do(request{method: http.MethodGet, path: "/metrics"}); rec.Code != http.StatusNotFound {
+		t.Fatalf("/metrics with SeparateOps = %d, want 404", rec.Code)
+	}
+	checkTooManyRequests(t, f.do(request{method: http.MethodGet, path: "/readyz"}), 100)
+	if rec := f.do(request{method: http.MethodGet, path: "/healthz"}); rec.Code != http.StatusOK {
+		t.Errorf("/healthz from a limited address = %d, want 200", rec.Code)
+	}
+}
+
 func TestRateLimitOffLimitsNothing(t *testing.T) {
 	t.Parallel()
 	tiny := httpport.RateLimit{Off: true, RPS: slow, Burst: 1}

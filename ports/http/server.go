@@ -27,6 +27,11 @@ type Config struct {
 	WebSocket WebSocketConfig
 	// RateLimit bounds the requests of each user and each client address (rate_limit.go).
 	RateLimit RateLimitConfig
+
+	// SeparateOps leaves /readyz and /metrics out of this handler (404; /healthz stays): a
+	// handler from NewOpsHandler without it serves them on an address of their own
+	// (METRICS_ADDR), so operators can keep them off the public port.
+	SeparateOps bool
 }
 
 // Defaults of Config.
@@ -149,7 +154,7 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 	if err != nil {
 		return nil, err
 	}
-	limits, err := newRateLimits(cfg.RateLimit, deps.Registry, logger)
+	limits, err := newRateLimits(cfg, deps.Registry, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -214,9 +219,13 @@ func newEngine(base *slog.Logger) (*gin.Engine, *slog.Logger, error) {
 	return engine, logger, nil
 }
 
-// registerOps routes the operations endpoints: liveness, readiness and the Prometheus scrape.
+// registerOps routes the operations endpoints: liveness, readiness and the Prometheus scrape;
+// liveness alone when they are served elsewhere.
 func registerOps(engine *gin.Engine, cfg Config, deps Deps, logger *slog.Logger) {
 	getAndHead(engine, "/healthz", healthz)
+	if cfg.SeparateOps {
+		return
+	}
 	getAndHead(engine, "/readyz", readyz(deps.Readiness, cfg.ReadinessTimeout, logger))
 	getAndHead(engine, "/metrics", gin.WrapH(metricsHandler(deps.Gatherer)))
 }

@@ -43,7 +43,9 @@ type WebSocketConfig struct {
 	// past it is refused with 429 before the upgrade (ws_limits.go). Default: 16.
 	MaxConnectionsPerUser int
 	// MaxConnections caps the open connections of this instance; the handshake past it is
-	// refused with 503 and Retry-After before the upgrade. Default: 10,000.
+	// refused with 503 and Retry-After before the upgrade. Keep it below the server's
+	// connection cap (ServerConfig.MaxConnections), which counts WebSockets too, so requests
+	// keep some connections. Default: three quarters of DefaultMaxConnections (3072).
 	MaxConnections int
 }
 
@@ -54,7 +56,7 @@ const (
 	DefaultWebSocketPongTimeout  = 10 * time.Second
 
 	DefaultWebSocketMaxConnectionsPerUser = 16
-	DefaultWebSocketMaxConnections        = 10_000
+	DefaultWebSocketMaxConnections        = DefaultMaxConnections * 3 / 4
 )
 
 func (c *WebSocketConfig) setDefaults() {
