@@ -370,7 +370,7 @@ func (r *reader) kafka() Kafka {
 	for _, b := range k.Brokers {
 		host, port, err := net.SplitHostPort(b)
 		if n, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
-			r.fail("KAFKA_BROKERS", "%q is not host:port", b)
+			r.fail("KAFKA_BROKERS", "%q is not host:port", redactHostPort(b))
 		}
 	}
 	return k
@@ -427,6 +427,7 @@ func (r *reader) check(c Config) {
 	}
 	r.checkNotify(c)
 	r.checkHTTPEdge(c)
+	r.checkJWKSURL(c.Auth.JWKSURL)
 }
 
 // checkNotify validates the notification channels and reminders.
@@ -442,7 +443,7 @@ func (r *reader) checkNotify(c Config) {
 	}
 	if u := c.Notify.SMSURL; u != "" {
 		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			r.fail("SMS_WEBHOOK_URL", "must be an http:// or https:// URL, got %q", u)
+			r.fail("SMS_WEBHOOK_URL", "must be an http:// or https:// URL, got %q", redactURL(u))
 		}
 	}
 	if len(c.Reminders.Channels) == 0 {

@@ -74,7 +74,7 @@ func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
-	notificationDelivery, err := provideNotificationDelivery(cfg)
+	notificationDelivery, err := provideNotificationDelivery(cfg, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -221,7 +221,7 @@ func NewWorker(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Se
 		cleanup()
 		return nil, nil, err
 	}
-	notificationDelivery, err := provideNotificationDelivery(cfg)
+	notificationDelivery, err := provideNotificationDelivery(cfg, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -357,7 +357,7 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
-	notificationDelivery, err := provideNotificationDelivery(cfg)
+	notificationDelivery, err := provideNotificationDelivery(cfg, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -484,7 +484,7 @@ func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		cleanup()
 		return nil, nil, err
 	}
-	notificationDelivery, err := provideNotificationDelivery(cfg)
+	notificationDelivery, err := provideNotificationDelivery(cfg, logger)
 	if err != nil {
 		cleanup()
 		return nil, nil, err

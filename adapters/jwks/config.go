@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/taskstream/taskstream/platform/redact"
 )
 
 // Defaults of Config.
@@ -56,7 +58,7 @@ func (c *Config) setDefaults() {
 func (c Config) Validate() error {
 	var errs []error
 	if u, err := url.Parse(c.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		errs = append(errs, fmt.Errorf("jwks: the URL %q is not an http(s) URL", c.URL))
+		errs = append(errs, fmt.Errorf("jwks: the URL %q is not an http(s) URL", redact.URL(c.URL)))
 	}
 	if c.Client == nil {
 		errs = append(errs, errors.New("jwks: nil Client"))

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/taskstream/taskstream/platform/redact"
 )
 
 // maxDocumentBytes bounds the key set document read from the identity provider: a set holds a
@@ -36,12 +38,13 @@ func (s *KeySet) fetchLocked(ctx context.Context) error {
 func (s *KeySet) get(ctx context.Context) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.cfg.URL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("fetch the key set: %w", err)
+		return nil, fmt.Errorf("fetch the key set: %w", redact.Error(err))
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := s.cfg.Client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("fetch the key set: %w", err)
+		// net/http quotes the URL, query string and all: the log shows where it went, not a secret.
+		return nil, fmt.Errorf("fetch the key set: %w", redact.Error(err))
 	}
 	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {

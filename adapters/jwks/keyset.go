@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/taskstream/taskstream/platform/redact"
 )
 
 // ErrUnknownKeyID is returned for a key id the set does not hold, even after fetching it again.
@@ -66,7 +68,7 @@ func (s *KeySet) PublicKey(ctx context.Context, kid string) (*rsa.PublicKey, err
 	fetchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout)
 	defer cancel()
 	if err := s.fetchLocked(fetchCtx); err != nil {
-		s.cfg.Logger.WarnContext(ctx, "fetching the JWKS failed", "url", s.cfg.URL, "error", err)
+		s.cfg.Logger.WarnContext(ctx, "fetching the JWKS failed", "url", redact.URL(s.cfg.URL), "error", err)
 		return nil, ErrUnknownKeyID
 	}
 	if k := s.lookup(kid); k != nil {

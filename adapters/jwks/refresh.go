@@ -3,6 +3,8 @@ package jwks
 import (
 	"context"
 	"time"
+
+	"github.com/taskstream/taskstream/platform/redact"
 )
 
 // fetchTimeout bounds a fetch after the first (a refresh, or a refetch for an unknown kid),
@@ -20,7 +22,7 @@ func (s *KeySet) refreshLoop(ctx context.Context) {
 			return
 		case <-ticker.C:
 			if err := s.refresh(ctx); err != nil && ctx.Err() == nil {
-				s.cfg.Logger.WarnContext(ctx, "refreshing the JWKS failed; keeping the last key set", "url", s.cfg.URL, "error", err)
+				s.cfg.Logger.WarnContext(ctx, "refreshing the JWKS failed; keeping the last key set", "url", redact.URL(s.cfg.URL), "error", err)
 			}
 		}
 	}
