@@ -26,7 +26,7 @@ require (
 	github.com/xdg-go/scram v1.2.0
 	golang.org/x/net v0.61.0
 	golang.org/x/sync v0.24.0
-	golang.org/x/time v0.15.0
+	golang.org/x/time v0.16.0
 )
 
 require (

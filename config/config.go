@@ -46,6 +46,8 @@ type Config struct {
 	// HTTP bounds the HTTP server at the edge (timeouts, connection cap) and places /metrics
 	// and /readyz (METRICS_ADDR): see http_edge.go.
 	HTTP HTTPEdge
+	// Limits are the rate limits and WebSocket caps of the API (limits.go).
+	Limits Limits
 }
 
 // Broker names the message broker.
@@ -332,9 +334,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			Interval: r.duration("REMINDER_INTERVAL", time.Minute),
 			Channels: splitList(r.str("REMINDER_CHANNELS", "in_app")),
 		},
-		Results: Results{
-			Workers: r.integer("RESULT_CALCULATOR_WORKERS", 4, 1, 256),
-		},
+		Results: Results{Workers: r.integer("RESULT_CALCULATOR_WORKERS", 4, 1, 256)},
 		Auth: Auth{
 			JWTSecret: r.str("AUTH_JWT_SECRET", ""),
 			JWKSURL:   r.str("AUTH_JWKS_URL", ""),
@@ -344,6 +344,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	}
 	c.Broker = r.broker(c.Kafka.Brokers, c.DatabaseURL)
 	c.HTTPAddr, c.HTTP = r.httpEdge(c.Embedded())
+	c.Limits = r.limits(c.HTTP.MaxConnections)
 	r.check(c)
 	if len(r.errs) > 0 {
 		return Config{}, fmt.Errorf("configuration: %w", errors.Join(r.errs...))

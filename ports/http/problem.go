@@ -14,8 +14,9 @@ import (
 // Problem documents follow RFC 9457. Their type is ProblemTypeBase followed by a slug: the
 // shared.Kind of the error (invalid, not-found, conflict, precondition-failed, unauthenticated,
 // unavailable, internal) or, for failures only HTTP knows, method-not-allowed,
-// payload-too-large and unsupported-media-type; attempts-exhausted is the conflict of a
-// submission past its test's limit (quizzes.go).
+// payload-too-large, unsupported-media-type and too-many-requests (rate_limit.go,
+// ws_limits.go); attempts-exhausted is the conflict of a submission past its test's limit
+// (quizzes.go).
 const (
 	ProblemTypeBase    = "https://taskstream.dev/problems/"
 	ProblemContentType = "application/problem+json"
@@ -52,6 +53,7 @@ var problemTitles = map[string]string{
 	"method-not-allowed":     "Method not allowed",
 	"payload-too-large":      "Request body too large",
 	"unsupported-media-type": "Unsupported media type",
+	"too-many-requests":      "Too many requests",
 	problemAttemptsExhausted: "No attempts left",
 }
 
