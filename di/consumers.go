@@ -85,7 +85,8 @@ func batchConsumer(cfg config.Config, b broker.Broker, logger *slog.Logger, m *m
 		return Worker{}, err
 	}
 	c.Subscriber = sub
-	return Worker{Name: c.Name, Run: func(ctx context.Context) error { return messaging.RunBatches(ctx, c, policy) }}, nil
+	return Worker{Name: c.Name, Run: func(ctx context.Context) error { return messaging.RunBatches(ctx, c, policy) },
+		Reads: broker.Subscription{Group: group, Topic: c.Topic}}, nil
 }
 
 // consumer runs c for group, one message at a time, starting at from when the group is new.
@@ -98,7 +99,7 @@ func consumer(cfg config.Config, b broker.Broker, logger *slog.Logger, m *metric
 		}
 		c.Subscriber = sub
 		return messaging.Run(ctx, c, policy)
-	}}
+	}, Reads: broker.Subscription{Group: group, Topic: c.Topic}}
 }
 
 // consumerPolicy is what every consumer of group does with a failing message (CONSUMER_*).

@@ -23,6 +23,8 @@ import (
 type Worker struct {
 	Name string
 	Run  func(ctx context.Context) error
+	// Reads is the group and topic of a consumer, whose lag /metrics reports; zero for the rest.
+	Reads broker.Subscription
 }
 
 // workerParts are what `taskstream worker` runs: the consumers that apply events, the deadline
@@ -37,9 +39,9 @@ type apiParts []Worker
 type relayParts []Worker
 
 func provideWorkerParts(cfg config.Config, b broker.Broker, app application.Application, db *sql.DB,
-	logger *slog.Logger, m *metrics.Prometheus,
+	reg *prometheus.Registry, logger *slog.Logger, m *metrics.Prometheus,
 ) (workerParts, error) {
-	parts, err := provideEmbeddedWorkerParts(cfg, b, app, logger, m)
+	parts, err := provideEmbeddedWorkerParts(cfg, b, app, reg, logger, m)
 	if err != nil {
 		return nil, err
 	}
@@ -56,10 +58,13 @@ func provideWorkerParts(cfg config.Config, b broker.Broker, app application.Appl
 // provideEmbeddedWorkerParts are the worker parts of the embedded default: no inbox (the memory
 // stores apply an event once by themselves) and no pub/sub tables to prune.
 func provideEmbeddedWorkerParts(cfg config.Config, b broker.Broker, app application.Application,
-	logger *slog.Logger, m *metrics.Prometheus,
+	reg *prometheus.Registry, logger *slog.Logger, m *metrics.Prometheus,
 ) (workerParts, error) {
 	parts, err := consumers(cfg, b, app, logger, m)
 	if err != nil {
+		return nil, err
+	}
+	if err := registerConsumerLag(b, parts, reg, logger); err != nil {
 		return nil, err
 	}
 	reminders, err := deadlineReminders(cfg, app, logger)

@@ -246,7 +246,7 @@ func NewWorker(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Se
 		return nil, nil, err
 	}
 	application := NewApplication(stores, services, sources, logger, prometheus)
-	diWorkerParts, err := provideWorkerParts(cfg, broker, application, db, logger, prometheus)
+	diWorkerParts, err := provideWorkerParts(cfg, broker, application, db, registry, logger, prometheus)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -416,7 +416,7 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		return nil, nil, err
 	}
 	diApiParts := provideAPIParts(cfg, broker, hub, logger, prometheus)
-	diWorkerParts, err := provideWorkerParts(cfg, broker, application, db, logger, prometheus)
+	diWorkerParts, err := provideWorkerParts(cfg, broker, application, db, registry, logger, prometheus)
 	if err != nil {
 		cleanup3()
 		cleanup2()
@@ -531,7 +531,7 @@ func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		return nil, nil, err
 	}
 	diApiParts := provideAPIParts(cfg, broker, hub, logger, prometheus)
-	diWorkerParts, err := provideEmbeddedWorkerParts(cfg, broker, application, logger, prometheus)
+	diWorkerParts, err := provideEmbeddedWorkerParts(cfg, broker, application, registry, logger, prometheus)
 	if err != nil {
 		cleanup2()
 		cleanup()

@@ -37,6 +37,7 @@ type Kafka struct {
 	cfg       KafkaConfig
 	publisher message.Publisher
 	probe     *kafka.Probe
+	lag       *kafka.LagReader
 	logger    *slog.Logger
 }
 
@@ -59,7 +60,8 @@ func NewKafka(cfg KafkaConfig, logger *slog.Logger) (*Kafka, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Kafka{cfg: cfg, publisher: pub, probe: kafka.NewProbe(cfg.Client, cfg.ProbeTopic), logger: logger}, nil
+	return &Kafka{cfg: cfg, publisher: pub, probe: kafka.NewProbe(cfg.Client, cfg.ProbeTopic),
+		lag: kafka.NewLagReader(cfg.Client), logger: logger}, nil
 }
 
 // Name is "kafka".
@@ -103,9 +105,10 @@ func (k *Kafka) Check(ctx context.Context) error { return k.probe.Check(ctx) }
 // Run returns at once: Kafka keeps its own retention.
 func (k *Kafka) Run(context.Context) error { return nil }
 
-// Close closes the probe and the publisher, flushing it.
+// Close closes the probe, the lag reader and the publisher, flushing it.
 func (k *Kafka) Close() error {
 	k.probe.Close()
+	_ = k.lag.Close()
 	return k.publisher.Close()
 }
 

@@ -3,9 +3,9 @@
 // take batches (the to-do worker, the result calculator) and those that take one message at a
 // time (the other seven). It checks what a consumer relies on: no loss, no duplicates, each
 // user's order, retries, poison parking and replay, and, for brokers that keep messages, when
-// offsets are committed and where a new group starts. It is ordinary (non-test) code under
-// tests/ so that the tests of each broker run it: GoChannel in unit tests, Kafka and PostgreSQL
-// in integration tests (adapters/broker).
+// offsets are committed, where a new group starts and how far a stopped group is behind. It is
+// ordinary (non-test) code under tests/ so that the tests of each broker run it: GoChannel in
+// unit tests, Kafka and PostgreSQL in integration tests (adapters/broker).
 package brokertest
 
 import (
@@ -61,6 +61,7 @@ func Run(t *testing.T, newBroker func(t *testing.T) broker.Broker, poisonTopic s
 		{name: "Each/NewestStartsAfterWhatWasPublished", run: eachNewestStartsAfterWhatWasPublished},
 		{name: "Each/AcknowledgesOnlyWhatWasProcessed", durable: true, run: eachAcknowledgesOnlyWhatWasProcessed},
 		{name: "Each/CommitsWhatFinishesAfterTheStop", durable: true, run: eachCommitsWhatFinishesAfterTheStop},
+		{name: "Lag/StoppedGroupFallsBehind", durable: true, run: stoppedGroupFallsBehind},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
