@@ -98,23 +98,46 @@ func (r *LagReader) Lag(ctx context.Context, subs []Subscription) ([]PartitionLa
 	return lags, nil
 }
 
-// topicEnds returns the oldest offset and the high-water mark of each partition of topic.
+// topicEnds returns the oldest offset and the high-water mark of each partition of topic, in
+// two requests per partition leader (one for each end) rather than two per partition: a topic
+// has a dozen partitions, and a scrape reads every consumed topic.
 func (r *LagReader) topicEnds(topic string) (map[int32][2]int64, error) {
 	partitions, err := r.client.Partitions(topic)
 	if err != nil {
 		return nil, fmt.Errorf("partitions of %s: %w", topic, err)
 	}
-	ends := make(map[int32][2]int64, len(partitions))
+	byLeader := map[*sarama.Broker][]int32{}
 	for _, p := range partitions {
-		oldest, err := r.client.GetOffset(topic, p, sarama.OffsetOldest)
+		leader, err := r.client.Leader(topic, p)
 		if err != nil {
-			return nil, fmt.Errorf("oldest offset of %s/%d: %w", topic, p, err)
+			return nil, fmt.Errorf("leader of %s/%d: %w", topic, p, err)
 		}
-		newest, err := r.client.GetOffset(topic, p, sarama.OffsetNewest)
-		if err != nil {
-			return nil, fmt.Errorf("high-water mark of %s/%d: %w", topic, p, err)
+		byLeader[leader] = append(byLeader[leader], p)
+	}
+	ends := make(map[int32][2]int64, len(partitions))
+	for leader, ps := range byLeader {
+		for end, at := range [2]int64{sarama.OffsetOldest, sarama.OffsetNewest} {
+			req := sarama.NewOffsetRequest(ProtocolVersion)
+			for _, p := range ps {
+				req.AddBlock(topic, p, at, 1)
+			}
+			resp, err := leader.GetAvailableOffsets(req)
+			if err != nil {
+				return nil, fmt.Errorf("offsets of %s: %w", topic, err)
+			}
+			for _, p := range ps {
+				b := resp.GetBlock(topic, p)
+				if b == nil {
+					return nil, fmt.Errorf("offsets of %s/%d: no answer", topic, p)
+				}
+				if !errors.Is(b.Err, sarama.ErrNoError) {
+					return nil, fmt.Errorf("offsets of %s/%d: %w", topic, p, b.Err)
+				}
+				e := ends[p]
+				e[end] = b.Offset
+				ends[p] = e
+			}
 		}
-		ends[p] = [2]int64{oldest, newest}
 	}
 	return ends, nil
 }
