@@ -17,6 +17,7 @@ type Prometheus struct {
 	batchSize     *prometheus.HistogramVec
 	messages      *prometheus.CounterVec
 	batchFailures *prometheus.CounterVec
+	stages        *stages // stages.go
 }
 
 var _ decorator.Metrics = (*Prometheus)(nil)
@@ -46,7 +47,9 @@ func NewPrometheus(reg prometheus.Registerer) (*Prometheus, error) {
 			return nil, err
 		}
 	}
-	return p, nil
+	s, err := newStages(reg)
+	p.stages = s
+	return p, err
 }
 
 // ObserveHandler records one use-case call.

@@ -18,10 +18,11 @@ func (pl *Pipeline) park(ctx context.Context, rejected []Rejected) error {
 	}
 	p := pl.policy
 	poisoned := make([]*message.Message, len(rejected))
+	classes := make([]ParkClass, len(rejected))
 	for i, r := range rejected {
 		m := r.Message.Copy()
 		envelope.MarkPoisoned(m, r.Reason.Error(), pl.topic, pl.name, p.Group)
-		poisoned[i] = m
+		poisoned[i], classes[i] = m, classOf(r.Reason)
 	}
 	backoff := p.InitialBackoff
 	for {
@@ -29,10 +30,13 @@ func (pl *Pipeline) park(ctx context.Context, rejected []Rejected) error {
 		if err == nil {
 			pl.logParked(ctx, poisoned...)
 			p.Metrics.ObserveParked(pl.name, len(poisoned))
+			for _, c := range classes {
+				pl.observeParked(c, 1)
+			}
 			return nil
 		}
 		if pl.tooLarge(err) {
-			return pl.parkOneByOne(ctx, poisoned)
+			return pl.parkOneByOne(ctx, poisoned, classes)
 		}
 		p.Logger.ErrorContext(ctx, "cannot park messages, will retry", "handler", pl.name, "error", err)
 		if err := sleep(ctx, backoff); err != nil {
@@ -43,16 +47,21 @@ func (pl *Pipeline) park(ctx context.Context, rejected []Rejected) error {
 }
 
 // parkOneByOne parks each message on its own, so that only the one too large is trimmed: first
-// its payload goes, then any metadata value longer than a short line.
-func (pl *Pipeline) parkOneByOne(ctx context.Context, poisoned []*message.Message) error {
+// its payload goes, then any metadata value longer than a short line. A trimmed message counts
+// as too_large, whatever its reason's class.
+func (pl *Pipeline) parkOneByOne(ctx context.Context, poisoned []*message.Message, classes []ParkClass) error {
 	p := pl.policy
-	for _, m := range poisoned {
+	for i, m := range poisoned {
 		backoff := p.InitialBackoff
 		for trims := 0; ; {
 			err := p.Poison.Publish(p.PoisonTopic, m)
 			if err == nil {
 				pl.logParked(ctx, m)
 				p.Metrics.ObserveParked(pl.name, 1)
+				if trims > 0 {
+					classes[i] = ParkTooLarge
+				}
+				pl.observeParked(classes[i], 1)
 				break
 			}
 			if pl.tooLarge(err) && trims < 2 {

@@ -48,7 +48,9 @@ func NewPipeline(name, topic string, handle BatchHandler, p Policy) (*Pipeline, 
 	if err != nil {
 		return nil, err
 	}
-	return &Pipeline{name: name, topic: topic, handle: handle, policy: p}, nil
+	pl := &Pipeline{name: name, topic: topic, policy: p}
+	pl.handle = pl.withEffects(handle)
+	return pl, nil
 }
 
 // Process handles msgs until the handler succeeds and the rejected messages are parked. It
@@ -60,6 +62,7 @@ func NewPipeline(name, topic string, handle BatchHandler, p Policy) (*Pipeline, 
 func (pl *Pipeline) Process(ctx context.Context, msgs []*message.Message) error {
 	work, stop := outlive(ctx, pl.policy.Grace)
 	defer stop()
+	pl.observeConsumed(msgs)
 	return pl.process(ctx, work, msgs)
 }
 
@@ -80,6 +83,7 @@ func (pl *Pipeline) process(ctx, work context.Context, msgs []*message.Message) 
 		}
 		p.Logger.WarnContext(ctx, "handling failed, will retry", "handler", pl.name, "size", len(msgs),
 			"attempt", attempt, "retry_in", backoff, "error", err)
+		pl.observeRetry()
 		if err := sleep(ctx, backoff); err != nil {
 			return err
 		}
@@ -91,7 +95,7 @@ func (pl *Pipeline) process(ctx, work context.Context, msgs []*message.Message) 
 func (pl *Pipeline) call(ctx context.Context, msgs []*message.Message) (rejected []Rejected, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			rejected, err = nil, fmt.Errorf("handler %s panicked: %v", pl.name, r)
+			rejected, err = nil, &panicError{msg: fmt.Sprintf("handler %s panicked: %v", pl.name, r)}
 		}
 	}()
 	return pl.handle(ctx, msgs)
@@ -104,7 +108,7 @@ func (pl *Pipeline) split(ctx, work context.Context, msgs []*message.Message, er
 	log := pl.policy.Logger
 	if len(msgs) == 1 {
 		log.ErrorContext(ctx, "a message cannot be processed; parking it", "handler", pl.name, "message_id", msgs[0].UUID, "error", err)
-		return pl.park(work, []Rejected{{Message: msgs[0], Reason: err}})
+		return pl.park(work, []Rejected{{Message: msgs[0], Reason: &exhaustedError{err: err}}})
 	}
 	log.ErrorContext(ctx, "batch keeps failing; splitting it to find the messages that fail", "handler", pl.name,
 		"size", len(msgs), "error", err)
