@@ -114,6 +114,8 @@ func provideRelayParts(cfg config.Config, b broker.Broker, db *sql.DB, reg *prom
 		Retention:    cfg.Relay.Retention,
 		Logger:       logger.With("worker", "outbox-relay"),
 		Observe:      rm.Observe,
+		// The commit-to-publish stage of an event's way (taskstream_outbox_relay_latency_seconds).
+		ObserveLatency: rm.ObserveLatency,
 	}
 	// The relay's producer is made when the relay runs.
 	return relayParts{{Name: "outbox-relay", Run: func(ctx context.Context) error {

@@ -47,6 +47,7 @@ func (c *backlogCollector) Collect(ch chan<- prometheus.Metric) {
 type RelayMetrics struct {
 	forwarded prometheus.Counter
 	rounds    prometheus.Histogram
+	latency   prometheus.Histogram
 }
 
 // NewRelayMetrics registers the relay's collectors with reg.
@@ -58,8 +59,14 @@ func NewRelayMetrics(reg prometheus.Registerer) (*RelayMetrics, error) {
 		rounds: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "taskstream_outbox_round_duration_seconds", Help: "Time of one relay round that forwarded rows (read, publish, acknowledge).",
 		}),
+		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "taskstream_outbox_relay_latency_seconds",
+			Help: "Time from an outbox row's transaction to the broker holding it (commit to relay publish).",
+			// As the consumer pipeline's latency histograms: milliseconds to ten minutes.
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600},
+		}),
 	}
-	for _, c := range []prometheus.Collector{r.forwarded, r.rounds} {
+	for _, c := range []prometheus.Collector{r.forwarded, r.rounds, r.latency} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -72,3 +79,6 @@ func (r *RelayMetrics) Observe(rows int, took time.Duration) {
 	r.forwarded.Add(float64(rows))
 	r.rounds.Observe(took.Seconds())
 }
+
+// ObserveLatency records one row's commit-to-publish time (RelayConfig.ObserveLatency).
+func (r *RelayMetrics) ObserveLatency(took time.Duration) { r.latency.Observe(took.Seconds()) }

@@ -55,6 +55,10 @@ type RelayConfig struct {
 	Logger         *slog.Logger
 	// Observe, when set, is told of each forwarded round: how many rows and how long it took.
 	Observe func(rows int, took time.Duration)
+	// ObserveLatency, when set, is told for each forwarded row how long after its transaction
+	// began (the row's created_at: the writer's transaction, a moment before its commit) the
+	// broker held it.
+	ObserveLatency func(took time.Duration)
 }
 
 func (c *RelayConfig) setDefaults() {
@@ -160,13 +164,14 @@ func (r *Relay) Round(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	rows, last, err := r.read(ctx, tx, pos)
+	rows, created, last, err := r.read(ctx, tx, pos)
 	if err != nil || len(rows) == 0 {
 		return 0, errors.Join(err, r.clean(ctx, tx, pos, pos, false), tx.Commit())
 	}
 	if err := r.publish(ctx, rows); err != nil {
 		return 0, fmt.Errorf("publish %d messages: %w", len(rows), err)
 	}
+	r.observeLatency(created)
 	if _, err := tx.ExecContext(ctx, relayAckQuery, RelayGroup, last.offset, last.txID); err != nil {
 		return 0, fmt.Errorf("move the relay position: %w", err)
 	}
@@ -213,23 +218,29 @@ func lockPosition(ctx context.Context, tx *sql.Tx) (position, error) {
 	return pos, nil
 }
 
-// read returns the next rows after pos, unwrapped from their envelopes, and the last row's position.
-func (r *Relay) read(ctx context.Context, tx *sql.Tx, pos position) ([]envelope.Routed, position, error) {
+// read returns the next rows after pos, unwrapped from their envelopes, when each was written,
+// and the last row's position.
+func (r *Relay) read(ctx context.Context, tx *sql.Tx, pos position) ([]envelope.Routed, []time.Time, position, error) {
 	rs, err := tx.QueryContext(ctx, relaySelectQuery, pos.txID, pos.offset, r.cfg.BatchSize)
 	if err != nil {
-		return nil, pos, fmt.Errorf("read the outbox: %w", err)
+		return nil, nil, pos, fmt.Errorf("read the outbox: %w", err)
 	}
 	defer func() { _ = rs.Close() }()
-	var out []envelope.Routed
+	var (
+		out     []envelope.Routed
+		created []time.Time
+	)
 	for rs.Next() {
 		var uuid string
 		var payload, metadata []byte
-		if err := rs.Scan(&pos.offset, &pos.txID, &uuid, &payload, &metadata); err != nil {
-			return nil, pos, fmt.Errorf("scan an outbox row: %w", err)
+		var at time.Time
+		if err := rs.Scan(&pos.offset, &pos.txID, &uuid, &payload, &metadata, &at); err != nil {
+			return nil, nil, pos, fmt.Errorf("scan an outbox row: %w", err)
 		}
 		out = append(out, r.unwrap(uuid, payload, metadata))
+		created = append(created, at)
 	}
-	return out, pos, rs.Err()
+	return out, created, pos, rs.Err()
 }
 
 // forwarderEnvelope is the Forwarder's envelope (watermill components/forwarder, unexported
@@ -309,7 +320,8 @@ const (
 	relayJoinQuery = `INSERT INTO "watermill_offsets_outbox" (consumer_group, offset_acked, last_processed_transaction_id)
 		VALUES ($1, 0, '0') ON CONFLICT DO NOTHING`
 	relayLockQuery   = positionQuery + ` FOR UPDATE`
-	relaySelectQuery = `SELECT "offset", transaction_id::text, uuid, payload, metadata
+	relaySelectQuery = `SELECT "offset", transaction_id::text, uuid, payload, metadata,
+		    created_at AT TIME ZONE current_setting('TimeZone')
 		FROM "watermill_outbox"
 		WHERE (transaction_id, "offset") > ($1::text::xid8, $2)
 		  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
