@@ -45,3 +45,26 @@ func TestWorkerMetricsShowTheLagOfEveryConsumer(t *testing.T) {
 		t.Errorf("/metrics shows the lag of %d consumers, want the worker's 6:\n%s", n, grepLines(body, "taskstream_consumer_lag"))
 	}
 }
+
+// With an outbox, every process shows what holds its relay back on the server: the oldest
+// writing transaction and the outbox table's dead rows.
+func TestMetricsShowTheOutboxHorizon(t *testing.T) {
+	t.Parallel()
+	dbURL, _ := pgtest.NewDatabase(t)
+	cfg := load(t, map[string]string{"DATABASE_URL": dbURL, "BROKER": "gochannel"})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	svc, cleanup, err := di.New(ctx, "relay", cfg, quietLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cleanup()
+	rec := httptest.NewRecorder()
+	svc.Handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	body := rec.Body.String()
+	for _, name := range []string{"taskstream_outbox_oldest_transaction_seconds ", "taskstream_outbox_dead_rows "} {
+		if !strings.Contains(body, "\n"+name) {
+			t.Errorf("/metrics has no %s:\n%s", name, grepLines(body, "taskstream_outbox"))
+		}
+	}
+}

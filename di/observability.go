@@ -2,6 +2,7 @@ package di
 
 import (
 	"database/sql"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -22,13 +23,15 @@ func provideRegistry() *prometheus.Registry {
 
 // providePostgresRegistry is the registry of a process with PostgreSQL. When events go through
 // the outbox it also shows the outbox's backlog, read from the database at each scrape, so every
-// process, not only the relay, tells how far the relay is behind.
+// process, not only the relay, tells how far the relay is behind; and what holds the relay back
+// on the server (its oldest writing transaction, the outbox's dead rows).
 func providePostgresRegistry(cfg config.Config, db *sql.DB, logger *slog.Logger) (*prometheus.Registry, error) {
 	reg := provideRegistry()
 	if !cfg.RelayNeeded() {
 		return reg, nil
 	}
-	return reg, outbox.RegisterBacklog(reg, db, 2*time.Second, logger)
+	return reg, errors.Join(outbox.RegisterBacklog(reg, db, 2*time.Second, logger),
+		outbox.RegisterHorizon(reg, db, 2*time.Second, logger))
 }
 
 func provideMetrics(reg *prometheus.Registry) (*metrics.Prometheus, error) {
