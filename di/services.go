@@ -10,6 +10,7 @@ import (
 
 	"github.com/taskstream/taskstream/adapters/broker"
 	"github.com/taskstream/taskstream/adapters/messages"
+	"github.com/taskstream/taskstream/adapters/metrics"
 	"github.com/taskstream/taskstream/adapters/notify"
 	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/config"
@@ -59,12 +60,13 @@ func provideTodoEvents(b broker.Broker, cfg config.Config) (command.TodoEvents, 
 // CONSUMER_MAX_RETRIES retries), so the last retry fails the channel with its reason instead of
 // parking the message. The senders log each failed send with the provider's answer, redacted,
 // on logger: users see only a category of it (notification's reasons).
-func provideNotificationDelivery(cfg config.Config, logger *slog.Logger) (command.NotificationDelivery, error) {
+func provideNotificationDelivery(cfg config.Config, logger *slog.Logger, m *metrics.Prometheus) (command.NotificationDelivery, error) {
 	email, sms, err := notify.NewSenders(smtpConfig(cfg.Notify, logger), webhookConfig(cfg.Notify, logger))
 	if err != nil {
 		return command.NotificationDelivery{}, err
 	}
-	return command.NotificationDelivery{Email: email, SMS: sms, MaxAttempts: cfg.Retry.MaxRetries + 1}, nil
+	// Each attempt counts in taskstream_notification_deliveries_total{channel,outcome}.
+	return command.NotificationDelivery{Email: m.CountEmail(email), SMS: m.CountSMS(sms), MaxAttempts: cfg.Retry.MaxRetries + 1}, nil
 }
 
 // provideDeadlineReminderConfig is what the deadline reminders follow: REMINDER_WINDOW (0 turns

@@ -74,7 +74,19 @@ func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
-	notificationDelivery, err := provideNotificationDelivery(cfg, logger)
+	registry, err := providePostgresRegistry(cfg, db, logger)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	prometheus, err := provideMetrics(registry)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	notificationDelivery, err := provideNotificationDelivery(cfg, logger, prometheus)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -92,18 +104,6 @@ func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		Reminders:  deadlineReminderConfig,
 	}
 	sources := provideSources()
-	registry, err := providePostgresRegistry(cfg, db, logger)
-	if err != nil {
-		cleanup2()
-		cleanup()
-		return nil, nil, err
-	}
-	prometheus, err := provideMetrics(registry)
-	if err != nil {
-		cleanup2()
-		cleanup()
-		return nil, nil, err
-	}
 	application := NewApplication(stores, services, sources, logger, prometheus)
 	authenticator, err := provideAuthenticator(ctx, cfg, logger)
 	if err != nil {
@@ -221,7 +221,13 @@ func NewWorker(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Se
 		cleanup()
 		return nil, nil, err
 	}
-	notificationDelivery, err := provideNotificationDelivery(cfg, logger)
+	prometheus, err := provideMetrics(registry)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	notificationDelivery, err := provideNotificationDelivery(cfg, logger, prometheus)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -239,12 +245,6 @@ func NewWorker(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Se
 		Reminders:  deadlineReminderConfig,
 	}
 	sources := provideSources()
-	prometheus, err := provideMetrics(registry)
-	if err != nil {
-		cleanup2()
-		cleanup()
-		return nil, nil, err
-	}
 	application := NewApplication(stores, services, sources, logger, prometheus)
 	diWorkerParts, err := provideWorkerParts(cfg, broker, application, db, registry, logger, prometheus)
 	if err != nil {
@@ -357,7 +357,19 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
-	notificationDelivery, err := provideNotificationDelivery(cfg, logger)
+	registry, err := providePostgresRegistry(cfg, db, logger)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	prometheus, err := provideMetrics(registry)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	notificationDelivery, err := provideNotificationDelivery(cfg, logger, prometheus)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -375,18 +387,6 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		Reminders:  deadlineReminderConfig,
 	}
 	sources := provideSources()
-	registry, err := providePostgresRegistry(cfg, db, logger)
-	if err != nil {
-		cleanup2()
-		cleanup()
-		return nil, nil, err
-	}
-	prometheus, err := provideMetrics(registry)
-	if err != nil {
-		cleanup2()
-		cleanup()
-		return nil, nil, err
-	}
 	application := NewApplication(stores, services, sources, logger, prometheus)
 	authenticator, err := provideAuthenticator(ctx, cfg, logger)
 	if err != nil {
@@ -484,7 +484,13 @@ func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		cleanup()
 		return nil, nil, err
 	}
-	notificationDelivery, err := provideNotificationDelivery(cfg, logger)
+	registry := provideRegistry()
+	prometheus, err := provideMetrics(registry)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	notificationDelivery, err := provideNotificationDelivery(cfg, logger, prometheus)
 	if err != nil {
 		cleanup()
 		return nil, nil, err
@@ -500,12 +506,6 @@ func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		Reminders:  deadlineReminderConfig,
 	}
 	sources := provideSources()
-	registry := provideRegistry()
-	prometheus, err := provideMetrics(registry)
-	if err != nil {
-		cleanup()
-		return nil, nil, err
-	}
 	application := NewApplication(stores, services, sources, logger, prometheus)
 	authenticator, err := provideAuthenticator(ctx, cfg, logger)
 	if err != nil {

@@ -15,6 +15,8 @@ type stages struct {
 	effect   *prometheus.HistogramVec
 	retries  *prometheus.CounterVec
 	parked   *prometheus.CounterVec
+	// deliveries counts notification delivery attempts (deliveries.go).
+	deliveries *prometheus.CounterVec
 }
 
 func newStages(reg prometheus.Registerer) (*stages, error) {
@@ -36,8 +38,9 @@ func newStages(reg prometheus.Registerer) (*stages, error) {
 			Name: "taskstream_messages_parked_total",
 			Help: "Messages parked in the poison topic, by handler and reason class (invalid, retries_exhausted, panic, too_large).",
 		}, []string{"handler", "reason_class"}),
+		deliveries: newDeliveries(),
 	}
-	for _, c := range []prometheus.Collector{s.consumed, s.effect, s.retries, s.parked} {
+	for _, c := range []prometheus.Collector{s.consumed, s.effect, s.retries, s.parked, s.deliveries} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
