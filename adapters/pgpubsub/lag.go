@@ -23,6 +23,7 @@ type Lag struct {
 // row is at the start, as a new group starts there. The count reads only the rows after the
 // position through the primary key (transaction_id, offset).
 func (p *PubSub) Lag(ctx context.Context, group, topic string) (Lag, error) {
+	// The topic goes into SQL as a table name.
 	if err := ValidateTopic("topic", topic); err != nil {
 		return Lag{}, err
 	}
@@ -31,7 +32,6 @@ func (p *PubSub) Lag(ctx context.Context, group, topic string) (Lag, error) {
 		txID   = "0"
 		offset int64
 	)
-	//nolint:gosec // the table name is a topic checked by ValidateTopic
 	err := p.db.QueryRowContext(ctx, fmt.Sprintf(`SELECT COALESCE(offset_acked, 0), last_processed_transaction_id::text
 		FROM %s WHERE consumer_group = $1`, offsets.MessagesOffsetsTable(topic)), group).Scan(&offset, &txID)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -39,7 +39,6 @@ func (p *PubSub) Lag(ctx context.Context, group, topic string) (Lag, error) {
 	}
 	var oldest sql.NullTime
 	// created_at holds the inserting transaction's start in the session's time zone.
-	//nolint:gosec // the table name is a topic checked by ValidateTopic
 	err = p.db.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*), min(created_at) AT TIME ZONE current_setting('TimeZone')
 		FROM %s WHERE (transaction_id, "offset") > ($1::text::xid8, $2)`, schema.MessagesTable(topic)),
 		txID, offset).Scan(&l.Rows, &oldest)
