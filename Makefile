@@ -78,6 +78,13 @@ check-generated: tools ## fail when the committed sqlc or wire output is stale
 	  if ! diff -u $$tmp/wire_gen.go di/wire_gen.go; then cp $$tmp/wire_gen.go di/; \
 	    echo "di/wire_gen.go is stale: run make generate" >&2; exit 1; fi
 
+.PHONY: vendor-docs check-vendor-docs
+vendor-docs: ## fetch the pinned Swagger UI (npm) into ports/http/apidocs/assets, with its sha256 manifest
+	bash scripts/vendor-docs.sh
+
+check-vendor-docs: ## fail when the vendored Swagger UI differs from the pinned npm package (needs network)
+	bash scripts/vendor-docs.sh --check
+
 .PHONY: lint
 lint: tools ## golangci-lint (config: .golangci.yml)
 	golangci-lint run ./...

@@ -3,8 +3,10 @@ package apidocs
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"io/fs"
 	"os"
 	"regexp"
@@ -51,6 +53,9 @@ func TestVendoredSwaggerUIMatchesThePinnedPackage(t *testing.T) {
 		if err != nil || e.IsDir() {
 			return err
 		}
+		if strings.HasSuffix(p, ".gz") {
+			return checkCompressed(t, p)
+		}
 		b, err := files.ReadFile(p)
 		sum := sha256.Sum256(b)
 		got[strings.TrimPrefix(p, "assets/swagger-ui/")] = hex.EncodeToString(sum[:])
@@ -72,4 +77,27 @@ func TestVendoredSwaggerUIMatchesThePinnedPackage(t *testing.T) {
 			t.Errorf("assets/swagger-ui/%s is not in the manifest: vendor only through scripts/vendor-docs.sh", name)
 		}
 	}
+}
+
+// checkCompressed checks that the compressed file p decompresses to the file beside it, which
+// the manifest covers.
+func checkCompressed(t *testing.T, p string) error {
+	t.Helper()
+	gz, err := files.ReadFile(p)
+	if err != nil {
+		return err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return err
+	}
+	plain, err := io.ReadAll(zr)
+	if err != nil {
+		return err
+	}
+	original, err := files.ReadFile(strings.TrimSuffix(p, ".gz"))
+	if err != nil || !bytes.Equal(plain, original) {
+		t.Errorf("%s is not the compressed form of the file beside it (%v): run make vendor-docs", p, err)
+	}
+	return nil
 }
