@@ -85,6 +85,10 @@ vendor-docs: ## fetch the pinned Swagger UI (npm) into ports/http/apidocs/assets
 check-vendor-docs: ## fail when the vendored Swagger UI differs from the pinned npm package (needs network)
 	bash scripts/vendor-docs.sh --check
 
+.PHONY: docs-browser-check
+docs-browser-check: ## load /docs and /docs/events in headless Chromium and check them under their CSP (needs chromium, node)
+	bash scripts/docs-browser-check.sh
+
 .PHONY: lint
 lint: tools ## golangci-lint (config: .golangci.yml)
 	golangci-lint run ./...
