@@ -20,6 +20,8 @@ type channel struct {
 	id, title, description, sender string
 	address                        func(Topics) string
 	events                         []event
+	// parked: the poison topic, which carries parked copies of any event.
+	parked bool
 }
 
 // receiver is one consumer: a handler reading a channel in a consumer group.
@@ -73,7 +75,7 @@ var channels = []channel{
 		sender:      "The result calculator, through the outbox, in the transaction that stores the score.", events: []event{testScored}},
 	{id: "poison", title: "Parked messages", address: func(t Topics) string { return t.Poison },
 		description: "Messages no consumer could process, with the original headers and payload and why they were parked; `taskstream poison list` and `replay` read them.",
-		sender:      "Every consumer (after its retries) and the outbox relay."},
+		sender:      "Every consumer (after its retries) and the outbox relay.", parked: true},
 }
 
 // receivers are every consumer: the worker's, in their groups, and the API instances' live

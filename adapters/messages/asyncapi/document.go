@@ -64,7 +64,7 @@ func channelObject(c channel, tp Topology) object {
 		binding["partitions"] = tp.Partitions
 	}
 	refs := object{}
-	if len(c.events) == 0 {
+	if c.parked {
 		refs["parked"] = ref("#/components/messages/parked")
 	}
 	for _, e := range c.events {
@@ -78,10 +78,10 @@ func channelObject(c channel, tp Topology) object {
 
 // messageRefs are the channel's messages, referred to through the channel as AsyncAPI 3 asks.
 func messageRefs(c channel) []any {
-	if len(c.events) == 0 {
-		return []any{ref("#/channels/" + c.id + "/messages/parked")}
+	refs := make([]any, 0, len(c.events)+1)
+	if c.parked {
+		refs = append(refs, ref("#/channels/"+c.id+"/messages/parked"))
 	}
-	refs := make([]any, 0, len(c.events))
 	for _, e := range c.events {
 		refs = append(refs, ref("#/channels/"+c.id+"/messages/"+e.id))
 	}

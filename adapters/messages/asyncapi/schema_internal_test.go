@@ -21,6 +21,7 @@ type sample struct {
 
 func TestSchemaForFollowsEncodingJSON(t *testing.T) {
 	t.Parallel()
+	_ = sample{internal: "unexported: not encoded, so not in the schema"}
 	s := schemaFor(reflect.TypeFor[sample]())
 	props := s["properties"].(object)
 	if len(props) != 8 {
