@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -78,20 +79,29 @@ func New(e Event) (*message.Message, error) {
 	return msg, nil
 }
 
-// Decode checks that msg carries an event of wantType and decodes its JSON payload into v,
-// refusing unknown fields and trailing data. Its errors say what is wrong with the message,
-// for the poison topic's reason header.
-func Decode(msg *message.Message, wantType string, v any) error {
+// Decode checks that msg carries an event of wantType at a schema version with wantVersion's
+// major version (see checkSchemaVersion) and decodes its JSON payload into v. It is a tolerant
+// reader: fields it does not know are ignored, so a producer that adds an optional field within
+// a schema version does not stop the consumers deployed before it. What it cannot read is
+// refused: another major version, a payload without one of the fields every producer writes
+// (see requiredField), a wrong JSON type, trailing data. Its errors say what is wrong with the
+// message, for the poison topic's reason header.
+func Decode(msg *message.Message, wantType, wantVersion string, v any) error {
 	if got := msg.Metadata.Get(KeyType); got != wantType {
 		return fmt.Errorf("event type %q, want %q", got, wantType)
+	}
+	if err := checkSchemaVersion(msg, wantVersion); err != nil {
+		return err
 	}
 	// goccy/go-json decodes at about a quarter of encoding/json's CPU, and the worker decodes
 	// every to-do it ingests. encoding/json stays the reference: a payload goccy refuses is
 	// decoded again with it, which either accepts it or says precisely what is wrong.
-	if err := strictDecode(gojson.NewDecoder(bytes.NewReader(msg.Payload)), v); err == nil {
-		return nil
+	if err := decodeOne(gojson.NewDecoder(bytes.NewReader(msg.Payload)), v); err != nil {
+		if err := decodeOne(json.NewDecoder(bytes.NewReader(msg.Payload)), v); err != nil {
+			return fmt.Errorf("decode %s payload: %w", wantType, err)
+		}
 	}
-	if err := strictDecode(json.NewDecoder(bytes.NewReader(msg.Payload)), v); err != nil {
+	if err := checkRequired(msg.Payload, v); err != nil {
 		return fmt.Errorf("decode %s payload: %w", wantType, err)
 	}
 	return nil
@@ -99,14 +109,12 @@ func Decode(msg *message.Message, wantType string, v any) error {
 
 // decoder is what encoding/json's and goccy/go-json's decoders have in common.
 type decoder interface {
-	DisallowUnknownFields()
 	Decode(v any) error
 }
 
-// strictDecode decodes one JSON value into v and requires the end of the input after it.
+// decodeOne decodes one JSON value into v and requires the end of the input after it.
 // (Decoder.More would not do: it reports false before a stray '}' or ']'.)
-func strictDecode(dec decoder, v any) error {
-	dec.DisallowUnknownFields()
+func decodeOne(dec decoder, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return err
 	}
@@ -115,6 +123,39 @@ func strictDecode(dec decoder, v any) error {
 		return errors.New("trailing data after the JSON value")
 	}
 	return nil
+}
+
+// checkRequired refuses a payload that lacks a required field of v. Only the required fields
+// left at their zero value can be missing, so a payload whose required fields all hold a value
+// (most of them) costs no second look at its keys.
+func checkRequired(payload []byte, v any) error {
+	zero := zeroRequired(v)
+	if len(zero) == 0 {
+		return nil
+	}
+	var keys map[string]gojson.RawMessage
+	if err := gojson.Unmarshal(payload, &keys); err != nil {
+		return err
+	}
+	for _, name := range zero {
+		if !hasKey(keys, name) {
+			return fmt.Errorf("missing required field %q", name)
+		}
+	}
+	return nil
+}
+
+// hasKey matches a JSON key as the decoders do: exactly, else without regard to case.
+func hasKey(keys map[string]gojson.RawMessage, name string) bool {
+	if _, ok := keys[name]; ok {
+		return true
+	}
+	for k := range keys {
+		if strings.EqualFold(k, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // PartitionKey returns the key a broker partitions msg by: its user id.
