@@ -41,6 +41,7 @@ func serve(ctx context.Context, part string, args []string) error {
 		return fmt.Errorf("relay forwards the PostgreSQL outbox to Kafka: it needs DATABASE_URL and KAFKA_BROKERS (with BROKER=postgres no relay runs)")
 	}
 	logger := newLogger(cfg)
+	logWarnings(cfg, logger)
 	tuneGC(logger)
 	if err := prepareEmbedded(&cfg, logger); err != nil {
 		return err
