@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -19,20 +20,13 @@ import (
 // The API document is a contract: schemathesis generates requests from it (valid ones, and ones
 // that break it) and checks that the server takes the valid ones, refuses the others, never
 // answers 5xx, and answers only what the document lists (statuses, content types, headers,
-// bodies). Its stateful phase follows the document's links from each create to the routes that
+// bodies): its checks positive_data_acceptance, negative_data_rejection, not_a_server_error and
+// the four *_conformance ones. Its stateful phase follows the document's links from each create to the routes that
 // take the created id. Any failure fails the test with schemathesis's report.
 
 // schemathesisVersion is pinned: a new release brings new checks, which is a change to review,
 // not a surprise in an unrelated build.
 const schemathesisVersion = "4.32.5"
-
-// fuzzChecks are schemathesis's checks of schema conformance, server errors and the two that
-// compare what the document allows with what the server takes.
-var fuzzChecks = []string{
-	"not_a_server_error", "status_code_conformance", "content_type_conformance",
-	"response_headers_conformance", "response_schema_conformance",
-	"positive_data_acceptance", "negative_data_rejection",
-}
 
 // fuzzExamples bounds the run to well under a minute on two cores (the context's three minutes
 // are only a guard); FUZZ_EXAMPLES and FUZZ_SEED run it longer or with another seed. The seed
@@ -63,12 +57,19 @@ func TestAPIDocumentSaysWhatTheServerEnforces(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, st, "run", base+"/openapi.json",
-		"--checks", strings.Join(fuzzChecks, ","),
+	// testdata/schemathesis.toml selects the checks and lists, with reasons, the few answers to
+	// valid requests that are by design.
+	config, err := filepath.Abs(filepath.Join("testdata", "schemathesis.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(ctx, st, "--config-file", config, "run", base+"/openapi.json",
 		"--phases", "examples,coverage,fuzzing,stateful",
 		"--max-examples", envOr("FUZZ_EXAMPLES", fuzzExamples),
 		"--seed", envOr("FUZZ_SEED", fuzzSeed),
-		"--workers", "2",
+		// One worker: with two, Hypothesis on Python 3.11 now and then fails inside its own
+		// source introspection ("AST constructor recursion depth mismatch"), which is no finding.
+		"--workers", "1",
 		"--request-timeout", "10",
 		"-H", "Authorization: Bearer "+token,
 		"--output-truncate", "false",
@@ -77,16 +78,19 @@ func TestAPIDocumentSaysWhatTheServerEnforces(t *testing.T) {
 	cmd.Env = append(os.Environ(), "NO_COLOR=1", "SCHEMATHESIS_HOOKS=")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	start := time.Now()
-	err := cmd.Run()
-	t.Logf("schemathesis ran in %s", time.Since(start).Round(time.Second))
+	began := time.Now()
+	err = cmd.Run()
+	t.Logf("schemathesis ran in %s", time.Since(began).Round(time.Second))
 	if err != nil {
 		t.Fatalf("schemathesis found the document and the server disagreeing (%v):\n%s", err, out.String())
 	}
-	if !strings.Contains(out.String(), "Stateful") {
-		t.Errorf("schemathesis ran no stateful phase:\n%s", out.String())
+	// The stateful phase reached the routes that take an id through the document's links.
+	if m := linksCovered.FindStringSubmatch(out.String()); m == nil || m[1] == "0" {
+		t.Errorf("the stateful phase followed no link:\n%s", out.String())
 	}
 }
+
+var linksCovered = regexp.MustCompile(`API Links:\s+(\d+) covered`)
 
 func envOr(name, def string) string {
 	if v := os.Getenv(name); v != "" {
