@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -123,39 +122,6 @@ func decodeOne(dec decoder, v any) error {
 		return errors.New("trailing data after the JSON value")
 	}
 	return nil
-}
-
-// checkRequired refuses a payload that lacks a required field of v. Only the required fields
-// left at their zero value can be missing, so a payload whose required fields all hold a value
-// (most of them) costs no second look at its keys.
-func checkRequired(payload []byte, v any) error {
-	zero := zeroRequired(v)
-	if len(zero) == 0 {
-		return nil
-	}
-	var keys map[string]gojson.RawMessage
-	if err := gojson.Unmarshal(payload, &keys); err != nil {
-		return err
-	}
-	for _, name := range zero {
-		if !hasKey(keys, name) {
-			return fmt.Errorf("missing required field %q", name)
-		}
-	}
-	return nil
-}
-
-// hasKey matches a JSON key as the decoders do: exactly, else without regard to case.
-func hasKey(keys map[string]gojson.RawMessage, name string) bool {
-	if _, ok := keys[name]; ok {
-		return true
-	}
-	for k := range keys {
-		if strings.EqualFold(k, name) {
-			return true
-		}
-	}
-	return false
 }
 
 // PartitionKey returns the key a broker partitions msg by: its user id.
