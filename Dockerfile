@@ -11,6 +11,9 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/taskstream ./cmd/t
 FROM gcr.io/distroless/static:nonroot
 COPY --from=build /out/taskstream /taskstream
 USER nonroot:nonroot
+# Inside a container every interface is the container's own: listen on all of them, or a
+# published port reaches nothing (outside one, the embedded default listens on loopback alone).
+ENV HTTP_ADDR=:8080
 EXPOSE 8080
 ENTRYPOINT ["/taskstream"]
 CMD ["all"]

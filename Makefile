@@ -37,8 +37,16 @@ services: ## start PostgreSQL and Kafka on loopback (idempotent)
 	bash scripts/services.sh up
 
 .PHONY: services-down
-services-down: ## stop PostgreSQL and Kafka
+services-down: ## stop PostgreSQL and Kafka (the single node and the cluster)
 	bash scripts/services.sh down
+
+.PHONY: services-cluster
+services-cluster: ## start PostgreSQL and a three-node Kafka cluster on 127.0.0.1:19092,19192,19292 (idempotent)
+	KAFKA_NODES=3 bash scripts/services.sh up
+
+.PHONY: services-cluster-down
+services-cluster-down: ## stop the three-node Kafka cluster alone
+	KAFKA_NODES=3 bash scripts/services.sh down
 
 .PHONY: test
 test: services ## every test: unit, integration and component, on real PostgreSQL and Kafka

@@ -13,7 +13,8 @@ import (
 
 // Config is every setting of the taskstream binary.
 type Config struct {
-	// HTTPAddr is where the API listens (HTTP_ADDR, default ":8080").
+	// HTTPAddr is where the API listens (HTTP_ADDR): default "127.0.0.1:8080" in the embedded
+	// default (loopback only), ":8080" otherwise.
 	HTTPAddr string
 	// DatabaseURL selects PostgreSQL (DATABASE_URL); empty means the in-memory repositories.
 	DatabaseURL string
@@ -41,6 +42,12 @@ type Config struct {
 	Notify         Notify
 	Reminders      Reminders
 	Results        Results
+
+	// HTTP bounds the HTTP server at the edge (timeouts, connection cap) and places /metrics
+	// and /readyz (METRICS_ADDR): see http_edge.go.
+	HTTP HTTPEdge
+	// Limits are the rate limits and WebSocket caps of the API (limits.go).
+	Limits Limits
 }
 
 // Broker names the message broker.
@@ -239,9 +246,11 @@ type Auth struct {
 	// JWTSecret is AUTH_JWT_SECRET: the HS256 key, at least 32 bytes. Empty in the embedded
 	// default means a random one is made at start.
 	JWTSecret string
-	// JWKSURL is AUTH_JWKS_URL: an identity provider's key set for RS256 tokens.
+	// JWKSURL is AUTH_JWKS_URL: an identity provider's key set for RS256 tokens, https (plain
+	// http only to a loopback host).
 	JWKSURL string
-	// Issuer and Audience (AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE) are checked when set.
+	// Issuer and Audience (AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE) are checked when set, and
+	// required with JWKSURL: a shared provider signs tokens for other applications too.
 	Issuer   string
 	Audience string
 }
@@ -268,7 +277,6 @@ func (c Config) RequireAuth() error {
 func Load(lookup func(string) (string, bool)) (Config, error) {
 	r := reader{lookup: lookup}
 	c := Config{
-		HTTPAddr:        r.str("HTTP_ADDR", ":8080"),
 		DatabaseURL:     r.str("DATABASE_URL", ""),
 		MigrateOnStart:  r.boolean("MIGRATE_ON_START", false),
 		ShutdownTimeout: r.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
@@ -330,9 +338,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			Interval: r.duration("REMINDER_INTERVAL", time.Minute),
 			Channels: splitList(r.str("REMINDER_CHANNELS", "in_app")),
 		},
-		Results: Results{
-			Workers: r.integer("RESULT_CALCULATOR_WORKERS", 4, 1, 256),
-		},
+		Results: Results{Workers: r.integer("RESULT_CALCULATOR_WORKERS", 4, 1, 256)},
 		Auth: Auth{
 			JWTSecret: r.str("AUTH_JWT_SECRET", ""),
 			JWKSURL:   r.str("AUTH_JWKS_URL", ""),
@@ -341,6 +347,8 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		},
 	}
 	c.Broker = r.broker(c.Kafka.Brokers, c.DatabaseURL)
+	c.HTTPAddr, c.HTTP = r.httpEdge(c.Embedded())
+	c.Limits = r.limits(c.HTTP.MaxConnections)
 	r.check(c)
 	if len(r.errs) > 0 {
 		return Config{}, fmt.Errorf("configuration: %w", errors.Join(r.errs...))
@@ -370,7 +378,7 @@ func (r *reader) kafka() Kafka {
 	for _, b := range k.Brokers {
 		host, port, err := net.SplitHostPort(b)
 		if n, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
-			r.fail("KAFKA_BROKERS", "%q is not host:port", b)
+			r.fail("KAFKA_BROKERS", "%q is not host:port", redactHostPort(b))
 		}
 	}
 	return k
@@ -407,6 +415,7 @@ func (r *reader) check(c Config) {
 	if s := c.Auth.JWTSecret; s != "" && len(s) < 32 {
 		r.fail("AUTH_JWT_SECRET", "must be at least 32 bytes, got %d", len(s))
 	}
+	r.checkAuth(c)
 	if c.Broker == BrokerKafka && c.DatabaseURL == "" {
 		r.fail("DATABASE_URL", "must be set when KAFKA_BROKERS is: the worker would commit Kafka offsets for to-dos kept only in memory")
 	}
@@ -426,6 +435,8 @@ func (r *reader) check(c Config) {
 		r.fail("SHUTDOWN_TIMEOUT", "must be positive")
 	}
 	r.checkNotify(c)
+	r.checkHTTPEdge(c)
+	r.checkJWKSURL(c.Auth.JWKSURL)
 }
 
 // checkNotify validates the notification channels and reminders.
@@ -441,7 +452,7 @@ func (r *reader) checkNotify(c Config) {
 	}
 	if u := c.Notify.SMSURL; u != "" {
 		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			r.fail("SMS_WEBHOOK_URL", "must be an http:// or https:// URL, got %q", u)
+			r.fail("SMS_WEBHOOK_URL", "must be an http:// or https:// URL, got %q", redactURL(u))
 		}
 	}
 	if len(c.Reminders.Channels) == 0 {

@@ -19,7 +19,7 @@ func TestDefaultsAreTheEmbeddedMode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.Embedded() || c.Broker != config.BrokerGoChannel || c.HTTPAddr != ":8080" {
+	if !c.Embedded() || c.Broker != config.BrokerGoChannel || c.HTTPAddr != "127.0.0.1:8080" {
 		t.Errorf("defaults: embedded %v, broker %s, addr %s", c.Embedded(), c.Broker, c.HTTPAddr)
 	}
 	if c.Topics.TodoCreate != "todo-create" || c.Groups.Todo != "todo" {
@@ -164,6 +164,7 @@ func TestRequireAuth(t *testing.T) {
 		t.Errorf("RequireAuth without a secret: %v", err)
 	}
 	kv["AUTH_JWKS_URL"] = "https://id.example/jwks.json"
+	kv["AUTH_JWT_AUDIENCE"], kv["AUTH_JWT_ISSUER"] = "taskstream", "https://id.example/"
 	if c, err = config.Load(env(kv)); err != nil || c.RequireAuth() != nil {
 		t.Errorf("with a key set: %v, %v", err, c.RequireAuth())
 	}

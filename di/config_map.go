@@ -1,6 +1,8 @@
 package di
 
 import (
+	"log/slog"
+
 	"github.com/taskstream/taskstream/adapters/kafka"
 	"github.com/taskstream/taskstream/adapters/messages"
 	"github.com/taskstream/taskstream/adapters/notify"
@@ -52,15 +54,15 @@ func reminderStoreConfig(cfg config.Config) postgres.ReminderStoreConfig {
 }
 
 // smtpConfig maps the SMTP_* and NOTIFY_TIMEOUT settings onto the email sender's configuration.
-func smtpConfig(c config.Notify) notify.SMTPConfig {
+func smtpConfig(c config.Notify, logger *slog.Logger) notify.SMTPConfig {
 	return notify.SMTPConfig{
 		Host: c.SMTP.Host, Port: c.SMTP.Port, TLS: c.SMTP.TLS,
 		Username: c.SMTP.Username, Password: c.SMTP.Password, From: c.SMTP.From,
-		Timeout: c.Timeout,
+		Timeout: c.Timeout, Logger: logger,
 	}
 }
 
 // webhookConfig maps the SMS_WEBHOOK_* and NOTIFY_TIMEOUT settings onto the SMS sender's.
-func webhookConfig(c config.Notify) notify.WebhookConfig {
-	return notify.WebhookConfig{URL: c.SMSURL, Token: c.SMSToken, Timeout: c.Timeout}
+func webhookConfig(c config.Notify, logger *slog.Logger) notify.WebhookConfig {
+	return notify.WebhookConfig{URL: c.SMSURL, Token: c.SMSToken, Timeout: c.Timeout, Logger: logger}
 }

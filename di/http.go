@@ -21,7 +21,8 @@ import (
 // embedded default.
 type apiHandler struct{ http.Handler }
 
-// opsHandler is /healthz, /readyz and /metrics alone, served by `worker` and `relay`.
+// opsHandler is /healthz, /readyz and /metrics alone, served by `worker` and `relay` (/healthz
+// alone with METRICS_ADDR set).
 type opsHandler struct{ http.Handler }
 
 // readiness are the checks /readyz runs.
@@ -84,15 +85,15 @@ func provideHub() (*live.Hub, func(), error) {
 }
 
 func provideAPIHandler(app application.Application, auth httpport.Authenticator, checks readiness, hub *live.Hub,
-	reg *prometheus.Registry, logger *slog.Logger,
+	reg *prometheus.Registry, logger *slog.Logger, cfg config.Config,
 ) (apiHandler, error) {
-	h, err := httpport.NewHandler(app, httpport.Config{}, httpport.Deps{
+	h, err := httpport.NewHandler(app, httpConfig(cfg), httpport.Deps{
 		Logger: logger, Authenticator: auth, Readiness: checks, Registry: reg, Gatherer: reg, Hub: hub,
 	})
 	return apiHandler{h}, err
 }
 
-func provideOpsHandler(checks readiness, reg *prometheus.Registry, logger *slog.Logger) (opsHandler, error) {
-	h, err := httpport.NewOpsHandler(httpport.Config{}, httpport.Deps{Logger: logger, Readiness: checks, Registry: reg, Gatherer: reg})
+func provideOpsHandler(checks readiness, reg *prometheus.Registry, logger *slog.Logger, cfg config.Config) (opsHandler, error) {
+	h, err := httpport.NewOpsHandler(httpConfig(cfg), httpport.Deps{Logger: logger, Readiness: checks, Registry: reg, Gatherer: reg})
 	return opsHandler{h}, err
 }

@@ -18,6 +18,9 @@ type Service struct {
 	Handler http.Handler
 	// Workers are the process's long-running parts.
 	Workers []Worker
+	// Ops is what METRICS_ADDR serves (/healthz, /readyz, /metrics), which Handler then leaves
+	// out but for /healthz; nil without METRICS_ADDR.
+	Ops http.Handler
 	// Hub holds the open WebSocket connections, which Shutdown closes (1001 Going Away); nil in
 	// a process that serves no API.
 	Hub *live.Hub
@@ -43,20 +46,20 @@ func New(ctx context.Context, part string, cfg config.Config, logger *slog.Logge
 	}
 }
 
-func newAPIService(h apiHandler, api apiParts, hub *live.Hub) *Service {
-	return &Service{Handler: h, Workers: api, Hub: hub}
+func newAPIService(h apiHandler, m metricsHandler, api apiParts, hub *live.Hub) *Service {
+	return &Service{Handler: h, Ops: m.Handler, Workers: api, Hub: hub}
 }
 
-func newWorkerService(h opsHandler, w workerParts) *Service {
-	return &Service{Handler: h, Workers: w}
+func newWorkerService(h opsHandler, m metricsHandler, w workerParts) *Service {
+	return &Service{Handler: h, Ops: m.Handler, Workers: w}
 }
 
-func newRelayService(h opsHandler, r relayParts) *Service {
-	return &Service{Handler: h, Workers: r}
+func newRelayService(h opsHandler, m metricsHandler, r relayParts) *Service {
+	return &Service{Handler: h, Ops: m.Handler, Workers: r}
 }
 
-func newAllService(h apiHandler, api apiParts, w workerParts, r relayParts, hub *live.Hub) *Service {
-	return &Service{Handler: h, Workers: slices.Concat([]Worker(w), []Worker(api), []Worker(r)), Hub: hub}
+func newAllService(h apiHandler, m metricsHandler, api apiParts, w workerParts, r relayParts, hub *live.Hub) *Service {
+	return &Service{Handler: h, Ops: m.Handler, Workers: slices.Concat([]Worker(w), []Worker(api), []Worker(r)), Hub: hub}
 }
 
 // noRelay is the embedded default's relay: none, since the memory stores publish themselves.

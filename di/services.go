@@ -1,6 +1,8 @@
 package di
 
 import (
+	"log/slog"
+
 	"fmt"
 	"time"
 
@@ -55,9 +57,10 @@ func provideTodoEvents(b broker.Broker, cfg config.Config) (command.TodoEvents, 
 // senders (adapters/notify; a channel whose setting is missing fails every send with that
 // reason), and as many attempts per channel as the consumer makes (the first and
 // CONSUMER_MAX_RETRIES retries), so the last retry fails the channel with its reason instead of
-// parking the message.
-func provideNotificationDelivery(cfg config.Config) (command.NotificationDelivery, error) {
-	email, sms, err := notify.NewSenders(smtpConfig(cfg.Notify), webhookConfig(cfg.Notify))
+// parking the message. The senders log each failed send with the provider's answer, redacted,
+// on logger: users see only a category of it (notification's reasons).
+func provideNotificationDelivery(cfg config.Config, logger *slog.Logger) (command.NotificationDelivery, error) {
+	email, sms, err := notify.NewSenders(smtpConfig(cfg.Notify, logger), webhookConfig(cfg.Notify, logger))
 	if err != nil {
 		return command.NotificationDelivery{}, err
 	}

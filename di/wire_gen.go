@@ -74,7 +74,7 @@ func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
-	notificationDelivery, err := provideNotificationDelivery(cfg)
+	notificationDelivery, err := provideNotificationDelivery(cfg, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -118,7 +118,14 @@ func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
-	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, registry, logger)
+	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, registry, logger, cfg)
+	if err != nil {
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, registry, logger)
 	if err != nil {
 		cleanup3()
 		cleanup2()
@@ -126,7 +133,7 @@ func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		return nil, nil, err
 	}
 	diApiParts := provideAPIParts(cfg, broker, hub, logger, prometheus)
-	service := newAPIService(diApiHandler, diApiParts, hub)
+	service := newAPIService(diApiHandler, diMetricsHandler, diApiParts, hub)
 	return service, func() {
 		cleanup3()
 		cleanup2()
@@ -153,7 +160,13 @@ func NewWorker(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Se
 		cleanup()
 		return nil, nil, err
 	}
-	diOpsHandler, err := provideOpsHandler(diReadiness, registry, logger)
+	diOpsHandler, err := provideOpsHandler(diReadiness, registry, logger, cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, registry, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -208,7 +221,7 @@ func NewWorker(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Se
 		cleanup()
 		return nil, nil, err
 	}
-	notificationDelivery, err := provideNotificationDelivery(cfg)
+	notificationDelivery, err := provideNotificationDelivery(cfg, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -239,7 +252,7 @@ func NewWorker(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Se
 		cleanup()
 		return nil, nil, err
 	}
-	service := newWorkerService(diOpsHandler, diWorkerParts)
+	service := newWorkerService(diOpsHandler, diMetricsHandler, diWorkerParts)
 	return service, func() {
 		cleanup2()
 		cleanup()
@@ -264,7 +277,13 @@ func NewRelay(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Ser
 		cleanup()
 		return nil, nil, err
 	}
-	diOpsHandler, err := provideOpsHandler(diReadiness, registry, logger)
+	diOpsHandler, err := provideOpsHandler(diReadiness, registry, logger, cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, registry, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -276,7 +295,7 @@ func NewRelay(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Ser
 		cleanup()
 		return nil, nil, err
 	}
-	service := newRelayService(diOpsHandler, diRelayParts)
+	service := newRelayService(diOpsHandler, diMetricsHandler, diRelayParts)
 	return service, func() {
 		cleanup2()
 		cleanup()
@@ -338,7 +357,7 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
-	notificationDelivery, err := provideNotificationDelivery(cfg)
+	notificationDelivery, err := provideNotificationDelivery(cfg, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -382,7 +401,14 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
-	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, registry, logger)
+	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, registry, logger, cfg)
+	if err != nil {
+		cleanup3()
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, registry, logger)
 	if err != nil {
 		cleanup3()
 		cleanup2()
@@ -404,7 +430,7 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
-	service := newAllService(diApiHandler, diApiParts, diWorkerParts, diRelayParts, hub)
+	service := newAllService(diApiHandler, diMetricsHandler, diApiParts, diWorkerParts, diRelayParts, hub)
 	return service, func() {
 		cleanup3()
 		cleanup2()
@@ -458,7 +484,7 @@ func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		cleanup()
 		return nil, nil, err
 	}
-	notificationDelivery, err := provideNotificationDelivery(cfg)
+	notificationDelivery, err := provideNotificationDelivery(cfg, logger)
 	if err != nil {
 		cleanup()
 		return nil, nil, err
@@ -492,7 +518,13 @@ func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		cleanup()
 		return nil, nil, err
 	}
-	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, registry, logger)
+	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, registry, logger, cfg)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
+	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, registry, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -506,7 +538,7 @@ func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		return nil, nil, err
 	}
 	diRelayParts := noRelay()
-	service := newAllService(diApiHandler, diApiParts, diWorkerParts, diRelayParts, hub)
+	service := newAllService(diApiHandler, diMetricsHandler, diApiParts, diWorkerParts, diRelayParts, hub)
 	return service, func() {
 		cleanup2()
 		cleanup()
@@ -524,8 +556,8 @@ var (
 		provideTodoEvents, provideNotificationDelivery, provideDeadlineReminderConfig, wire.Struct(new(Services), "*"), provideMetrics, wire.Bind(new(decorator.Metrics), new(*metrics.Prometheus)),
 	)
 	// postgresProcess is what every process with PostgreSQL shares: the pool, the broker, the
-	// registry (with the outbox backlog) and the readiness of both.
-	postgresProcess = wire.NewSet(provideDatabase, provideBroker, providePostgresRegistry, provideReadiness)
+	// registry (with the outbox backlog), the readiness of both and the handler of METRICS_ADDR.
+	postgresProcess = wire.NewSet(provideDatabase, provideBroker, providePostgresRegistry, provideReadiness, provideMetricsHandler)
 	// httpAPI serves the API: the authenticator (only processes that serve the API build it, so
 	// `worker` and `relay` start whatever the identity provider does), the WebSocket hub, the
 	// handler and the live updates beside it.

@@ -1,19 +1,30 @@
 #!/usr/bin/env bash
 # Starts the real services Taskstream's tests need, without Docker:
 #   - PostgreSQL from Debian's packages, in its own data directory;
-#   - Apache Kafka (KRaft, single combined broker+controller node), its jars fetched with Maven.
+#   - Apache Kafka (KRaft), its jars fetched with Maven: one combined broker+controller node by
+#     default, or a cluster of KAFKA_NODES such nodes (scripts/kafka/cluster.sh).
 #
 # Usage: scripts/services.sh [up|down|status|env]     (default: up)
 #
 #   up      start whatever is not running yet (reuses a server already answering on its port)
-#   down    stop both
+#   down    stop what this script started (by its pid files): PostgreSQL, the single Kafka node
+#           and the cluster; with KAFKA_NODES=3, the cluster alone
 #   status  say what runs
-#   env     print `export DATABASE_URL=...` and `export KAFKA_BROKERS=...` (eval "$(scripts/services.sh env)")
+#   env     print `export DATABASE_URL=...`, `export KAFKA_BROKERS=...` and the SASL_SSL
+#           listener's KAFKA_SASL_SSL_BROKERS and KAFKA_SASL_SSL_CA_FILE (eval "$(scripts/services.sh env)")
 #
 # Settings (environment):
 #   TASKSTREAM_SERVICES_DIR  state directory (default: $HOME/.cache/taskstream/services)
 #   PGPORT                   PostgreSQL port (default 5432)
-#   KAFKA_PORT               Kafka client port (default 9092); KAFKA_CONTROLLER_PORT (default 9093)
+#   KAFKA_NODES              1 (default): the single node; 3 (up to 9): a cluster on other ports
+#   KAFKA_PORT               single node's client port (default 9092); KAFKA_CONTROLLER_PORT (9093);
+#                            KAFKA_SASL_SSL_PORT (9094), its SASL_SSL listener
+#   KAFKA_CLUSTER_PORT       the cluster's first client port (default 19092): node N listens on
+#                            PORT+100*(N-1), its controller on that +1 and its SASL_SSL listener +2
+#
+# Every Kafka node has a SASL_SSL listener: SCRAM-SHA-512 user taskstream, password
+# taskstream-secret, and a certificate for 127.0.0.1/localhost signed by a CA of our own
+# ($TASKSTREAM_SERVICES_DIR/tls/ca.pem; scripts/kafka/tls.sh).
 #
 # Everything listens on 127.0.0.1 only. Works as root (PostgreSQL then runs as the `postgres`
 # OS user, and missing Debian packages are installed) and as an ordinary user (no apt, no sudo).
@@ -25,16 +36,24 @@ SERVICES_DIR="${TASKSTREAM_SERVICES_DIR:-$HOME/.cache/taskstream/services}"
 PGPORT="${PGPORT:-5432}"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+KAFKA_SASL_SSL_PORT="${KAFKA_SASL_SSL_PORT:-9094}"
+KAFKA_NODES="${KAFKA_NODES:-1}"
+KAFKA_CLUSTER_PORT="${KAFKA_CLUSTER_PORT:-19092}"
 KAFKA_VERSION=4.3.1                       # keep in step with scripts/kafka/pom.xml
 KAFKA_POM="$REPO_DIR/scripts/kafka/pom.xml"
 HOST=127.0.0.1
 DB_USER=taskstream
 DB_PASSWORD=taskstream
 DB_NAME=taskstream
+SCRAM_USER=taskstream                     # the SASL_SSL listeners' user (SCRAM-SHA-512)
+SCRAM_PASSWORD=taskstream-secret
 
-KAFKA_DIR="$SERVICES_DIR/kafka"
-KAFKA_PID_FILE="$KAFKA_DIR/kafka.pid"
-KAFKA_LOG_DIR="$KAFKA_DIR/logs"
+KAFKA_DIR="$SERVICES_DIR/kafka"           # the single node, and the jars every node runs
+
+# shellcheck source-path=SCRIPTDIR source=kafka/tls.sh
+source "$REPO_DIR/scripts/kafka/tls.sh"
+# shellcheck source-path=SCRIPTDIR source=kafka/cluster.sh
+source "$REPO_DIR/scripts/kafka/cluster.sh"
 
 log() { printf '[services] %s\n' "$*" >&2; }
 die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -245,6 +264,33 @@ pg_status() {
 
 KAFKA_LIBS=""
 
+# The node the kafka_node_* functions act on: kafka_single_node or kafka_cluster_node sets these.
+NODE_NAME=""            # in messages: "Kafka", "Kafka node 2"
+NODE_ID=1
+NODE_DIR=""             # server.properties, kafka.pid, data/ and logs/ of the node
+NODE_PORT=""            # PLAINTEXT listener, the clients' and the other brokers'
+NODE_CONTROLLER_PORT=""
+NODE_SASL_PORT=""       # SASL_SSL listener
+NODE_ID_FILE=""         # the cluster id, shared by the nodes of one cluster
+NODE_VOTERS=""          # controller.quorum.voters of a cluster; empty: a quorum of this node alone
+NODE_REPLICAS=1         # replication factor of every topic (internal ones too)
+NODE_MIN_ISR=1          # min.insync.replicas
+NODE_HEAP=1G
+
+kafka_single_node() {
+  NODE_NAME=Kafka
+  NODE_ID=1
+  NODE_DIR="$KAFKA_DIR"
+  NODE_PORT=$KAFKA_PORT
+  NODE_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT
+  NODE_SASL_PORT=$KAFKA_SASL_SSL_PORT
+  NODE_ID_FILE="$KAFKA_DIR/cluster.id"
+  NODE_VOTERS=""
+  NODE_REPLICAS=1
+  NODE_MIN_ISR=1
+  NODE_HEAP=1G
+}
+
 kafka_need_java() {
   command -v java >/dev/null || apt_install default-jre-headless
   local major
@@ -252,7 +298,8 @@ kafka_need_java() {
   [[ ${major%%.*} -ge 17 ]] 2>/dev/null || die "Kafka $KAFKA_VERSION needs Java 17 or newer (found ${major:-none})"
 }
 
-# Copies the broker's runtime jars into a directory named after the pom's hash (cached).
+# Copies the broker's runtime jars into a directory named after the pom's hash (cached); the
+# single node and the cluster's nodes run the same jars.
 kafka_fetch() {
   local hash
   hash="$(sha256sum "$KAFKA_POM" | cut -c1-12)"
@@ -273,29 +320,53 @@ kafka_fetch() {
   log "Kafka: ${#jars[@]} jars in $KAFKA_LIBS"
 }
 
+# Everything a node needs before it starts, whatever the node: Java, the jars and the TLS chain.
+kafka_prepare() {
+  mkdir -p "$KAFKA_DIR"
+  kafka_need_java
+  kafka_fetch
+  tls_ensure
+}
+
 kafka_write_config() {
-  mkdir -p "$KAFKA_LOG_DIR" "$KAFKA_DIR/data"
-  cat >"$KAFKA_DIR/server.properties" <<EOF
+  mkdir -p "$NODE_DIR/logs" "$NODE_DIR/data"
+  local quorum replication
+  if [[ -z $NODE_VOTERS ]]; then
+    quorum="controller.quorum.bootstrap.servers=$HOST:$NODE_CONTROLLER_PORT"
+    replication="# One node: every topic, the internal ones too, with replication factor 1 and min ISR 1."
+  else
+    quorum="controller.quorum.voters=$NODE_VOTERS"
+    replication="# Every topic on $NODE_REPLICAS nodes; acks=all needs $NODE_MIN_ISR in sync, so writes go on with a node down."
+  fi
+  cat >"$NODE_DIR/server.properties" <<EOF
 # Written by scripts/services.sh; changes are overwritten on the next start.
-# Single node, KRaft combined mode, loopback only.
+# $NODE_NAME: KRaft combined mode (broker and controller), loopback only.
 process.roles=broker,controller
-node.id=1
-listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+node.id=$NODE_ID
+listeners=PLAINTEXT://$HOST:$NODE_PORT,CONTROLLER://$HOST:$NODE_CONTROLLER_PORT,SASL_SSL://$HOST:$NODE_SASL_PORT
+advertised.listeners=PLAINTEXT://$HOST:$NODE_PORT,SASL_SSL://$HOST:$NODE_SASL_PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
-controller.quorum.bootstrap.servers=$HOST:$KAFKA_CONTROLLER_PORT
-log.dirs=$KAFKA_DIR/data
+$quorum
+log.dirs=$NODE_DIR/data
 
-# One node: every internal topic with replication factor 1 and min ISR 1.
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-default.replication.factor=1
-min.insync.replicas=1
+# SASL_SSL: SCRAM-SHA-512 users, stored in the metadata log when the storage is formatted; the
+# certificate chain of scripts/kafka/tls.sh. The brokers and controllers talk to each other on
+# PLAINTEXT, on loopback.
+sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+ssl.keystore.type=PEM
+ssl.keystore.location=$TLS_KEYSTORE
+
+$replication
+offsets.topic.replication.factor=$NODE_REPLICAS
+transaction.state.log.replication.factor=$NODE_REPLICAS
+transaction.state.log.min.isr=$NODE_MIN_ISR
+share.coordinator.state.topic.replication.factor=$NODE_REPLICAS
+share.coordinator.state.topic.min.isr=$NODE_MIN_ISR
+default.replication.factor=$NODE_REPLICAS
+min.insync.replicas=$NODE_MIN_ISR
 
 # Topics the tests use appear on first use, with 4 partitions.
 num.partitions=4
@@ -303,7 +374,7 @@ auto.create.topics.enable=true
 # Consumer groups start at once (default 3 s delay).
 group.initial.rebalance.delay.ms=0
 EOF
-  cat >"$KAFKA_DIR/log4j2.properties" <<'EOF'
+  cat >"$NODE_DIR/log4j2.properties" <<'EOF'
 # Written by scripts/services.sh; changes are overwritten on the next start.
 status = warn
 name = taskstream-kafka
@@ -327,136 +398,222 @@ logger.request.level = warn
 EOF
 }
 
+# kafka_java_cmd HEAP LOG_DIR: the java command line of a broker or a tool of the current node.
 kafka_java_cmd() {
-  KAFKA_JAVA=(java -Xmx1G -Xms512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError
+  KAFKA_JAVA=(java "-Xmx$1" -Xms256m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError
     -Djava.awt.headless=true
-    -Dkafka.logs.dir="$KAFKA_LOG_DIR"
-    -Dlog4j2.configurationFile="$KAFKA_DIR/log4j2.properties"
+    -Dkafka.logs.dir="$2"
+    -Dlog4j2.configurationFile="$NODE_DIR/log4j2.properties"
     -cp "$KAFKA_LIBS/*")
 }
 
+# kafka_java ARGS...: runs one of Kafka's tools; its own log goes to logs/tools, away from the
+# broker's server.log.
 kafka_java() {
   local KAFKA_JAVA
-  kafka_java_cmd
+  kafka_java_cmd 256m "$NODE_DIR/logs/tools"
   "${KAFKA_JAVA[@]}" "$@"
 }
 
-kafka_format() {
-  [[ -f $KAFKA_DIR/data/meta.properties ]] && return
-  local id
-  if [[ -s $KAFKA_DIR/cluster.id ]]; then
-    id="$(cat "$KAFKA_DIR/cluster.id")"
-  else
-    id="$(kafka_java kafka.tools.StorageTool random-uuid 2>>"$KAFKA_LOG_DIR/storage-tool.log" | tail -n1)"
-    [[ -n $id ]] || die "StorageTool random-uuid printed nothing (see $KAFKA_LOG_DIR/storage-tool.log)"
-    echo "$id" >"$KAFKA_DIR/cluster.id"
+# The SCRAM users of the SASL_SSL listener (SCRAM-SHA-512), for tests and local runs only.
+kafka_scram_arg() { printf 'SCRAM-SHA-512=[name=%s,password=%s]' "$SCRAM_USER" "$SCRAM_PASSWORD"; }
+
+# kafka_cluster_id prints the cluster id of the current node, made on first use.
+kafka_cluster_id() {
+  local id log="$NODE_DIR/logs/storage-tool.log"
+  if [[ ! -s $NODE_ID_FILE ]]; then
+    mkdir -p "$NODE_DIR/logs"
+    id="$(kafka_java kafka.tools.StorageTool random-uuid 2>>"$log" | tail -n1)"
+    [[ -n $id ]] || die "StorageTool random-uuid printed nothing (see $log)"
+    echo "$id" >"$NODE_ID_FILE"
   fi
-  log "Kafka: formatting storage (cluster id $id)"
-  kafka_java kafka.tools.StorageTool format -t "$id" -c "$KAFKA_DIR/server.properties" \
-    --standalone --ignore-formatted >>"$KAFKA_LOG_DIR/storage-tool.log" 2>&1 \
-    || { tail -n 40 "$KAFKA_LOG_DIR/storage-tool.log" >&2; die "Kafka storage format failed"; }
+  cat "$NODE_ID_FILE"
 }
 
-# kafka_pid prints the pid of our broker when it runs. A pid file left by a machine that went
-# down may name another process by now: only our own kafka.Kafka (with our server.properties) counts.
+kafka_format() {
+  [[ -f $NODE_DIR/data/meta.properties ]] && return
+  local id log="$NODE_DIR/logs/storage-tool.log"
+  id="$(kafka_cluster_id)"
+  # A quorum of one formats with --standalone; a cluster's nodes know the voters from
+  # controller.quorum.voters.
+  local quorum=()
+  [[ -n $NODE_VOTERS ]] || quorum=(--standalone)
+  log "$NODE_NAME: formatting storage (cluster id $id, SCRAM user $SCRAM_USER)"
+  kafka_java kafka.tools.StorageTool format -t "$id" -c "$NODE_DIR/server.properties" \
+    "${quorum[@]}" --add-scram "$(kafka_scram_arg)" --ignore-formatted >>"$log" 2>&1 \
+    || { tail -n 40 "$log" >&2; die "Kafka storage format failed"; }
+  touch "$NODE_DIR/scram-users"
+}
+
+# Storage formatted before the SASL_SSL listener existed has no SCRAM user: add it through the
+# running broker, once.
+kafka_ensure_scram_user() {
+  [[ -f $NODE_DIR/scram-users ]] && return
+  local log="$NODE_DIR/logs/config-command.log"
+  log "$NODE_NAME: adding the SCRAM user $SCRAM_USER to storage formatted without it"
+  kafka_java kafka.admin.ConfigCommand --bootstrap-server "$HOST:$NODE_PORT" --alter \
+    --add-config "SCRAM-SHA-512=[password=$SCRAM_PASSWORD]" --entity-type users --entity-name "$SCRAM_USER" \
+    >>"$log" 2>&1 || { tail -n 20 "$log" >&2; die "could not add the SCRAM user (see $log)"; }
+  touch "$NODE_DIR/scram-users"
+}
+
+# kafka_pid prints the pid of the current node when it runs. A pid file left by a machine that
+# went down may name another process by now: only our own kafka.Kafka (with this node's
+# server.properties) counts.
 kafka_pid() {
   local pid
-  [[ -f $KAFKA_PID_FILE ]] || return 1
-  pid="$(cat "$KAFKA_PID_FILE")"
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && pid_runs "$pid" "kafka.Kafka $KAFKA_DIR/server.properties" && echo "$pid"
+  [[ -f $NODE_DIR/kafka.pid ]] || return 1
+  pid="$(cat "$NODE_DIR/kafka.pid")"
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && pid_runs "$pid" "kafka.Kafka $NODE_DIR/server.properties" && echo "$pid"
 }
 
 kafka_fail() {
-  log "Kafka: $1; last lines of $KAFKA_LOG_DIR/server.log and stdout.log:"
-  tail -n 60 "$KAFKA_LOG_DIR/server.log" >&2 2>/dev/null || true
-  tail -n 20 "$KAFKA_LOG_DIR/stdout.log" >&2 2>/dev/null || true
+  local logs="$NODE_DIR/logs"
+  log "$NODE_NAME: $1; last lines of $logs/server.log and stdout.log:"
+  tail -n 60 "$logs/server.log" >&2 2>/dev/null || true
+  tail -n 20 "$logs/stdout.log" >&2 2>/dev/null || true
   exit 1
 }
 
-kafka_up() {
-  mkdir -p "$KAFKA_DIR"
-  if port_open "$KAFKA_PORT"; then
+# kafka_node_start starts the current node unless it runs, or something else answers on its
+# port, and returns at once; kafka_node_wait waits for it.
+kafka_node_start() {
+  mkdir -p "$NODE_DIR"
+  if port_open "$NODE_PORT"; then
     if kafka_pid >/dev/null; then
-      log "Kafka: already running (pid $(kafka_pid), $HOST:$KAFKA_PORT)"
+      log "$NODE_NAME: already running (pid $(kafka_pid), $HOST:$NODE_PORT)"
+      grep -q "SASL_SSL://$HOST:$NODE_SASL_PORT" "$NODE_DIR/server.properties" \
+        || log "$NODE_NAME: started without the SASL_SSL listener on $NODE_SASL_PORT; restart it (down, then up) to add it"
     else
-      log "Kafka: something already answers on $HOST:$KAFKA_PORT; reusing it"
+      log "$NODE_NAME: something already answers on $HOST:$NODE_PORT; reusing it"
     fi
     return
   fi
   local pid
   if pid="$(kafka_pid)"; then
-    log "Kafka: pid $pid is running but $HOST:$KAFKA_PORT does not answer yet; waiting for it"
-  else
-    rm -f "$KAFKA_PID_FILE"
-    kafka_need_java
-    kafka_fetch
-    kafka_write_config
-    kafka_format
-    log "Kafka: starting Kafka $KAFKA_VERSION on $HOST:$KAFKA_PORT (controller $KAFKA_CONTROLLER_PORT)"
-    # setsid+nohup: the broker outlives this script and its terminal; fd 9 is our lock.
-    local KAFKA_JAVA
-    kafka_java_cmd
-    echo "=== $(date '+%F %T') starting" >>"$KAFKA_LOG_DIR/stdout.log"
-    setsid nohup "${KAFKA_JAVA[@]}" kafka.Kafka "$KAFKA_DIR/server.properties" \
-      >>"$KAFKA_LOG_DIR/stdout.log" 2>&1 </dev/null 9>&- &
-    pid=$!
-    echo "$pid" >"$KAFKA_PID_FILE"
+    log "$NODE_NAME: pid $pid is running but $HOST:$NODE_PORT does not answer yet; waiting for it"
+    return
   fi
-  local deadline=$((SECONDS + 90))
-  while ! port_open "$KAFKA_PORT"; do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$KAFKA_PID_FILE"; kafka_fail "the broker exited"; }
-    ((SECONDS < deadline)) || kafka_fail "port $KAFKA_PORT did not open within 90 s (pid $pid still running)"
-    sleep 0.5
-  done
-  log "Kafka: ready (pid $pid, log $KAFKA_LOG_DIR/server.log)"
+  rm -f "$NODE_DIR/kafka.pid"
+  kafka_write_config
+  kafka_format
+  log "$NODE_NAME: starting Kafka $KAFKA_VERSION on $HOST:$NODE_PORT (SASL_SSL $NODE_SASL_PORT, controller $NODE_CONTROLLER_PORT)"
+  # setsid+nohup: the broker outlives this script and its terminal; fd 9 is our lock.
+  local KAFKA_JAVA
+  kafka_java_cmd "$NODE_HEAP" "$NODE_DIR/logs"
+  echo "=== $(date '+%F %T') starting" >>"$NODE_DIR/logs/stdout.log"
+  setsid nohup "${KAFKA_JAVA[@]}" kafka.Kafka "$NODE_DIR/server.properties" \
+    >>"$NODE_DIR/logs/stdout.log" 2>&1 </dev/null 9>&- &
+  echo "$!" >"$NODE_DIR/kafka.pid"
 }
 
-kafka_down() {
+kafka_node_wait() {
+  local pid="" deadline=$((SECONDS + 90))
+  if [[ -f $NODE_DIR/kafka.pid ]]; then pid="$(cat "$NODE_DIR/kafka.pid")"; fi
+  while ! port_open "$NODE_PORT"; do
+    # kill -0, not kafka_pid: until the fork just made has exec'd java, its command line is
+    # still this script's.
+    if [[ -z $pid ]] || ! kill -0 "$pid" 2>/dev/null; then
+      rm -f "$NODE_DIR/kafka.pid"
+      kafka_fail "the broker exited"
+    fi
+    ((SECONDS < deadline)) || kafka_fail "port $NODE_PORT did not open within 90 s (pid $pid still running)"
+    sleep 0.5
+  done
+  if pid="$(kafka_pid)"; then
+    log "$NODE_NAME: ready (pid $pid, log $NODE_DIR/logs/server.log)"
+  fi
+}
+
+# kafka_node_stop sends SIGTERM to the current node (found by its pid file alone);
+# kafka_node_await waits for it to exit, killing it after 60 s.
+kafka_node_stop() {
   local pid
   if ! pid="$(kafka_pid)"; then
-    rm -f "$KAFKA_PID_FILE"
-    if port_open "$KAFKA_PORT"; then
-      log "Kafka: $HOST:$KAFKA_PORT answers but was not started by this script; leaving it"
+    rm -f "$NODE_DIR/kafka.pid"
+    if port_open "$NODE_PORT"; then
+      log "$NODE_NAME: $HOST:$NODE_PORT answers but was not started by this script; leaving it"
     else
-      log "Kafka: not running"
+      log "$NODE_NAME: not running"
     fi
     return
   fi
-  log "Kafka: stopping (pid $pid)"
+  log "$NODE_NAME: stopping (pid $pid)"
   kill -TERM "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + 60))
-  while kill -0 "$pid" 2>/dev/null; do
+}
+
+kafka_node_await() {
+  [[ -f $NODE_DIR/kafka.pid ]] || return 0
+  local pid deadline=$((SECONDS + 60))
+  pid="$(cat "$NODE_DIR/kafka.pid")"
+  while kafka_pid >/dev/null; do
     if ((SECONDS >= deadline)); then
-      log "Kafka: still running after 60 s; killing it"
+      log "$NODE_NAME: still running after 60 s; killing it"
       kill -KILL "$pid" 2>/dev/null || true
       break
     fi
     sleep 0.5
   done
-  rm -f "$KAFKA_PID_FILE"
-  log "Kafka: stopped"
+  rm -f "$NODE_DIR/kafka.pid"
+  log "$NODE_NAME: stopped"
+}
+
+kafka_node_status() {
+  local pid name
+  name="$(tr '[:upper:]' '[:lower:]' <<<"$NODE_NAME")"
+  if pid="$(kafka_pid)"; then
+    if port_open "$NODE_PORT"; then
+      local sasl="SASL_SSL $HOST:$NODE_SASL_PORT"
+      port_open "$NODE_SASL_PORT" || sasl="no SASL_SSL listener: restart it"
+      echo "$name: running (pid $pid, $HOST:$NODE_PORT, $sasl)"
+    else
+      echo "$name: starting (pid $pid, $HOST:$NODE_PORT not answering yet)"
+    fi
+  elif port_open "$NODE_PORT"; then
+    echo "$name: a broker not started by this script answers on $HOST:$NODE_PORT"
+  else
+    echo "$name: not running"
+  fi
+}
+
+# The single node, the default of `make test`.
+kafka_up() {
+  kafka_single_node
+  kafka_prepare
+  kafka_node_start
+  kafka_node_wait
+  if kafka_pid >/dev/null; then kafka_ensure_scram_user; fi
+}
+
+kafka_down() {
+  kafka_single_node
+  kafka_node_stop
+  kafka_node_await
 }
 
 kafka_status() {
-  local pid
-  if pid="$(kafka_pid)"; then
-    if port_open "$KAFKA_PORT"; then
-      echo "kafka: running (pid $pid, $HOST:$KAFKA_PORT)"
-    else
-      echo "kafka: starting (pid $pid, $HOST:$KAFKA_PORT not answering yet)"
-    fi
-  elif port_open "$KAFKA_PORT"; then
-    echo "kafka: a broker not started by this script answers on $HOST:$KAFKA_PORT"
-  else
-    echo "kafka: not running"
-  fi
+  kafka_single_node
+  kafka_node_status
 }
 
 # ---------------------------------------------------------------------------------------------
 
+# print_env: the addresses of the services of KAFKA_NODES; KAFKA_SASL_SSL_* name the SASL_SSL
+# listeners and the CA of their certificates, for the tests (tests/component) and for
+# KAFKA_SECURITY_PROTOCOL=SASL_SSL runs.
 print_env() {
+  local brokers="$HOST:$KAFKA_PORT" sasl="$HOST:$KAFKA_SASL_SSL_PORT" size
+  if [[ $KAFKA_NODES != 1 ]]; then
+    size="$(kafka_cluster_size)"
+    brokers="$(kafka_cluster_list "$size" 0)"
+    sasl="$(kafka_cluster_list "$size" 2)"
+  fi
   echo "export DATABASE_URL=postgres://$DB_USER:$DB_PASSWORD@$HOST:$PGPORT/$DB_NAME?sslmode=disable"
-  echo "export KAFKA_BROKERS=$HOST:$KAFKA_PORT"
+  echo "export KAFKA_BROKERS=$brokers"
+  echo "export KAFKA_SASL_SSL_BROKERS=$sasl"
+  echo "export KAFKA_SASL_SSL_CA_FILE=$TLS_CA_FILE"
+  echo "export KAFKA_SASL_SSL_USERNAME=$SCRAM_USER"
+  echo "export KAFKA_SASL_SSL_PASSWORD=$SCRAM_PASSWORD"
 }
 
 lock() {
@@ -467,25 +624,32 @@ lock() {
 
 main() {
   local cmd="${1:-up}"
+  if [[ $KAFKA_NODES != 1 ]]; then kafka_cluster_size >/dev/null; fi
   case "$cmd" in
     up)
       lock
       local t0=$SECONDS
       pg_up
-      kafka_up
+      if [[ $KAFKA_NODES == 1 ]]; then kafka_up; else kafka_cluster_up; fi
       log "services up in $((SECONDS - t0)) s"
       ;;
     down)
       lock
+      if [[ $KAFKA_NODES != 1 ]]; then
+        kafka_cluster_down
+        return
+      fi
+      kafka_cluster_down
       kafka_down
       pg_down
       ;;
     status)
       pg_status
       kafka_status
+      kafka_cluster_status
       ;;
     env) print_env ;;
-    -h | --help | help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+    -h | --help | help) sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
     *) die "unknown command '$cmd' (use up, down, status or env)" ;;
   esac
 }

@@ -57,7 +57,7 @@ func NewKafka(cfg KafkaConfig, logger *slog.Logger) (*Kafka, error) {
 	}
 	pub, err := kafka.NewPublisher(cfg.Client, logger)
 	if err != nil {
-		return nil, fmt.Errorf("connect to Kafka at %v: %w", cfg.Client.Brokers, err)
+		return nil, err
 	}
 	return &Kafka{cfg: cfg, publisher: pub, probe: kafka.NewProbe(cfg.Client, cfg.ProbeTopic), logger: logger}, nil
 }

@@ -30,7 +30,7 @@ func NewBatchPublisher(c Config) (*BatchPublisher, error) {
 	}
 	p, err := sarama.NewSyncProducer(c.Brokers, sc)
 	if err != nil {
-		return nil, fmt.Errorf("connect to Kafka at %v: %w", c.Brokers, err)
+		return nil, connectError(c, err)
 	}
 	return &BatchPublisher{producer: p, marshaler: wmkafka.NewWithPartitioningMarshaler(envelope.PartitionKey)}, nil
 }

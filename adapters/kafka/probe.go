@@ -75,7 +75,7 @@ func (p *Probe) probe() error {
 		sc.Net.DialTimeout = 2 * time.Second
 		sc.Metadata.Retry.Max = 0
 		if client, err = sarama.NewClient(p.cfg.Brokers, sc); err != nil {
-			return err
+			return connectError(p.cfg, err)
 		}
 		p.mu.Lock()
 		if p.closed { // closed while connecting: nobody else will close this client

@@ -22,11 +22,15 @@ func NewPublisher(c Config, logger *slog.Logger) (message.Publisher, error) {
 	if err != nil {
 		return nil, err
 	}
-	return wmkafka.NewPublisher(wmkafka.PublisherConfig{
+	pub, err := wmkafka.NewPublisher(wmkafka.PublisherConfig{
 		Brokers:               c.Brokers,
 		Marshaler:             wmkafka.NewWithPartitioningMarshaler(envelope.PartitionKey),
 		OverwriteSaramaConfig: sc,
 	}, watermill.NewSlogLogger(logger))
+	if err != nil {
+		return nil, connectError(c, err)
+	}
+	return pub, nil
 }
 
 // TooLarge reports whether a publish failed because the record is larger than the producer's

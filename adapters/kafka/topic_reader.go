@@ -36,7 +36,7 @@ func ReadTopic(ctx context.Context, c Config, topic string, fn func(Record) bool
 	}
 	client, err := sarama.NewClient(c.Brokers, sc)
 	if err != nil {
-		return fmt.Errorf("connect to Kafka at %v: %w", c.Brokers, err)
+		return connectError(c, err)
 	}
 	defer func() { _ = client.Close() }()
 	consumer, err := sarama.NewConsumerFromClient(client)

@@ -22,7 +22,7 @@ func EnsureTopics(c Config, topics []string, partitions int32, replicationFactor
 	}
 	admin, err := sarama.NewClusterAdmin(c.Brokers, sc)
 	if err != nil {
-		return fmt.Errorf("connect to Kafka at %v: %w", c.Brokers, err)
+		return connectError(c, err)
 	}
 	defer func() { _ = admin.Close() }()
 	var created []string
@@ -91,7 +91,7 @@ func CheckTopics(c Config, topics []string) error {
 	}
 	client, err := sarama.NewClient(c.Brokers, sc)
 	if err != nil {
-		return fmt.Errorf("connect to Kafka at %v: %w", c.Brokers, err)
+		return connectError(c, err)
 	}
 	defer func() { _ = client.Close() }()
 	existing, err := client.Topics()

@@ -18,11 +18,11 @@ func TestNewSendersWithoutConfiguration(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = email.SendEmail(context.Background(), testEmail)
-	if shared.KindOf(err) != shared.KindInvalid || !strings.Contains(err.Error(), "email channel not configured: SMTP_HOST is empty") {
+	if shared.KindOf(err) != shared.KindInvalid || !strings.Contains(err.Error(), "email is not configured: SMTP_HOST is empty") {
 		t.Errorf("email: %v (kind %v)", err, shared.KindOf(err))
 	}
 	err = sms.SendSMS(context.Background(), command.SMS{To: "+49", Body: "b", ID: "1"})
-	if shared.KindOf(err) != shared.KindInvalid || !strings.Contains(err.Error(), "sms channel not configured: SMS_WEBHOOK_URL is empty") {
+	if shared.KindOf(err) != shared.KindInvalid || !strings.Contains(err.Error(), "SMS is not configured: SMS_WEBHOOK_URL is empty") {
 		t.Errorf("sms: %v (kind %v)", err, shared.KindOf(err))
 	}
 }

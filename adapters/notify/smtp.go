@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"strconv"
 	"time"
@@ -14,7 +15,9 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/domain/notification"
 	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/platform/redact"
 )
 
 // SMTP TLS modes (SMTP_TLS).
@@ -47,6 +50,9 @@ type SMTPConfig struct {
 	Timeout time.Duration
 	// RootCAs verifies the server's certificate. Defaults to the system's roots.
 	RootCAs *x509.CertPool
+	// Logger receives every failed send with the server's reply, for operators (redacted: no
+	// password, URL credentials or query strings). Defaults to slog.Default().
+	Logger *slog.Logger
 }
 
 func (c *SMTPConfig) setDefaults() {
@@ -58,6 +64,9 @@ func (c *SMTPConfig) setDefaults() {
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = DefaultTimeout
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
 	}
 }
 
@@ -103,9 +112,21 @@ func NewEmailSender(cfg SMTPConfig) (*EmailSender, error) {
 }
 
 // SendEmail sends e. A refused email (a bad address, a permanent 5xx reply) is a
-// shared.KindInvalid error with the server's reason; a temporary failure (a 4xx reply, the
-// network, the timeout) is shared.KindUnavailable.
+// shared.KindInvalid error; a temporary failure (a 4xx reply, the network, the timeout) is
+// shared.KindUnavailable. The error's message is one of notification's reasons, what the
+// user sees; its detail (the server's reply, redacted) is logged for operators.
 func (s *EmailSender) SendEmail(ctx context.Context, e command.Email) error {
+	err := s.send(ctx, e)
+	if err == nil {
+		return nil
+	}
+	err = sendError(redact.Error(err, s.cfg.Password))
+	s.cfg.Logger.WarnContext(ctx, "email not sent", "message_id", e.MessageID, "error", err)
+	return err
+}
+
+// send runs one send and returns its error as it comes.
+func (s *EmailSender) send(ctx context.Context, e command.Email) error {
 	m, err := newMessage(s.from, e, time.Now())
 	if err != nil {
 		return err
@@ -114,14 +135,14 @@ func (s *EmailSender) SendEmail(ctx context.Context, e command.Email) error {
 	defer cancel()
 	c, err := s.dial(ctx)
 	if err != nil {
-		return sendError(err)
+		return err
 	}
 	defer func() { _ = c.Close() }()
 	if err := s.deliver(c, m); err != nil {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("%w (%w)", err, context.Cause(ctx))
 		}
-		return sendError(err)
+		return err
 	}
 	return nil
 }
@@ -178,7 +199,8 @@ func (s *EmailSender) deliver(c *smtp.Client, m *message) error {
 	opts := &smtp.MailOptions{}
 	if m.needsUTF8() {
 		if ok, _ := c.Extension("SMTPUTF8"); !ok {
-			return shared.Invalid("email", "address %q is not ASCII and the smtp server does not offer SMTPUTF8", m.to.Address)
+			return &shared.Error{Kind: shared.KindInvalid, Field: "email", Message: notification.ReasonEmailNotASCII,
+				Err: errors.New("the address is not ASCII and the smtp server does not offer SMTPUTF8")}
 		}
 		opts.UTF8 = true
 	}
@@ -186,7 +208,7 @@ func (s *EmailSender) deliver(c *smtp.Client, m *message) error {
 		return fmt.Errorf("MAIL FROM:<%s>: %w", s.from.Address, err)
 	}
 	if err := c.Rcpt(m.to.Address, nil); err != nil {
-		return fmt.Errorf("RCPT TO:<%s>: %w", m.to.Address, err)
+		return &rcptError{err: fmt.Errorf("RCPT TO:<%s>: %w", m.to.Address, err)}
 	}
 	w, err := c.Data()
 	if err != nil {
@@ -203,15 +225,35 @@ func (s *EmailSender) deliver(c *smtp.Client, m *message) error {
 	return nil
 }
 
-// sendError classifies err: a permanent SMTP reply (5xx) means the email can never be sent as
-// it is (kind invalid, with the server's reason); everything else may pass later (unavailable).
+// rcptError marks the server's answer to RCPT TO: a refusal there is of the address.
+type rcptError struct{ err error }
+
+func (e *rcptError) Error() string { return e.err.Error() }
+
+func (e *rcptError) Unwrap() error { return e.err }
+
+// sendError classifies err under one of notification's reasons: a permanent SMTP reply (5xx)
+// means the email can never be sent as it is (kind invalid: the server refused the address at
+// RCPT TO, else the email); an address the message cannot carry is invalid too; everything else
+// may pass later (unavailable).
 func sendError(err error) error {
-	if shared.KindOf(err) == shared.KindInvalid {
-		return err
-	}
 	var se *smtp.SMTPError
-	if errors.As(err, &se) && se.Code >= 500 && se.Code < 600 {
-		return &shared.Error{Kind: shared.KindInvalid, Field: "email", Message: "the smtp server refused it", Err: err}
+	var rcpt *rcptError
+	var own *shared.Error
+	switch {
+	case errors.As(err, &own) && own.Kind == shared.KindInvalid && own.Message == notification.ReasonEmailNotASCII:
+		return &shared.Error{Kind: shared.KindInvalid, Field: "email", Message: own.Message, Err: err}
+	case errors.As(err, &own) && own.Kind == shared.KindInvalid:
+		// newMessage refused the recipient's address or a header the message would carry.
+		reason := notification.ReasonSendFailed
+		if own.Field == "to" {
+			reason = notification.ReasonInvalidEmail
+		}
+		return &shared.Error{Kind: shared.KindInvalid, Field: "email", Message: reason, Err: err}
+	case errors.As(err, &se) && se.Code >= 500 && se.Code < 600 && errors.As(err, &rcpt):
+		return &shared.Error{Kind: shared.KindInvalid, Field: "email", Message: notification.ReasonEmailAddressRefused, Err: err}
+	case errors.As(err, &se) && se.Code >= 500 && se.Code < 600:
+		return &shared.Error{Kind: shared.KindInvalid, Field: "email", Message: notification.ReasonEmailRefused, Err: err}
 	}
-	return shared.Unavailable("email: the smtp server did not take it, try again", err)
+	return shared.Unavailable(notification.ReasonEmailUnavailable, err)
 }

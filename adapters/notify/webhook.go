@@ -6,13 +6,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/domain/notification"
 	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/platform/redact"
 )
 
 // WebhookConfig configures an SMSSender.
@@ -26,6 +29,9 @@ type WebhookConfig struct {
 	// Client sends the requests. Defaults to a client of its own on http.DefaultTransport's
 	// settings; redirects are never followed.
 	Client *http.Client
+	// Logger receives every failed send with the gateway's answer, for operators (redacted: no
+	// token, URL credentials or query strings). Defaults to slog.Default().
+	Logger *slog.Logger
 }
 
 func (c *WebhookConfig) setDefaults() {
@@ -35,13 +41,16 @@ func (c *WebhookConfig) setDefaults() {
 	if c.Client == nil {
 		c.Client = &http.Client{}
 	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
 }
 
 // Validate reports what is wrong with the configuration after defaults are applied.
 func (c WebhookConfig) Validate() error {
 	u, err := url.Parse(c.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("sms webhook url %q is not an http:// or https:// URL", c.URL)
+		return fmt.Errorf("sms webhook url %q is not an http:// or https:// URL", redact.URL(c.URL))
 	}
 	return nil
 }
@@ -77,24 +86,40 @@ type smsRequest struct {
 }
 
 // SendSMS posts m. A 2xx answer means sent. Another 4xx (but 408 and 429) or a 3xx is a
-// shared.KindInvalid error with the status and the start of the answer; a 5xx, 408, 429, the
-// network or the timeout is shared.KindUnavailable.
+// shared.KindInvalid error; a 5xx, 408, 429, the network or the timeout is
+// shared.KindUnavailable. The error's message is one of notification's reasons, what the user
+// sees; its detail (the status and the start of the answer, or the network error, redacted:
+// the URL without its query string, no token) is logged for operators.
 func (s *SMSSender) SendSMS(ctx context.Context, m command.SMS) error {
 	if strings.TrimSpace(m.To) == "" {
-		return shared.Invalid("to", "is empty: the sms channel needs a phone number")
+		return &shared.Error{Kind: shared.KindInvalid, Field: "to", Message: notification.ReasonNoPhone}
 	}
 	if m.ID == "" || strings.ContainsAny(m.ID, "\r\n") {
 		return shared.Invalid("id", "must be a non-empty single line (it is the idempotency key)")
 	}
+	err := s.send(ctx, m)
+	if err == nil {
+		return nil
+	}
+	err = redact.Error(err, s.cfg.Token)
+	if shared.KindOf(err) == shared.KindInternal {
+		err = shared.Unavailable(notification.ReasonSMSUnavailable, err)
+	}
+	s.cfg.Logger.WarnContext(ctx, "sms not sent", "message_id", m.ID, "error", err)
+	return err
+}
+
+// send posts m once and classifies the answer.
+func (s *SMSSender) send(ctx context.Context, m command.SMS) error {
 	body, err := json.Marshal(smsRequest(m))
 	if err != nil {
-		return fmt.Errorf("encode sms: %w", err)
+		return &shared.Error{Kind: shared.KindInvalid, Field: "sms", Message: notification.ReasonSendFailed, Err: err}
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.cfg.URL, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("sms request: %w", err)
+		return &shared.Error{Kind: shared.KindInvalid, Field: "sms", Message: notification.ReasonSendFailed, Err: err}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Idempotency-Key", m.ID)
@@ -103,7 +128,7 @@ func (s *SMSSender) SendSMS(ctx context.Context, m command.SMS) error {
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return shared.Unavailable("sms: the gateway did not answer, try again", err)
+		return err // the network or the timeout: unavailable
 	}
 	defer func() { _ = resp.Body.Close() }()
 	excerpt := readExcerpt(resp.Body)
@@ -116,10 +141,9 @@ func statusError(code int, excerpt string) error {
 	case code >= 200 && code < 300:
 		return nil
 	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
-		return shared.Unavailable("sms: the gateway cannot take it now, try again",
-			fmt.Errorf("status %d: %s", code, excerpt))
+		return shared.Unavailable(notification.ReasonSMSUnavailable, fmt.Errorf("status %d: %s", code, excerpt))
 	default:
-		return &shared.Error{Kind: shared.KindInvalid, Field: "sms", Message: "the gateway refused it",
+		return &shared.Error{Kind: shared.KindInvalid, Field: "sms", Message: notification.ReasonSMSRefused,
 			Err: fmt.Errorf("status %d: %s", code, excerpt)}
 	}
 }

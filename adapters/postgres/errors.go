@@ -6,7 +6,9 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -40,10 +42,28 @@ func dbError(op string, err error) error {
 	return err
 }
 
+// outcomeUnknown is what a caller learns of a commit whose answer was lost; the error also wraps
+// shared.ErrOutcomeUnknown so that each edge can say how to retry in its own terms.
+const outcomeUnknown = "the connection to the database was lost during the commit, so the change may or may not " +
+	"have been stored"
+
+// commitError wraps err from a COMMIT. An answer from the server (an error it reports) means
+// nothing was committed; a connection that ended while the commit was under way leaves the
+// outcome unknown, which the error says, still unavailable so that the caller retries.
+func commitError(op string, err error) error {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) && transient(err) {
+		return shared.Unavailable(outcomeUnknown, fmt.Errorf("postgres: %s: %w: %w", op, shared.ErrOutcomeUnknown, err))
+	}
+	return dbError(op, err)
+}
+
 // transient reports whether err comes from the database being unreachable or busy rather than
-// from the statement: SQLSTATE classes 08 (connection exception), 53 (insufficient resources)
-// and 57 (operator intervention, such as a shutdown), serialization failures and deadlocks,
-// network errors, and timeouts or cancellation.
+// from the statement: SQLSTATE classes 08 (connection exception), 53 (insufficient resources,
+// such as 53300 too many connections) and 57 (operator intervention: 57P01 to 57P03, a
+// shutdown or a restart), serialization failures and deadlocks, and a connection that failed or
+// ended (connect errors, network errors, a connection the driver has closed, a stream cut short),
+// timeouts or cancellation.
 func transient(err error) bool {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
@@ -53,12 +73,20 @@ func transient(err error) bool {
 		}
 		return pgErr.Code == "40001" || pgErr.Code == "40P01"
 	}
+	return connectionLost(err) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, context.Canceled) || pgconn.Timeout(err)
+}
+
+// connectionLost reports an error of the connection rather than of the statement: it could not
+// be made, or it ended under the statement (the server crashed or was restarted, the backend
+// was terminated, the network broke), so the statement did not run or its answer was lost.
+func connectionLost(err error) bool {
 	var (
 		connectErr *pgconn.ConnectError
 		netErr     net.Error
 	)
 	return errors.As(err, &connectErr) || errors.As(err, &netErr) ||
-		errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
-		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
-		pgconn.Timeout(err)
+		errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone)
 }

@@ -44,7 +44,7 @@ func processOnce(ctx context.Context, conn *sql.DB, group, messageID string, app
 		return false, err
 	}
 	if err := tx.Commit(); err != nil {
-		return false, dbError("commit inbox transaction", err)
+		return false, commitError("commit inbox transaction", err)
 	}
 	return true, nil
 }

@@ -54,7 +54,7 @@ func (s *NotificationStore) Change(ctx context.Context, userID shared.UserID, id
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, dbError("commit notification change", err)
+		return nil, commitError("commit notification change", err)
 	}
 	return notification.Rehydrate(after)
 }

@@ -58,7 +58,7 @@ func (s *QuizStore) Score(ctx context.Context, targets []testresult.ScoreTarget,
 		return 0, nil, err
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, nil, dbError("commit score", err)
+		return 0, nil, commitError("commit score", err)
 	}
 	return stored, missing, nil
 }

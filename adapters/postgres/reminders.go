@@ -98,7 +98,7 @@ func (s *ReminderStore) ClaimReminders(ctx context.Context, r task.ReminderRange
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, dbError("commit task reminders", err)
+		return 0, commitError("commit task reminders", err)
 	}
 	return len(msgs), nil
 }

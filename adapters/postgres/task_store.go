@@ -110,7 +110,7 @@ func (s *TaskStore) Add(ctx context.Context, c task.Change, meta shared.EventMet
 		return false, err
 	}
 	if err := tx.Commit(); err != nil {
-		return false, dbError("commit add task", err)
+		return false, commitError("commit add task", err)
 	}
 	return true, nil
 }
@@ -155,7 +155,7 @@ func (s *TaskStore) Change(ctx context.Context, userID shared.UserID, id string,
 		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return dbError("commit task change", err)
+		return commitError("commit task change", err)
 	}
 	return nil
 }

@@ -94,7 +94,7 @@ func (r *TodoRepository) Update(ctx context.Context, userID shared.UserID, id st
 		return nil, queryError("update todo", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, queryError("commit update todo", err)
+		return nil, commitError("commit update todo", err)
 	}
 	return toDomainUpdatedTodo(t, params), nil
 }

@@ -108,7 +108,7 @@ func (h handleNotificationRequestHandler) deliver(ctx context.Context, n *notifi
 	final := true
 	if sendErr != nil {
 		final = shared.KindOf(sendErr) == shared.KindInvalid || d.Attempts+1 >= h.cfg.MaxAttempts
-		next = d.Failed(sendErr.Error(), final)
+		next = d.Failed(reasonOf(sendErr), final)
 	}
 	recorded, err := h.store.Change(ctx, n.UserID(), n.ID(), recordDelivery(next))
 	if err != nil {
@@ -118,6 +118,18 @@ func (h handleNotificationRequestHandler) deliver(ctx context.Context, n *notifi
 		return recorded, fmt.Errorf("%s delivery attempt %d of %d failed: %w", d.Channel, next.Attempts, h.cfg.MaxAttempts, sendErr)
 	}
 	return recorded, nil
+}
+
+// reasonOf is what the user sees of a failed send: the message of the sender's error, which
+// is one of the categories of notification's reasons (anything else reads as
+// notification.ReasonSendFailed). The error's detail, the provider's own text, is for the
+// operators' log (the senders log it, redacted) and never stored in the delivery.
+func reasonOf(err error) string {
+	var se *shared.Error
+	if errors.As(err, &se) {
+		return se.Message
+	}
+	return notification.ReasonSendFailed
 }
 
 // recordDelivery is the change that records d. A delivery that another pass (a redelivery of the

@@ -80,7 +80,7 @@ func TestNotificationRequestDeliveredTwiceSendsOnce(t *testing.T) {
 func TestFailingChannelIsRetriedThenFailedWithTheReason(t *testing.T) {
 	t.Parallel()
 	store, senders := newFakeNotifications(), &fakeSenders{}
-	senders.set(nil, errors.New("gateway answered 503"))
+	senders.set(nil, shared.Unavailable(notification.ReasonSMSUnavailable, errors.New("gateway answered 503")))
 	h := newRequestHandler(store, senders, 3)
 	ctx := context.Background()
 	cmd := command.HandleNotificationRequest{MessageID: "m1", Request: request()}
@@ -89,7 +89,7 @@ func TestFailingChannelIsRetriedThenFailedWithTheReason(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "gateway answered 503") || shared.KindOf(err) == shared.KindInvalid {
 			t.Fatalf("attempt %d: %v, want a retryable error with the reason", attempt, err)
 		}
-		if d := deliveryOf(t, store, "sms"); d.Status != notification.StatusPending || d.Attempts != attempt || d.Reason != "gateway answered 503" {
+		if d := deliveryOf(t, store, "sms"); d.Status != notification.StatusPending || d.Attempts != attempt || d.Reason != notification.ReasonSMSUnavailable {
 			t.Errorf("after attempt %d: sms %+v", attempt, d)
 		}
 	}
@@ -97,7 +97,7 @@ func TestFailingChannelIsRetriedThenFailedWithTheReason(t *testing.T) {
 	if err != nil {
 		t.Fatalf("last attempt: %v, want nil (the message is done, not parked)", err)
 	}
-	if d, _ := res.Notification.Delivery("sms"); d.Status != notification.StatusFailed || d.Attempts != 3 || d.Reason != "gateway answered 503" {
+	if d, _ := res.Notification.Delivery("sms"); d.Status != notification.StatusFailed || d.Attempts != 3 || d.Reason != notification.ReasonSMSUnavailable {
 		t.Errorf("sms after the last attempt %+v", d)
 	}
 	if e, s := senders.sent(); e != 1 || s != 0 {
@@ -142,12 +142,13 @@ func TestFailingChannelIsSentOnARetry(t *testing.T) {
 func TestRefusedSendFailsTheChannelAtOnce(t *testing.T) {
 	t.Parallel()
 	store, senders := newFakeNotifications(), &fakeSenders{}
-	senders.set(shared.Invalid("to", "mailbox unavailable"), nil)
+	senders.set(&shared.Error{Kind: shared.KindInvalid, Field: "email", Message: notification.ReasonEmailAddressRefused,
+		Err: errors.New("550 mailbox unavailable")}, nil)
 	res, err := newRequestHandler(store, senders, 5).Handle(context.Background(), command.HandleNotificationRequest{MessageID: "m1", Request: request()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d, _ := res.Notification.Delivery("email"); d.Status != notification.StatusFailed || d.Attempts != 1 || d.Reason != "to: mailbox unavailable" {
+	if d, _ := res.Notification.Delivery("email"); d.Status != notification.StatusFailed || d.Attempts != 1 || d.Reason != notification.ReasonEmailAddressRefused {
 		t.Errorf("email %+v", d)
 	}
 }

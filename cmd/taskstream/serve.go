@@ -4,11 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"runtime/debug"
 	"sync"
@@ -67,7 +65,8 @@ func serve(ctx context.Context, part string, args []string) error {
 		})
 	}
 	// A worker or a relay serves the operations endpoints alone (probes, /metrics).
-	srv, err := startHTTP(cfg, svc.Handler, logger, errs)
+	// With METRICS_ADDR, /readyz and /metrics are served there instead.
+	servers, err := startHTTP(cfg, svc, logger, errs)
 	if err != nil {
 		stopWork()
 		return err
@@ -81,36 +80,17 @@ func serve(ctx context.Context, part string, args []string) error {
 	case runErr = <-errs:
 		logger.Error("stopping after a failure", "error", runErr)
 	}
-	shutdown(cfg, srv, svc, stopWork, &wg, logger)
+	shutdown(cfg, servers, svc, stopWork, &wg, logger)
 	return runErr
-}
-
-func startHTTP(cfg config.Config, h http.Handler, logger *slog.Logger, errs chan<- error) (*http.Server, error) {
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
-	if err != nil {
-		return nil, fmt.Errorf("HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			errs <- fmt.Errorf("http: %w", err)
-		}
-	}()
-	logger.Info("http listening", "addr", ln.Addr().String())
-	return srv, nil
 }
 
 // shutdown stops the HTTP server first (no new to-dos are accepted), then the workers, while the
 // WebSocket clients are told to go.
-func shutdown(cfg config.Config, srv *http.Server, svc *di.Service, stopWork context.CancelFunc, wg *sync.WaitGroup, logger *slog.Logger) {
+func shutdown(cfg config.Config, servers httpServers, svc *di.Service, stopWork context.CancelFunc, wg *sync.WaitGroup, logger *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	if srv != nil {
-		if err := srv.Shutdown(ctx); err != nil {
-			logger.Warn("http shutdown", "error", err)
-		}
-	}
-	// srv.Shutdown does not wait for upgraded connections: tell the WebSocket clients to go
+	servers.shutdown(ctx, logger)
+	// http.Server.Shutdown does not wait for upgraded connections: tell the WebSocket clients to go
 	// (1001 Going Away) and wait until they are closed. That runs beside the workers' stop, not
 	// before it: a client that does not answer the close handshake holds its connection for 5 s,
 	// which must not come out of the time the workers have to finish their batches.

@@ -59,10 +59,11 @@ func (d Delivery) Sent(at time.Time) Delivery {
 }
 
 // Failed returns d after a failed attempt: failed with reason when final, else still pending
-// with the reason of the attempt, to be tried again.
+// with the reason of the attempt, to be tried again. A reason outside the catalogue (reasons.go)
+// is recorded as ReasonSendFailed: users see only the categories.
 func (d Delivery) Failed(reason string, final bool) Delivery {
 	d.Attempts++
-	d.Reason = reason
+	d.Reason = shownReason(reason)
 	if final {
 		d.Status = StatusFailed
 	}
@@ -77,7 +78,9 @@ type Snapshot struct {
 }
 
 // Rehydrate restores a stored notification. It checks only what the store cannot, that the
-// user id and the statuses are valid, since New validated the rest when it was stored.
+// user id and the statuses are valid, since New validated the rest when it was stored. A
+// delivery reason outside the catalogue (a provider's text stored before there was one) reads
+// as ReasonSendFailed.
 func Rehydrate(r Snapshot) (*Notification, error) {
 	user, err := shared.ParseUserID(r.UserID)
 	if err != nil {
@@ -93,8 +96,17 @@ func Rehydrate(r Snapshot) (*Notification, error) {
 	}
 	return &Notification{
 		id: r.ID, userID: user, taskID: r.TaskID, typ: r.Type, title: r.Title, message: r.Message,
-		createdAt: r.CreatedAt, readAt: r.ReadAt, deliveries: append([]Delivery(nil), r.Deliveries...),
+		createdAt: r.CreatedAt, readAt: r.ReadAt, deliveries: shownDeliveries(r.Deliveries),
 	}, nil
+}
+
+// shownDeliveries copies ds with their reasons as users may see them.
+func shownDeliveries(ds []Delivery) []Delivery {
+	out := append([]Delivery(nil), ds...)
+	for i := range out {
+		out[i].Reason = shownReason(out[i].Reason)
+	}
+	return out
 }
 
 // Snapshot returns the notification's state, for storage.

@@ -22,7 +22,7 @@ func TestCreatedEventJSONIsTheFrameData(t *testing.T) {
 		t.Fatal(err)
 	}
 	email, _ := n.Delivery(notification.ChannelEmail)
-	if err := n.RecordDelivery(email.Failed("connection refused", false)); err != nil {
+	if err := n.RecordDelivery(email.Failed(notification.ReasonEmailUnavailable, false)); err != nil {
 		t.Fatal(err)
 	}
 	got, err := json.Marshal(n.CreatedEvent())
@@ -33,7 +33,7 @@ func TestCreatedEventJSONIsTheFrameData(t *testing.T) {
 		`"message":"Write the report","task_id":"0193a8e2-7b1c-7cde-8f00-0000000000aa",` +
 		`"created_at":"2026-03-01T09:00:00.123456789Z","read_at":null,"read":false,"deliveries":[` +
 		`{"channel":"in_app","status":"sent","attempts":0,"sent_at":"2026-03-01T09:00:00.123456789Z"},` +
-		`{"channel":"email","status":"pending","attempts":1,"reason":"connection refused","sent_at":null},` +
+		`{"channel":"email","status":"pending","attempts":1,"reason":"the email server is unavailable","sent_at":null},` +
 		`{"channel":"sms","status":"failed","attempts":0,"reason":"no phone number","sent_at":null}]}`
 	if string(got) != want {
 		t.Errorf("created event\n got %s\nwant %s", got, want)

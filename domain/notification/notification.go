@@ -15,15 +15,6 @@ const (
 	maxTypeLen      = 64
 )
 
-// Reasons a channel fails without a send: its address is missing or malformed. The request is
-// still stored and its other channels delivered (see New).
-const (
-	ReasonNoEmail      = "no email address"
-	ReasonInvalidEmail = "the email address is not valid"
-	ReasonNoPhone      = "no phone number"
-	ReasonInvalidPhone = "the phone number is not valid (E.164: +, then 8 to 15 digits)"
-)
-
 // Notification is one message for one user, with a Delivery per requested channel. Its fields
 // are unexported: New validates a request, Rehydrate restores a stored one.
 type Notification struct {
@@ -246,6 +237,7 @@ func (n *Notification) RecordDelivery(d Delivery) error {
 		if cur.Status != StatusPending {
 			return shared.Conflict("the %s delivery is %s already", d.Channel, cur.Status)
 		}
+		d.Reason = shownReason(d.Reason) // users see only the categories of reasons.go
 		n.deliveries[i] = d
 		return nil
 	}

@@ -119,8 +119,8 @@ func TestDeliveryOutcomes(t *testing.T) {
 		t.Fatal(err)
 	}
 	email, _ := n.Delivery(notification.ChannelEmail)
-	retry := email.Failed("connection refused", false)
-	if retry.Status != notification.StatusPending || retry.Attempts != 1 || retry.Reason != "connection refused" {
+	retry := email.Failed(notification.ReasonEmailUnavailable, false)
+	if retry.Status != notification.StatusPending || retry.Attempts != 1 || retry.Reason != notification.ReasonEmailUnavailable {
 		t.Errorf("after a failed attempt %+v", retry)
 	}
 	if err := n.RecordDelivery(retry); err != nil {
@@ -133,14 +133,14 @@ func TestDeliveryOutcomes(t *testing.T) {
 	if got, _ := n.Delivery(notification.ChannelEmail); got.Status != notification.StatusSent || got.Attempts != 2 || got.Reason != "" {
 		t.Errorf("after sending %+v", got)
 	}
-	if err := n.RecordDelivery(sent.Failed("again", true)); shared.KindOf(err) != shared.KindConflict {
+	if err := n.RecordDelivery(sent.Failed(notification.ReasonEmailUnavailable, true)); shared.KindOf(err) != shared.KindConflict {
 		t.Errorf("changing a sent delivery: %v, want a conflict", err)
 	}
 	sms, _ := n.Delivery(notification.ChannelSMS)
-	if err := n.RecordDelivery(sms.Failed("gateway refused", true)); err != nil {
+	if err := n.RecordDelivery(sms.Failed(notification.ReasonSMSRefused, true)); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := n.Delivery(notification.ChannelSMS); got.Status != notification.StatusFailed || got.Reason != "gateway refused" {
+	if got, _ := n.Delivery(notification.ChannelSMS); got.Status != notification.StatusFailed || got.Reason != notification.ReasonSMSRefused {
 		t.Errorf("after the final failure %+v", got)
 	}
 	if len(n.Pending()) != 0 {

@@ -18,7 +18,7 @@ func TestRefLengthCountsCharacters(t *testing.T) {
 		_, err := testresult.NewQuiz(uuid.NewString(), "owner", "Quiz", []testresult.QuestionSpec{{
 			ID: id, Text: "?", Kind: "single", Category: "c", Points: 1,
 			Options: []testresult.Option{{ID: "a", Text: "A"}, {ID: "b", Text: "B"}}, Correct: []string{"a"},
-		}}, time.Now())
+		}}, testresult.QuizSettings{}, time.Now())
 		return err
 	}
 	if err := quiz(strings.Repeat("é", 64)); err != nil {

@@ -32,11 +32,12 @@ func healthz(c *gin.Context) {
 
 // readyz runs every check, each bounded by timeout, and answers 200 when all pass, else a 503
 // problem whose checks member says which failed. Why a check failed is logged, not shown:
-// the endpoint needs no authentication.
+// the endpoint needs no authentication. Callers share the runs (sharedProbe).
 func readyz(checks []ReadinessCheck, timeout time.Duration, logger *slog.Logger) gin.HandlerFunc {
+	probe := newSharedProbe(checks, timeout)
 	return func(c *gin.Context) {
 		ctx := c.Request.Context()
-		results := runChecks(ctx, checks, timeout)
+		results := probe.run(ctx)
 		states := make(map[string]string, len(results))
 		var failed []string
 		for name, err := range results {

@@ -11,8 +11,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// httpMetrics are the RED metrics of the API. Their route label is the gin route pattern, so
-// the number of series is bounded by the number of routes whatever paths callers send.
+// httpMetrics are the RED metrics of the API. They are recorded before authentication, so every
+// label has a fixed set of values whatever a caller sends: the route is the gin route pattern
+// or "unmatched", the method one of net/http's or "other" (methodLabel), the status one the
+// handlers chose. A label taken from the request as it came would add series, kept until the
+// restart, for each invented method.
 type httpMetrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -59,7 +62,7 @@ func (m *httpMetrics) middleware() gin.HandlerFunc {
 		start := time.Now()
 		c.Next()
 		route := routeOf(c)
-		method := c.Request.Method
+		method := methodLabel(c.Request.Method)
 		status := c.Writer.Status()
 		m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 		if status == http.StatusSwitchingProtocols {
@@ -67,6 +70,20 @@ func (m *httpMetrics) middleware() gin.HandlerFunc {
 		}
 		m.duration.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
 	}
+}
+
+// otherMethod is the method label of every request whose method HTTP does not define.
+const otherMethod = "other"
+
+// methodLabel is method when HTTP defines it (RFC 9110 and PATCH; methods are case-sensitive,
+// so "get" is not GET), else otherMethod.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return method
+	}
+	return otherMethod
 }
 
 // metricsHandler exposes what g gathers in the Prometheus text format.

@@ -53,7 +53,7 @@ func (f *fixture) seedNotification(user string, at time.Time) *notification.Noti
 	}
 	email, _ := n.Delivery(notification.ChannelEmail)
 	_, err = store.Change(context.Background(), n.UserID(), n.ID(), func(n *notification.Notification) (bool, error) {
-		return true, n.RecordDelivery(email.Failed("connection refused", false))
+		return true, n.RecordDelivery(email.Failed(notification.ReasonEmailUnavailable, false))
 	})
 	if err != nil {
 		f.t.Fatal(err)
@@ -83,7 +83,7 @@ func TestListNotificationsShowsEachChannel(t *testing.T) {
 	if inApp.Channel != "in_app" || inApp.Status != "sent" || inApp.SentAt == nil || *inApp.SentAt != at(seedBase) {
 		t.Errorf("in_app %+v", inApp)
 	}
-	if email.Channel != "email" || email.Status != "pending" || email.Attempts != 1 || email.Reason != "connection refused" || email.SentAt != nil {
+	if email.Channel != "email" || email.Status != "pending" || email.Attempts != 1 || email.Reason != notification.ReasonEmailUnavailable || email.SentAt != nil {
 		t.Errorf("email %+v", email)
 	}
 	if strings.Contains(rec.Body.String(), "alice@example.com") {

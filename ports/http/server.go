@@ -25,6 +25,13 @@ type Config struct {
 	ReadinessTimeout time.Duration
 	// WebSocket tunes the live updates of GET /v1/ws.
 	WebSocket WebSocketConfig
+	// RateLimit bounds the requests of each user and each client address (rate_limit.go).
+	RateLimit RateLimitConfig
+
+	// SeparateOps leaves /readyz and /metrics out of this handler (404; /healthz stays): a
+	// handler from NewOpsHandler without it serves them on an address of their own
+	// (METRICS_ADDR), so operators can keep them off the public port.
+	SeparateOps bool
 }
 
 // Defaults of Config.
@@ -41,6 +48,7 @@ func (c *Config) setDefaults() {
 		c.ReadinessTimeout = DefaultReadinessTimeout
 	}
 	c.WebSocket.setDefaults()
+	c.RateLimit.setDefaults()
 }
 
 // Validate reports every invalid field of c at once.
@@ -52,7 +60,7 @@ func (c Config) Validate() error {
 	if c.ReadinessTimeout < 0 {
 		errs = append(errs, errors.New("httpport: ReadinessTimeout must not be negative"))
 	}
-	return errors.Join(append(errs, c.WebSocket.validate())...)
+	return errors.Join(append(errs, c.WebSocket.validate(), c.RateLimit.validate())...)
 }
 
 // ReadinessCheck is one dependency /readyz asks about, such as the database or the broker.
@@ -146,18 +154,23 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 	if err != nil {
 		return nil, err
 	}
+	limits, err := newRateLimits(cfg, deps.Registry, logger)
+	if err != nil {
+		return nil, err
+	}
 	engine.Use(
 		requestContext(),
 		metrics.middleware(),
 		accessLog(logger),
 		recovery(logger),
 		limitBody(cfg.MaxBodyBytes, logger),
+		limits.perClient(),
 	)
 	registerOps(engine, cfg, deps, logger)
 	getAndHead(engine, "/openapi.json", serveOpenAPI(spec))
 
 	auth := newCachingAuthenticator(deps.Authenticator, time.Now)
-	v1 := engine.Group("/v1", authenticate(auth, logger))
+	v1 := engine.Group("/v1", authenticate(auth, logger), limits.perUser())
 	newTodoRoutes(app, logger).register(v1)
 	newTaskRoutes(app, logger).register(v1)
 	newQuizRoutes(app, logger).register(v1)
@@ -166,7 +179,7 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 	if err != nil {
 		return nil, err
 	}
-	ws.register(engine.Group("/v1", authenticateFrom(webSocketToken, auth, logger)))
+	ws.register(engine.Group("/v1", authenticateFrom(webSocketToken, auth, logger), limits.perUser()))
 	return engine, nil
 }
 
@@ -206,9 +219,13 @@ func newEngine(base *slog.Logger) (*gin.Engine, *slog.Logger, error) {
 	return engine, logger, nil
 }
 
-// registerOps routes the operations endpoints: liveness, readiness and the Prometheus scrape.
+// registerOps routes the operations endpoints: liveness, readiness and the Prometheus scrape;
+// liveness alone when they are served elsewhere.
 func registerOps(engine *gin.Engine, cfg Config, deps Deps, logger *slog.Logger) {
 	getAndHead(engine, "/healthz", healthz)
+	if cfg.SeparateOps {
+		return
+	}
 	getAndHead(engine, "/readyz", readyz(deps.Readiness, cfg.ReadinessTimeout, logger))
 	getAndHead(engine, "/metrics", gin.WrapH(metricsHandler(deps.Gatherer)))
 }

@@ -189,7 +189,7 @@ func newWSMetrics(reg prometheus.Registerer) (*wsMetrics, error) {
 	}
 	disconnects, err := register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "websocket_disconnects_total",
-		Help: "Ended WebSocket connections of /v1/ws, by reason: client_closed, connection_lost, ping_timeout, write_failed, slow (dropped for falling behind) or shutdown.",
+		Help: "Ended WebSocket connections of /v1/ws, by reason: client_closed, connection_lost, ping_timeout, write_failed, slow (dropped for falling behind), token_expired or shutdown: a fixed set, whatever the client does.",
 	}, []string{"reason"}))
 	if err != nil {
 		return nil, err

@@ -133,7 +133,7 @@ func testResultCalculatorVersions(t *testing.T) {
 	quiz, err := testresult.NewQuiz(uuid.NewString(), "owner", "Quiz", []testresult.QuestionSpec{{
 		ID: "q1", Text: "?", Kind: "single", Category: "go", Points: 1,
 		Options: []testresult.Option{{ID: "a", Text: "A"}, {ID: "b", Text: "B"}}, Correct: []string{"b"},
-	}}, now)
+	}}, testresult.QuizSettings{}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func testResultCalculatorVersions(t *testing.T) {
 	if _, err := store.AddQuiz(ctx, quiz); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.AddSubmission(ctx, sub, shared.EventMeta{}); err != nil {
+	if _, err := store.AddSubmission(ctx, sub, func(int) error { return nil }, shared.EventMeta{}); err != nil {
 		t.Fatal(err)
 	}
 	msgs, err := messages.QuizSubmitted(sub, shared.EventMeta{}, topics)
@@ -183,7 +183,7 @@ func testAnalyticsVersions(t *testing.T) {
 	if err := h.Handle(newerMinor(t, msg)); err != nil {
 		t.Fatalf("the 1.1 event: %v", err)
 	}
-	if scores, err := store.Scores(context.Background(), ev.QuizID); err != nil || len(scores) != 1 || scores[0] != 75 {
+	if scores, err := store.Scores(context.Background(), ev.QuizID); err != nil || len(scores) != 1 || scores[0].Percentage != 75 {
 		t.Errorf("scores %v, %v; want the 1.1 event's 75", scores, err)
 	}
 	parksNewerMajor(t, h.Handle, msg)

@@ -95,8 +95,8 @@ func TestNotificationRequestOverKafka(t *testing.T) {
 	if n["id"] != req.ID || n["title"] != req.Title || inApp["status"] != "sent" || inApp["channel"] != "in_app" {
 		t.Errorf("notification %v", n)
 	}
-	if reason, _ := email["reason"].(string); !strings.Contains(reason, "SMTP_HOST") {
-		t.Errorf("email %v, want failed with the missing setting as the reason", email)
+	if email["reason"] != notification.ReasonEmailNotConfigured {
+		t.Errorf("email %v, want failed with the reason %q", email, notification.ReasonEmailNotConfigured)
 	}
 
 	parked := consumeAll(t, st.poisonTopic, 2)

@@ -289,10 +289,11 @@ func checkSMS(t *testing.T, c smsCall, req notification.Requested) {
 // 500 to a number's first two calls and 200 after, 400 to another number always, and 503 to a
 // third always (CONSUMER_MAX_RETRIES=3, so 4 attempts). The first channel is retried by the
 // consumer with its backoff and ends sent after 3 attempts, each call with the same
-// Idempotency-Key; the refused one is failed after 1 attempt with the gateway's status and
-// answer as the reason; the unavailable one is failed after its 4 attempts with the last
-// reason. The in-app channel of each is sent, and the email of the first went once through
-// the retries (a sent channel is not sent again).
+// Idempotency-Key; the refused one is failed after 1 attempt, the unavailable one after its 4
+// attempts, each with a category as the reason, never the gateway's text (which echoes the
+// token and the URL's api_key here); the log has that text, redacted. The in-app channel of
+// each is sent, and the email of the first went once through the retries (a sent channel is
+// not sent again).
 func TestSMSGatewayFailuresOverKafka(t *testing.T) {
 	if testing.Short() {
 		t.Skip("component test: needs PostgreSQL and Kafka (make services)")
@@ -304,8 +305,8 @@ func TestSMSGatewayFailuresOverKafka(t *testing.T) {
 		switch {
 		case to == flaky && n <= 2:
 			return http.StatusInternalServerError, "try later"
-		case to == refused:
-			return http.StatusBadRequest, `{"error":"number not reachable"}`
+		case to == refused: // a gateway that echoes the credentials it was given
+			return http.StatusBadRequest, `{"error":"number not reachable","authorization":"Bearer gateway-token","url":"/v1/messages?api_key=gw-api-key"}`
 		case to == down:
 			return http.StatusServiceUnavailable, "maintenance"
 		}
@@ -317,6 +318,7 @@ func TestSMSGatewayFailuresOverKafka(t *testing.T) {
 	st.env["CONSUMER_RETRY_MAX_INTERVAL"] = "100ms"
 	st.env["CONSUMER_MAX_RETRIES"] = "3"
 	st.withSenders(smtpSrv, gw)
+	st.env["SMS_WEBHOOK_URL"] = gw.url + "?api_key=gw-api-key"
 	topic := st.env["KAFKA_TOPIC_NOTIFICATION_REQUEST"]
 
 	request := func(user, phone string, channels ...notification.Channel) notification.Requested {
@@ -378,15 +380,25 @@ func TestSMSGatewayFailuresOverKafka(t *testing.T) {
 	ds = settled("erin", refusedReq.ID)
 	if d := ds["sms"]; d["status"] != "failed" || d["attempts"] != float64(1) {
 		t.Errorf("refused sms %v, want failed after 1 attempt", d)
-	} else if reason, _ := d["reason"].(string); !strings.Contains(reason, "status 400") || !strings.Contains(reason, "number not reachable") {
-		t.Errorf("refused sms reason %q, want the gateway's status and answer", reason)
+	} else if d["reason"] != notification.ReasonSMSRefused {
+		t.Errorf("refused sms reason %q, want %q (a category, not the gateway's text)", d["reason"], notification.ReasonSMSRefused)
 	}
 
 	ds = settled("frank", downReq.ID)
 	if d := ds["sms"]; d["status"] != "failed" || d["attempts"] != float64(4) {
 		t.Errorf("unavailable sms %v, want failed after 4 attempts (CONSUMER_MAX_RETRIES=3 + 1)", d)
-	} else if reason, _ := d["reason"].(string); !strings.Contains(reason, "status 503") || !strings.Contains(reason, "maintenance") {
-		t.Errorf("unavailable sms reason %q, want the gateway's status and answer", reason)
+	} else if d["reason"] != notification.ReasonSMSUnavailable {
+		t.Errorf("unavailable sms reason %q, want %q", d["reason"], notification.ReasonSMSUnavailable)
+	}
+	// The operators' log has the gateway's status and answer, without the credentials.
+	logs := all.Output()
+	if !strings.Contains(logs, "status 400") || !strings.Contains(logs, "number not reachable") || !strings.Contains(logs, "maintenance") {
+		t.Errorf("the log lacks the gateway's answers:\n%s", logs)
+	}
+	for _, secret := range []string{"gateway-token", "gw-api-key"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the log shows %q", secret)
+		}
 	}
 
 	perPhone := map[string][]smsCall{}

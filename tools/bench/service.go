@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/taskstream/taskstream/config"
 	"github.com/taskstream/taskstream/di"
+	httpport "github.com/taskstream/taskstream/ports/http"
 )
 
 // service is a part of Taskstream under test (`worker` or `api`): the binary in a child
@@ -151,14 +151,19 @@ func (s *inProcess) runWorkers(ctx context.Context, svc *di.Service, _ string) {
 	wg.Wait()
 }
 
-// serveHTTP serves the API as cmd/taskstream does, until ctx ends.
+// serveHTTP serves the API as cmd/taskstream does, with the default timeouts and connection
+// cap of HTTP_*, until ctx ends.
 func (s *inProcess) serveHTTP(ctx context.Context, svc *di.Service, addr string) {
-	ln, err := net.Listen("tcp", addr)
+	ln, err := httpport.Listen(addr, httpport.ServerConfig{})
 	if err != nil {
 		s.fail(err)
 		return
 	}
-	srv := &http.Server{Handler: svc.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	srv, err := httpport.NewServer(svc.Handler, httpport.ServerConfig{})
+	if err != nil {
+		s.fail(err)
+		return
+	}
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -1,0 +1,34 @@
+package di
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/taskstream/taskstream/config"
+	httpport "github.com/taskstream/taskstream/ports/http"
+)
+
+// metricsHandler is what METRICS_ADDR serves, /healthz, /readyz and /metrics; nil Handler when
+// METRICS_ADDR is not set (they are on HTTP_ADDR then).
+type metricsHandler struct{ http.Handler }
+
+// provideMetricsHandler builds the operations endpoints of METRICS_ADDR, on the same readiness
+// checks and registry as the handler of HTTP_ADDR.
+func provideMetricsHandler(cfg config.Config, checks readiness, reg *prometheus.Registry, logger *slog.Logger) (metricsHandler, error) {
+	if cfg.HTTP.MetricsAddr == "" {
+		return metricsHandler{}, nil
+	}
+	h, err := httpport.NewOpsHandler(httpport.Config{}, httpport.Deps{Logger: logger, Readiness: checks, Registry: reg, Gatherer: reg})
+	return metricsHandler{h}, err
+}
+
+// httpConfig is the HTTP port's configuration of HTTP_ADDR: with METRICS_ADDR set, /readyz and
+// /metrics are left to the metrics handler; the rate limits and WebSocket caps of the API.
+func httpConfig(cfg config.Config) httpport.Config {
+	return httpport.Config{
+		SeparateOps: cfg.HTTP.MetricsAddr != "",
+		RateLimit:   rateLimitConfig(cfg.Limits), WebSocket: webSocketConfig(cfg.Limits),
+	}
+}
