@@ -53,7 +53,7 @@ func (s *countingSenders) SendEmail(context.Context, command.Email) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.failEmail {
-		return errors.New("smtp: connection refused")
+		return shared.Unavailable(notification.ReasonEmailUnavailable, errors.New("dial tcp: connection refused")) // as adapters/notify reports it
 	}
 	s.emails++
 	return nil
@@ -281,7 +281,7 @@ func TestNotificationRequestFailingChannelIsRetriedThenFailed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d, _ := n.Delivery("email"); d.Status != notification.StatusFailed || d.Reason != "smtp: connection refused" || d.Attempts != 2 {
+	if d, _ := n.Delivery("email"); d.Status != notification.StatusFailed || d.Reason != notification.ReasonEmailUnavailable || d.Attempts != 2 {
 		t.Errorf("email %+v", d)
 	}
 }
