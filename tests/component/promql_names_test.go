@@ -50,8 +50,8 @@ func TestMetricNamesOfAQuery(t *testing.T) {
 	cases := map[string][]string{
 		`histogram_quantile(0.99, sum by (le, route) (rate(http_request_duration_seconds_bucket{job=~"taskstream.*"}[5m])))`: {"http_request_duration_seconds_bucket"},
 		`sum(rate(a_total{status=~"5.."}[5m])) / sum(rate(b_total[5m])) > 0.05`:                                              {"a_total", "b_total"},
-		`taskstream:outbox_oldest_age_seconds:max > 60 and on (job) up{job="x"} == 1e3`:                                         {"taskstream:outbox_oldest_age_seconds:max", "up"},
-		`sum without (instance) (increase(c_total{outcome="poisoned, or not"}[15m]))`:                                          {"c_total"},
+		`taskstream:outbox_oldest_age_seconds:max > 60 and on (job) up{job="x"} == 1e3`:                                      {"taskstream:outbox_oldest_age_seconds:max", "up"},
+		`sum without (instance) (increase(c_total{outcome="poisoned, or not"}[15m]))`:                                        {"c_total"},
 	}
 	for expr, want := range cases {
 		if got := metricNames(expr); !slices.Equal(got, want) {
