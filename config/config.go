@@ -47,6 +47,8 @@ type Config struct {
 	// HTTP bounds the HTTP server at the edge (timeouts, connection cap) and places /metrics
 	// and /readyz (METRICS_ADDR): see http_edge.go.
 	HTTP HTTPEdge
+	// Limits are the rate limits and WebSocket caps of the API (limits.go).
+	Limits Limits
 }
 
 // Broker names the message broker.
@@ -241,9 +243,11 @@ type Auth struct {
 	// JWTSecret is AUTH_JWT_SECRET: the HS256 key, at least 32 bytes. Empty in the embedded
 	// default means a random one is made at start.
 	JWTSecret string
-	// JWKSURL is AUTH_JWKS_URL: an identity provider's key set for RS256 tokens.
+	// JWKSURL is AUTH_JWKS_URL: an identity provider's key set for RS256 tokens, https (plain
+	// http only to a loopback host).
 	JWKSURL string
-	// Issuer and Audience (AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE) are checked when set.
+	// Issuer and Audience (AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE) are checked when set, and
+	// required with JWKSURL: a shared provider signs tokens for other applications too.
 	Issuer   string
 	Audience string
 }
@@ -331,9 +335,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			Interval: r.duration("REMINDER_INTERVAL", time.Minute),
 			Channels: splitList(r.str("REMINDER_CHANNELS", "in_app")),
 		},
-		Results: Results{
-			Workers: r.integer("RESULT_CALCULATOR_WORKERS", 4, 1, 256),
-		},
+		Results: Results{Workers: r.integer("RESULT_CALCULATOR_WORKERS", 4, 1, 256)},
 		Auth: Auth{
 			JWTSecret: r.str("AUTH_JWT_SECRET", ""),
 			JWKSURL:   r.str("AUTH_JWKS_URL", ""),
@@ -343,6 +345,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	}
 	c.Broker = r.broker(c.Kafka.Brokers, c.DatabaseURL)
 	c.HTTPAddr, c.HTTP = r.httpEdge(c.Embedded())
+	c.Limits = r.limits(c.HTTP.MaxConnections)
 	r.check(c)
 	if len(r.errs) > 0 {
 		return Config{}, fmt.Errorf("configuration: %w", errors.Join(r.errs...))
@@ -407,6 +410,7 @@ func (r *reader) check(c Config) {
 	if s := c.Auth.JWTSecret; s != "" && len(s) < 32 {
 		r.fail("AUTH_JWT_SECRET", "must be at least 32 bytes, got %d", len(s))
 	}
+	r.checkAuth(c)
 	if c.Broker == BrokerKafka && c.DatabaseURL == "" {
 		r.fail("DATABASE_URL", "must be set when KAFKA_BROKERS is: the worker would commit Kafka offsets for to-dos kept only in memory")
 	}
