@@ -38,6 +38,7 @@ func serve(ctx context.Context, part string, args []string) error {
 		return fmt.Errorf("relay forwards the PostgreSQL outbox to Kafka: it needs DATABASE_URL and KAFKA_BROKERS (with BROKER=postgres no relay runs)")
 	}
 	logger := newLogger(cfg)
+	logWarnings(cfg, logger)
 	tuneGC(logger)
 	token, err := prepareEmbedded(&cfg, logger)
 	if err != nil {
