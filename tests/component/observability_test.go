@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/goccy/go-yaml"
 
 	"github.com/taskstream/taskstream/adapters/postgres/pgtest"
 	"github.com/taskstream/taskstream/tests/internal/proc"
@@ -148,7 +149,9 @@ func queries(t *testing.T) map[string][]string {
 		}
 	}
 	for _, f := range rules {
-		out[filepath.Base(f)] = append(out[filepath.Base(f)], yamlValues(string(readFile(t, f)), "expr")...)
+		for _, r := range readRules(t, f) {
+			out[filepath.Base(f)] = append(out[filepath.Base(f)], r.Expr)
+		}
 	}
 	for f, exprs := range out {
 		if len(exprs) == 0 {
@@ -158,42 +161,42 @@ func queries(t *testing.T) map[string][]string {
 	return out
 }
 
+// rule is a recording or alerting rule of a Prometheus rule file.
+type rule struct {
+	Record string `yaml:"record"`
+	Expr   string `yaml:"expr"`
+}
+
+func readRules(t *testing.T, path string) []rule {
+	t.Helper()
+	var f struct {
+		Groups []struct {
+			Rules []rule `yaml:"rules"`
+		} `yaml:"groups"`
+	}
+	if err := yaml.Unmarshal(readFile(t, path), &f); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	var rules []rule
+	for _, g := range f.Groups {
+		rules = append(rules, g.Rules...)
+	}
+	return rules
+}
+
 // recordedNames returns the names the rule files record, which the other rules may query.
 func recordedNames(t *testing.T) []string {
 	t.Helper()
-	rules, _ := filepath.Glob(repoPath(t, "deploy/prometheus/rules/*.yml"))
+	files, _ := filepath.Glob(repoPath(t, "deploy/prometheus/rules/*.yml"))
 	var names []string
-	for _, f := range rules {
-		names = append(names, yamlValues(string(readFile(t, f)), "record")...)
+	for _, f := range files {
+		for _, r := range readRules(t, f) {
+			if r.Record != "" {
+				names = append(names, r.Record)
+			}
+		}
 	}
 	return names
-}
-
-// yamlValues returns the values of every "key:" in a YAML document, plain or a block scalar
-// ("|" or ">" and the lines indented under it): enough for rule files, without a YAML module.
-func yamlValues(doc, key string) []string {
-	lines := strings.Split(doc, "\n")
-	var out []string
-	for i := 0; i < len(lines); i++ {
-		trimmed := strings.TrimLeft(strings.TrimPrefix(strings.TrimSpace(lines[i]), "- "), " ")
-		v, ok := strings.CutPrefix(trimmed, key+":")
-		if !ok {
-			continue
-		}
-		v = strings.TrimSpace(v)
-		if v != "|" && v != ">" && v != ">-" && v != "|-" {
-			out = append(out, strings.Trim(v, `'"`))
-			continue
-		}
-		indent := len(lines[i]) - len(strings.TrimLeft(lines[i], " "))
-		var block []string
-		for i+1 < len(lines) && (strings.TrimSpace(lines[i+1]) == "" || len(lines[i+1])-len(strings.TrimLeft(lines[i+1], " ")) > indent) {
-			i++
-			block = append(block, strings.TrimSpace(lines[i]))
-		}
-		out = append(out, strings.Join(block, " "))
-	}
-	return out
 }
 
 var readmeMetricRow = regexp.MustCompile("^\\| `([a-z_:]+)` \\|")
