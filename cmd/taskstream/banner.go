@@ -14,7 +14,7 @@ func logBanner(logger *slog.Logger, httpAddr, token string) {
 	if token != "" {
 		attrs = append(attrs, "token", token, "user", "demo-user")
 	} else {
-		attrs = append(attrs, "token", "taskstream token --user ID")
+		attrs = append(attrs, "token_from", "taskstream token --user ID")
 	}
 	attrs = append(attrs, "api_document", base+"/openapi.json", "stop", "Ctrl-C")
 	logger.Info("Taskstream is ready: call the API with the token as 'Authorization: Bearer <token>'", attrs...)
