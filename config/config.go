@@ -24,7 +24,8 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// LogLevel is debug, info, warn or error (LOG_LEVEL, default info).
 	LogLevel slog.Level
-	// LogFormat is json or text (LOG_FORMAT, default json).
+	// LogFormat is json or text (LOG_FORMAT). Empty (the default) picks text when stderr is a
+	// terminal and json otherwise.
 	LogFormat string
 
 	Broker Broker
@@ -281,7 +282,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		MigrateOnStart:  r.boolean("MIGRATE_ON_START", false),
 		ShutdownTimeout: r.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
 		LogLevel:        r.level("LOG_LEVEL", slog.LevelInfo),
-		LogFormat:       r.oneOf("LOG_FORMAT", "json", "json", "text"),
+		LogFormat:       r.oneOf("LOG_FORMAT", "", "", "json", "text"),
 		Kafka:           r.kafka(),
 		Topics: Topics{
 			TodoCreate:          r.name("KAFKA_TOPIC_TODO_CREATE", "todo-create"),
