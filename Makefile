@@ -48,6 +48,14 @@ services-cluster: ## start PostgreSQL and a three-node Kafka cluster on 127.0.0.
 services-cluster-down: ## stop the three-node Kafka cluster alone
 	KAFKA_NODES=3 bash scripts/services.sh down
 
+.PHONY: services-observability
+services-observability: ## start Prometheus on 127.0.0.1:9090 scraping make run's 127.0.0.1:8080 (idempotent)
+	bash scripts/services.sh observability
+
+.PHONY: services-observability-down
+services-observability-down: ## stop Prometheus
+	bash scripts/services.sh observability-down
+
 .PHONY: test
 test: services ## every test: unit, integration and component, on real PostgreSQL and Kafka
 	go test -race -count=1 -timeout 15m ./...

@@ -25,7 +25,10 @@ func provideMetricsHandler(cfg config.Config, checks readiness, reg *prometheus.
 }
 
 // httpConfig is the HTTP port's configuration of HTTP_ADDR: with METRICS_ADDR set, /readyz and
-// /metrics are left to the metrics handler.
+// /metrics are left to the metrics handler; the rate limits and WebSocket caps of the API.
 func httpConfig(cfg config.Config) httpport.Config {
-	return httpport.Config{SeparateOps: cfg.HTTP.MetricsAddr != ""}
+	return httpport.Config{
+		SeparateOps: cfg.HTTP.MetricsAddr != "",
+		RateLimit:   rateLimitConfig(cfg.Limits), WebSocket: webSocketConfig(cfg.Limits),
+	}
 }

@@ -25,6 +25,8 @@ type Config struct {
 	ReadinessTimeout time.Duration
 	// WebSocket tunes the live updates of GET /v1/ws.
 	WebSocket WebSocketConfig
+	// RateLimit bounds the requests of each user and each client address (rate_limit.go).
+	RateLimit RateLimitConfig
 
 	// SeparateOps leaves /readyz and /metrics out of this handler (404; /healthz stays): a
 	// handler from NewOpsHandler without it serves them on an address of their own
@@ -46,6 +48,7 @@ func (c *Config) setDefaults() {
 		c.ReadinessTimeout = DefaultReadinessTimeout
 	}
 	c.WebSocket.setDefaults()
+	c.RateLimit.setDefaults()
 }
 
 // Validate reports every invalid field of c at once.
@@ -57,7 +60,7 @@ func (c Config) Validate() error {
 	if c.ReadinessTimeout < 0 {
 		errs = append(errs, errors.New("httpport: ReadinessTimeout must not be negative"))
 	}
-	return errors.Join(append(errs, c.WebSocket.validate())...)
+	return errors.Join(append(errs, c.WebSocket.validate(), c.RateLimit.validate())...)
 }
 
 // ReadinessCheck is one dependency /readyz asks about, such as the database or the broker.
@@ -154,12 +157,17 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 	if err != nil {
 		return nil, err
 	}
+	limits, err := newRateLimits(cfg, deps.Registry, logger)
+	if err != nil {
+		return nil, err
+	}
 	engine.Use(
 		requestContext(),
 		metrics.middleware(),
 		accessLog(logger),
 		recovery(logger),
 		limitBody(cfg.MaxBodyBytes, logger),
+		limits.perClient(),
 	)
 	registerOps(engine, cfg, deps, logger)
 	getAndHead(engine, "/openapi.json", serveOpenAPI(spec))
@@ -168,7 +176,7 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 	}
 
 	auth := newCachingAuthenticator(deps.Authenticator, time.Now)
-	v1 := engine.Group("/v1", authenticate(auth, logger))
+	v1 := engine.Group("/v1", authenticate(auth, logger), limits.perUser())
 	newTodoRoutes(app, logger).register(v1)
 	newTaskRoutes(app, logger).register(v1)
 	newQuizRoutes(app, logger).register(v1)
@@ -177,7 +185,7 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 	if err != nil {
 		return nil, err
 	}
-	ws.register(engine.Group("/v1", authenticateFrom(webSocketToken, auth, logger)))
+	ws.register(engine.Group("/v1", authenticateFrom(webSocketToken, auth, logger), limits.perUser()))
 	return engine, nil
 }
 

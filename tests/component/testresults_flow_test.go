@@ -12,8 +12,9 @@ import (
 	"github.com/taskstream/taskstream/tests/internal/proc"
 )
 
-// quiz is a test with two categories: go (q1, 2 points) and sql (q2, 3 points, multiple choice).
-const quiz = `{"title":"Backend basics","questions":[
+// quiz is a test with two categories: go (q1, 2 points) and sql (q2, 3 points, multiple choice),
+// which a taker may take again and again, with per-question feedback and every attempt counted.
+const quiz = `{"title":"Backend basics","max_attempts":null,"feedback":"per_question","stats_count":"all","questions":[
  {"id":"q1","text":"Which keyword starts a goroutine?","kind":"single","category":"go","points":2,
   "options":[{"id":"a","text":"defer"},{"id":"b","text":"go"}],"correct":["b"]},
  {"id":"q2","text":"Which are isolation levels?","kind":"multiple","category":"sql","points":3,
