@@ -89,7 +89,7 @@ func scoredSubmission(t *testing.T) (*testresult.Quiz, *testresult.Submission) {
 	q, err := testresult.NewQuiz("0190a0c0-0000-7000-8000-000000000004", user, "Quiz", []testresult.QuestionSpec{{
 		ID: "q1", Text: "?", Kind: "single", Category: "go", Points: 2,
 		Options: []testresult.Option{{ID: "a", Text: "A"}, {ID: "b", Text: "B"}}, Correct: []string{"a"},
-	}}, now)
+	}}, testresult.QuizSettings{}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
