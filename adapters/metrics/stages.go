@@ -36,7 +36,7 @@ func newStages(reg prometheus.Registerer) (*stages, error) {
 		}, []string{"handler"}),
 		parked: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "taskstream_messages_parked_total",
-			Help: "Messages parked in the poison topic, by handler and reason class (invalid, retries_exhausted, panic, too_large).",
+			Help: "Messages parked in the poison topic, by handler and reason class (invalid, newer_version, retries_exhausted, panic, too_large).",
 		}, []string{"handler", "reason_class"}),
 		deliveries: newDeliveries(),
 	}

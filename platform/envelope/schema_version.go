@@ -1,6 +1,7 @@
 package envelope
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -29,7 +30,7 @@ func checkSchemaVersion(msg *message.Message, want string) error {
 	case err != nil:
 		return fmt.Errorf("%s %q: %w", KeySchemaVersion, got, err)
 	case gotMajor > wantMajor:
-		return fmt.Errorf("%s %q is a newer major version than %d, the one this consumer reads: deploy a consumer that reads it, then replay", KeySchemaVersion, got, wantMajor)
+		return newerVersion(fmt.Sprintf("%s %q is a newer major version than %d, the one this consumer reads: deploy a consumer that reads it, then replay", KeySchemaVersion, got, wantMajor))
 	case gotMajor < wantMajor:
 		return fmt.Errorf("%s %q is an older major version than %d, the one this consumer reads", KeySchemaVersion, got, wantMajor)
 	}
@@ -45,3 +46,15 @@ func major(v string) (int, error) {
 	}
 	return n, nil
 }
+
+// ErrNewerVersion is what Decode's error is (errors.Is) when the event is of a newer major
+// version than the consumer reads: not bad data but a consumer to upgrade, after which the
+// parked event can be replayed. The metrics count such parked messages apart (newer_version).
+var ErrNewerVersion = errors.New("newer major schema version")
+
+// newerVersion is the error of an event of a newer major version: its text says which, and it
+// is ErrNewerVersion.
+type newerVersion string
+
+func (e newerVersion) Error() string        { return string(e) }
+func (e newerVersion) Is(target error) bool { return target == ErrNewerVersion }

@@ -26,7 +26,7 @@ func decodeBatch[E, I any](msgs []*message.Message, eventType, version string, t
 	for i, msg := range msgs {
 		var ev E
 		if err := envelope.Decode(msg, eventType, version, &ev); err != nil {
-			b.reasons[i] = shared.Invalid("message", "%v", err)
+			b.reasons[i] = undecodable(err)
 			continue
 		}
 		b.items = append(b.items, toItem(ev, msg))

@@ -42,7 +42,7 @@ func NewNotifications(request command.HandleNotificationRequestHandler, scored c
 func (h *Notifications) HandleRequest(msg *message.Message) error {
 	var req notification.Requested
 	if err := envelope.Decode(msg, notification.EventRequested, notification.EventRequestedVersion, &req); err != nil {
-		return shared.Invalid("message", "%v", err)
+		return undecodable(err)
 	}
 	if header := msg.Metadata.Get(envelope.KeyUserID); header != "" && header != req.UserID {
 		return shared.Invalid("message", "notification.requested event for user_id %q under %s %q", req.UserID, envelope.KeyUserID, header)
@@ -55,7 +55,7 @@ func (h *Notifications) HandleRequest(msg *message.Message) error {
 func (h *Notifications) HandleScored(msg *message.Message) error {
 	var ev testresult.Scored
 	if err := envelope.Decode(msg, testresult.EventScored, testresult.EventScoredVersion, &ev); err != nil {
-		return shared.Invalid("message", "%v", err)
+		return undecodable(err)
 	}
 	if header := msg.Metadata.Get(envelope.KeyUserID); header != "" && header != ev.UserID {
 		return shared.Invalid("message", "test.scored event for user_id %q under %s %q", ev.UserID, envelope.KeyUserID, header)

@@ -6,7 +6,6 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/taskstream/taskstream/application/command"
-	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/testresult"
 	"github.com/taskstream/taskstream/platform/envelope"
 )
@@ -79,7 +78,7 @@ func NewQuizAnalytics(record command.RecordQuizScoreHandler) *QuizAnalytics {
 func (h *QuizAnalytics) Handle(msg *message.Message) error {
 	var ev testresult.Scored
 	if err := envelope.Decode(msg, testresult.EventScored, testresult.EventScoredVersion, &ev); err != nil {
-		return shared.Invalid("message", "%v", err)
+		return undecodable(err)
 	}
 	_, err := h.record.Handle(msg.Context(), command.RecordQuizScore{Event: ev})
 	return err

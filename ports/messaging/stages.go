@@ -66,6 +66,9 @@ const (
 	ParkPanic ParkClass = "panic"
 	// ParkTooLarge: the poison topic refused it as too large, and it was parked trimmed.
 	ParkTooLarge ParkClass = "too_large"
+	// ParkNewerVersion: its event is of a newer major schema version than the consumer reads
+	// (envelope.ErrNewerVersion): upgrade the consumer, then replay it.
+	ParkNewerVersion ParkClass = "newer_version"
 )
 
 // classOf is the class of a parked message's reason.
@@ -73,6 +76,8 @@ func classOf(reason error) ParkClass {
 	var panicked *panicError
 	var exhausted *exhaustedError
 	switch {
+	case errors.Is(reason, envelope.ErrNewerVersion):
+		return ParkNewerVersion
 	case errors.As(reason, &panicked):
 		return ParkPanic
 	case shared.KindOf(reason) == shared.KindInvalid:

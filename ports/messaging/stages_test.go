@@ -11,7 +11,9 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/taskstream/taskstream/adapters/memory"
 	"github.com/taskstream/taskstream/adapters/metrics"
+	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/platform/envelope"
 	"github.com/taskstream/taskstream/ports/messaging"
@@ -158,5 +160,43 @@ func TestParkedMessagesAreCountedByReasonClass(t *testing.T) {
 	}
 	if s := got["taskstream_event_effect_latency_seconds{effect=stored}"].count; s != 2 {
 		t.Errorf("effect observed for %v messages, want the 2 applied (a, d)", s)
+	}
+}
+
+// A message of a newer major schema version than the consumer reads is parked as
+// newer_version (upgrade, then replay), with the same reason text as before; bad data stays
+// invalid.
+func TestANewerSchemaVersionIsParkedAsSuch(t *testing.T) {
+	t.Parallel()
+	audit := messaging.NewTaskAudit(command.NewRecordTaskEventHandler(memory.NewAuditLog()))
+	poison := &poisonBox{}
+	p, reg := stagePipeline(t, messaging.TaskAuditHandlerName, func(_ context.Context, msgs []*message.Message) ([]messaging.Rejected, error) {
+		var rejected []messaging.Rejected
+		for _, m := range msgs {
+			if err := audit.Handle(m); err != nil {
+				if shared.KindOf(err) != shared.KindInvalid {
+					return nil, err
+				}
+				rejected = append(rejected, messaging.Rejected{Message: m, Reason: err})
+			}
+		}
+		return rejected, nil
+	}, poison, 0)
+	newer, bad := taskEvent(t), taskEvent(t)
+	newer.Metadata.Set(envelope.KeySchemaVersion, "2.0")
+	bad.Payload = []byte(`{"action":`)
+	if err := process(t, t.Context(), p, []*message.Message{newer, bad}); err != nil {
+		t.Fatal(err)
+	}
+	got := scrape(t, reg)
+	for class, want := range map[string]float64{"newer_version": 1, "invalid": 1} {
+		key := "taskstream_messages_parked_total{handler=task-audit,reason_class=" + class + "}"
+		if got[key].value != want {
+			t.Errorf("%s = %v, want %v", key, got[key].value, want)
+		}
+	}
+	_, parked := poison.parked()
+	if len(parked) != 2 || !strings.HasPrefix(parked[0].Metadata.Get("reason_poisoned"), `message: ce_schemaversion "2.0" is a newer major version`) {
+		t.Errorf("parked %d, reason %q", len(parked), parked[0].Metadata.Get("reason_poisoned"))
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/taskstream/taskstream/application/command"
-	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/task"
 	"github.com/taskstream/taskstream/platform/envelope"
 )
@@ -29,7 +28,7 @@ func NewTaskAudit(record command.RecordTaskEventHandler) *TaskAudit {
 func (h *TaskAudit) Handle(msg *message.Message) error {
 	var ev task.Recorded
 	if err := envelope.Decode(msg, task.EventRecorded, task.EventRecordedVersion, &ev); err != nil {
-		return shared.Invalid("message", "%v", err)
+		return undecodable(err)
 	}
 	_, err := h.record.Handle(msg.Context(), command.RecordTaskEvent{EventID: eventID(msg), Event: ev})
 	return err

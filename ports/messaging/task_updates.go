@@ -53,7 +53,7 @@ type liveFrame struct {
 func (h *TaskUpdates) Handle(msg *message.Message) error {
 	var ev task.Changed
 	if err := envelope.Decode(msg, task.EventChanged, task.EventChangedVersion, &ev); err != nil {
-		return shared.Invalid("message", "%v", err)
+		return undecodable(err)
 	}
 	if ev.UserID == "" {
 		return shared.Invalid("message", "task.changed event without a user_id")
