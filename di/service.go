@@ -29,20 +29,29 @@ type Service struct {
 // New assembles the process that part names (all, api, worker or relay) with its injector: all
 // without DATABASE_URL is the embedded default, in memory. The cleanup closes what it opened.
 func New(ctx context.Context, part string, cfg config.Config, logger *slog.Logger) (*Service, func(), error) {
+	assemble, err := injectorOf(part, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return withTracing(ctx, part, cfg, logger, assemble)
+}
+
+// injectorOf is the injector of part.
+func injectorOf(part string, cfg config.Config) (func(context.Context, config.Config, *slog.Logger) (*Service, func(), error), error) {
 	switch part {
 	case "all":
 		if cfg.DatabaseURL == "" {
-			return NewEmbedded(ctx, cfg, logger)
+			return NewEmbedded, nil
 		}
-		return NewAll(ctx, cfg, logger)
+		return NewAll, nil
 	case "api":
-		return NewAPI(ctx, cfg, logger)
+		return NewAPI, nil
 	case "worker":
-		return NewWorker(ctx, cfg, logger)
+		return NewWorker, nil
 	case "relay":
-		return NewRelay(ctx, cfg, logger)
+		return NewRelay, nil
 	default:
-		return nil, nil, fmt.Errorf("unknown part %q", part)
+		return nil, fmt.Errorf("unknown part %q", part)
 	}
 }
 

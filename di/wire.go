@@ -8,8 +8,6 @@ import (
 
 	"github.com/google/wire"
 
-	"github.com/taskstream/taskstream/adapters/metrics"
-	"github.com/taskstream/taskstream/application/decorator"
 	"github.com/taskstream/taskstream/config"
 )
 
@@ -21,7 +19,7 @@ var (
 		NewApplication, provideSources,
 		provideTodoEvents, provideNotificationDelivery, provideDeadlineReminderConfig,
 		wire.Struct(new(Services), "*"),
-		provideMetrics, wire.Bind(new(decorator.Metrics), new(*metrics.Prometheus)),
+		provideMetrics, provideUseCaseObserver,
 	)
 	// postgresProcess is what every process with PostgreSQL shares: the pool, the broker, the
 	// registry (with the outbox backlog), the readiness of both and the handler of METRICS_ADDR.

@@ -10,9 +10,7 @@ import (
 	"context"
 	"github.com/google/wire"
 	"github.com/taskstream/taskstream/adapters/memory"
-	"github.com/taskstream/taskstream/adapters/metrics"
 	"github.com/taskstream/taskstream/adapters/postgres"
-	"github.com/taskstream/taskstream/application/decorator"
 	"github.com/taskstream/taskstream/config"
 	"log/slog"
 )
@@ -104,7 +102,8 @@ func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
-	application := NewApplication(stores, services, sources, logger, prometheus)
+	metrics := provideUseCaseObserver(prometheus)
+	application := NewApplication(stores, services, sources, logger, metrics)
 	authenticator, err := provideAuthenticator(ctx, cfg, logger)
 	if err != nil {
 		cleanup2()
@@ -245,7 +244,8 @@ func NewWorker(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Se
 		cleanup()
 		return nil, nil, err
 	}
-	application := NewApplication(stores, services, sources, logger, prometheus)
+	metrics := provideUseCaseObserver(prometheus)
+	application := NewApplication(stores, services, sources, logger, metrics)
 	diWorkerParts, err := provideWorkerParts(cfg, broker, application, db, logger, prometheus)
 	if err != nil {
 		cleanup2()
@@ -387,7 +387,8 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
-	application := NewApplication(stores, services, sources, logger, prometheus)
+	metrics := provideUseCaseObserver(prometheus)
+	application := NewApplication(stores, services, sources, logger, metrics)
 	authenticator, err := provideAuthenticator(ctx, cfg, logger)
 	if err != nil {
 		cleanup2()
@@ -506,7 +507,8 @@ func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		cleanup()
 		return nil, nil, err
 	}
-	application := NewApplication(stores, services, sources, logger, prometheus)
+	metrics := provideUseCaseObserver(prometheus)
+	application := NewApplication(stores, services, sources, logger, metrics)
 	authenticator, err := provideAuthenticator(ctx, cfg, logger)
 	if err != nil {
 		cleanup()
@@ -553,7 +555,7 @@ var (
 	// applicationSet is every use case on the storage and services of the process.
 	applicationSet = wire.NewSet(
 		NewApplication, provideSources,
-		provideTodoEvents, provideNotificationDelivery, provideDeadlineReminderConfig, wire.Struct(new(Services), "*"), provideMetrics, wire.Bind(new(decorator.Metrics), new(*metrics.Prometheus)),
+		provideTodoEvents, provideNotificationDelivery, provideDeadlineReminderConfig, wire.Struct(new(Services), "*"), provideMetrics, provideUseCaseObserver,
 	)
 	// postgresProcess is what every process with PostgreSQL shares: the pool, the broker, the
 	// registry (with the outbox backlog), the readiness of both and the handler of METRICS_ADDR.

@@ -152,6 +152,7 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 		return nil, err
 	}
 	engine.Use(
+		traceRequests(),
 		requestContext(),
 		metrics.middleware(),
 		accessLog(logger),
