@@ -30,6 +30,8 @@ func markProcessed(ctx context.Context, tx *sql.Tx, group, messageID string) (bo
 // returned as they are, and nothing is written then, not even the inbox row, so the message
 // is retried.
 func processOnce(ctx context.Context, conn *sql.DB, group, messageID string, apply func(tx *sql.Tx) error) (bool, error) {
+	ctx, span := startTx(ctx, "INSERT inbox", "inbox")
+	defer span.End()
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return false, dbError("begin inbox transaction", err)

@@ -150,6 +150,8 @@ func (s *QuizStore) AddSubmission(ctx context.Context, sub *testresult.Submissio
 	if err != nil {
 		return false, err
 	}
+	ctx, span := startTx(ctx, "INSERT test_submissions", "test_submissions")
+	defer span.End()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return false, dbError("begin add submission", err)

@@ -3,6 +3,7 @@ package tracing
 import (
 	"strconv"
 
+	wmkafka "github.com/ThreeDotsLabs/watermill-kafka/v3/pkg/kafka"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"go.opentelemetry.io/otel/attribute"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
@@ -21,11 +22,18 @@ func MessageAttributes(topic string, msg *message.Message) []attribute.KeyValue 
 	if key := msg.Metadata.Get(envelope.KeyPartitionKey); key != "" {
 		attrs = append(attrs, semconv.MessagingKafkaMessageKey(key))
 	}
+	// The batch subscriber records the partition and offset in the metadata, Watermill's Kafka
+	// subscriber in the message's context.
 	if p := msg.Metadata.Get(envelope.KeyKafkaPartition); p != "" {
 		attrs = append(attrs, semconv.MessagingSystemKafka, semconv.MessagingDestinationPartitionID(p))
-	}
-	if o, err := strconv.Atoi(msg.Metadata.Get(envelope.KeyKafkaOffset)); err == nil {
-		attrs = append(attrs, semconv.MessagingKafkaOffset(o))
+		if o, err := strconv.Atoi(msg.Metadata.Get(envelope.KeyKafkaOffset)); err == nil {
+			attrs = append(attrs, semconv.MessagingKafkaOffset(o))
+		}
+	} else if p, ok := wmkafka.MessagePartitionFromCtx(msg.Context()); ok {
+		attrs = append(attrs, semconv.MessagingSystemKafka, semconv.MessagingDestinationPartitionID(strconv.Itoa(int(p))))
+		if o, ok := wmkafka.MessagePartitionOffsetFromCtx(msg.Context()); ok {
+			attrs = append(attrs, semconv.MessagingKafkaOffset(int(o)))
+		}
 	}
 	return attrs
 }
