@@ -40,6 +40,14 @@ services: ## start PostgreSQL and Kafka on loopback (idempotent)
 services-down: ## stop PostgreSQL and Kafka (the single node and the cluster)
 	bash scripts/services.sh down
 
+.PHONY: services-observability
+services-observability: ## start Jaeger on loopback: OTLP 127.0.0.1:4318, query API 127.0.0.1:16686 (built once, a few minutes)
+	bash scripts/services.sh up observability
+
+.PHONY: services-observability-down
+services-observability-down: ## stop Jaeger
+	bash scripts/services.sh down observability
+
 .PHONY: services-cluster
 services-cluster: ## start PostgreSQL and a three-node Kafka cluster on 127.0.0.1:19092,19192,19292 (idempotent)
 	KAFKA_NODES=3 bash scripts/services.sh up
@@ -49,7 +57,7 @@ services-cluster-down: ## stop the three-node Kafka cluster alone
 	KAFKA_NODES=3 bash scripts/services.sh down
 
 .PHONY: test
-test: services ## every test: unit, integration and component, on real PostgreSQL and Kafka
+test: services services-observability ## every test: unit, integration and component, on real PostgreSQL, Kafka and Jaeger
 	go test -race -count=1 -timeout 15m ./...
 
 .PHONY: test-short

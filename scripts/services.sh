@@ -2,13 +2,18 @@
 # Starts the real services Taskstream's tests need, without Docker:
 #   - PostgreSQL from Debian's packages, in its own data directory;
 #   - Apache Kafka (KRaft), its jars fetched with Maven: one combined broker+controller node by
-#     default, or a cluster of KAFKA_NODES such nodes (scripts/kafka/cluster.sh).
+#     default, or a cluster of KAFKA_NODES such nodes (scripts/kafka/cluster.sh);
+#   - the observability part: Jaeger all-in-one, built with Go from scripts/jaeger/go.mod and
+#     cached (scripts/jaeger/jaeger.sh): OTLP on 127.0.0.1:4318 (HTTP) and 4317 (gRPC), the query
+#     API on 127.0.0.1:16686, traces in memory.
 #
-# Usage: scripts/services.sh [up|down|status|env]     (default: up)
+# Usage: scripts/services.sh [up|down|status|env] [observability]     (default: up)
 #
-#   up      start whatever is not running yet (reuses a server already answering on its port)
-#   down    stop what this script started (by its pid files): PostgreSQL, the single Kafka node
-#           and the cluster; with KAFKA_NODES=3, the cluster alone
+#   up      start whatever is not running yet (reuses a server already answering on its port);
+#           `up observability` starts Jaeger alone
+#   down    stop what this script started (by its pid files): PostgreSQL, the single Kafka node,
+#           the cluster and Jaeger; with KAFKA_NODES=3, the cluster alone; `down observability`,
+#           Jaeger alone
 #   status  say what runs
 #   env     print `export DATABASE_URL=...`, `export KAFKA_BROKERS=...` and the SASL_SSL
 #           listener's KAFKA_SASL_SSL_BROKERS and KAFKA_SASL_SSL_CA_FILE (eval "$(scripts/services.sh env)")
@@ -54,6 +59,8 @@ KAFKA_DIR="$SERVICES_DIR/kafka"           # the single node, and the jars every 
 source "$REPO_DIR/scripts/kafka/tls.sh"
 # shellcheck source-path=SCRIPTDIR source=kafka/cluster.sh
 source "$REPO_DIR/scripts/kafka/cluster.sh"
+# shellcheck source-path=SCRIPTDIR source=jaeger/jaeger.sh
+source "$REPO_DIR/scripts/jaeger/jaeger.sh"
 
 log() { printf '[services] %s\n' "$*" >&2; }
 die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -623,8 +630,14 @@ lock() {
 }
 
 main() {
-  local cmd="${1:-up}"
+  local cmd="${1:-up}" part="${2:-}"
+  if [[ -n $part && $part != observability ]]; then die "unknown part '$part' (use observability)"; fi
   if [[ $KAFKA_NODES != 1 ]]; then kafka_cluster_size >/dev/null; fi
+  if [[ $part == observability && ($cmd == up || $cmd == down) ]]; then
+    lock
+    "jaeger_$cmd"
+    return
+  fi
   case "$cmd" in
     up)
       lock
@@ -642,14 +655,16 @@ main() {
       kafka_cluster_down
       kafka_down
       pg_down
+      jaeger_down
       ;;
     status)
       pg_status
       kafka_status
       kafka_cluster_status
+      jaeger_status
       ;;
     env) print_env ;;
-    -h | --help | help) sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+    -h | --help | help) sed -n '2,36p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
     *) die "unknown command '$cmd' (use up, down, status or env)" ;;
   esac
 }
