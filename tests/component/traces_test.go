@@ -1,0 +1,111 @@
+package component_test
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"testing"
+
+	"github.com/taskstream/taskstream/tests/internal/proc"
+)
+
+// TestTaskChangeIsOneTraceInJaeger follows a task change from the HTTP request to its audit
+// entry in the local Jaeger (make services-observability): the API, the relay and the worker
+// run as separate processes exporting over OTLP/HTTP, and the trace the caller started (its
+// traceparent) holds the HTTP span, the use case, the transaction, the outbox write, the
+// relay's publish, the worker's Kafka consume with the messaging attributes, and the audit's
+// transaction, each the child of the hop before it, across the three processes.
+func TestTaskChangeIsOneTraceInJaeger(t *testing.T) {
+	if testing.Short() {
+		t.Skip("component test: needs PostgreSQL, Kafka and Jaeger (make services services-observability)")
+	}
+	t.Parallel()
+	needJaeger(t)
+	st := newStack(t)
+	s := randomSuffix(t)
+	noIdentityProvider := map[string]string{"AUTH_JWKS_URL": "http://" + proc.FreeAddr(t) + "/.well-known/jwks.json"}
+	relay, relayBase := st.startWith(t, "relay", merge(noIdentityProvider, tracingEnv("relay-"+s)))
+	worker, workerBase := st.startWith(t, "worker", merge(noIdentityProvider, tracingEnv("worker-"+s)))
+	api, apiBase := st.startWith(t, "api", tracingEnv("api-"+s))
+	for _, p := range []struct {
+		p    *proc.Process
+		base string
+	}{{relay, relayBase}, {worker, workerBase}, {api, apiBase}} {
+		p.p.WaitReady(t, p.base)
+	}
+
+	traceID, callerSpan := randomHex(t, 16), randomHex(t, 8)
+	user := "tracer-" + s
+	c := newClient(t, apiBase, user).with("traceparent", "00-"+traceID+"-"+callerSpan+"-01")
+	c.expect(http.MethodPost, "/v1/tasks", `{"title":"Follow me"}`, http.StatusCreated)
+
+	events, updates := st.env["KAFKA_TOPIC_TASK_EVENTS"], st.env["KAFKA_TOPIC_TASK_UPDATES"]
+	tr := awaitSpans(t, traceID, "POST /v1/tasks", "CreateTask", "INSERT tasks", "INSERT watermill_outbox",
+		"send "+events, "process "+events, "RecordTaskEvent", "INSERT inbox", "send "+updates, "process "+updates)
+
+	httpSpan := tr.span("POST /v1/tasks")
+	chain := []struct{ child, parent string }{
+		{"CreateTask", "POST /v1/tasks"},
+		{"INSERT tasks", "CreateTask"},
+		{"INSERT watermill_outbox", "INSERT tasks"},
+		{"send " + events, "INSERT watermill_outbox"},
+		{"process " + events, "send " + events},
+		{"RecordTaskEvent", "process " + events},
+		{"INSERT inbox", "RecordTaskEvent"},
+		{"process " + updates, "send " + updates},
+	}
+	if got := httpSpan.parent(); got != callerSpan {
+		t.Errorf("the HTTP span's parent is %q, want the caller's span %s", got, callerSpan)
+	}
+	for _, link := range chain {
+		if got, want := tr.span(link.child).parent(), tr.span(link.parent).SpanID; got != want {
+			t.Errorf("%q is the child of span %q, want %q (%s)", link.child, got, link.parent, want)
+		}
+	}
+	for name, service := range map[string]string{
+		"POST /v1/tasks": "api-" + s, "send " + events: "relay-" + s, "process " + events: "worker-" + s, "process " + updates: "api-" + s,
+	} {
+		if got := tr.service(tr.span(name)); got != service {
+			t.Errorf("%q was recorded by %q, want %q", name, got, service)
+		}
+	}
+	if got := httpSpan.tag("http.route"); got != "/v1/tasks" {
+		t.Errorf("http.route %q", got)
+	}
+	consume := tr.span("process " + events)
+	for key, want := range map[string]string{
+		"messaging.system": "kafka", "messaging.destination.name": events, "messaging.operation.type": "process",
+		"messaging.consumer.group.name": st.env["KAFKA_CONSUMER_GROUP_AUDIT"], "messaging.kafka.message.key": user,
+	} {
+		if got := consume.tag(key); got != want {
+			t.Errorf("consume span: %s = %q, want %q", key, got, want)
+		}
+	}
+	for _, key := range []string{"messaging.destination.partition.id", "messaging.kafka.offset"} {
+		if consume.tag(key) == "" {
+			t.Errorf("consume span: no %s", key)
+		}
+	}
+	for _, p := range []*proc.Process{api, worker, relay} {
+		p.Stop(t, stopTimeout)
+	}
+}
+
+func merge(maps ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, m := range maps {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func randomHex(t *testing.T, n int) string {
+	t.Helper()
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
