@@ -120,6 +120,16 @@ func (tr jaegerTrace) span(name string) *jaegerSpan {
 	return nil
 }
 
+// spanWith is the first span called name whose attribute key is value, or nil.
+func (tr jaegerTrace) spanWith(name, key, value string) *jaegerSpan {
+	for i := range tr.Spans {
+		if tr.Spans[i].OperationName == name && tr.Spans[i].tag(key) == value {
+			return &tr.Spans[i]
+		}
+	}
+	return nil
+}
+
 func (tr jaegerTrace) names() []string {
 	names := make([]string, 0, len(tr.Spans))
 	for _, s := range tr.Spans {

@@ -86,8 +86,45 @@ func TestTaskChangeIsOneTraceInJaeger(t *testing.T) {
 			t.Errorf("consume span: no %s", key)
 		}
 	}
+	t.Run("QuizSubmissionReachesScoringAndNotification", func(t *testing.T) { testQuizTrace(t, st, apiBase, s) })
 	for _, p := range []*proc.Process{api, worker, relay} {
 		p.Stop(t, stopTimeout)
+	}
+}
+
+// A quiz submission's trace goes on through the scoring, whose scored event continues it to the
+// analytics and the notification of the user.
+func testQuizTrace(t *testing.T, st stack, apiBase, s string) {
+	owner := newClient(t, apiBase, "owner-"+s)
+	testPath := owner.expect(http.MethodPost, "/v1/tests", quiz, http.StatusCreated).header.Get("Location")
+	traceID := randomHex(t, 16)
+	taker := newClient(t, apiBase, "taker-"+s).with("traceparent", "00-"+traceID+"-"+randomHex(t, 8)+"-01")
+	taker.expect(http.MethodPost, testPath+"/submissions", `{"answers":{"q1":["b"],"q2":["a","c"]}}`, http.StatusAccepted)
+
+	submissions, ready := st.env["KAFKA_TOPIC_TEST_SUBMISSIONS"], st.env["KAFKA_TOPIC_TEST_RESULTS_READY"]
+	tr := awaitSpans(t, traceID, "POST /v1/tests/:id/submissions", "SubmitTest", "INSERT test_submissions",
+		"send "+submissions, "process "+submissions, "ScoreSubmissions", "UPDATE test_submissions",
+		"send "+ready, "RecordTestScore", "NotifyTestScored")
+	chain := []struct{ child, parent string }{
+		{"process " + submissions, "send " + submissions},
+		{"ScoreSubmissions", "process " + submissions},
+		{"UPDATE test_submissions", "ScoreSubmissions"},
+	}
+	for _, link := range chain {
+		if got, want := tr.span(link.child).parent(), tr.span(link.parent).SpanID; got != want {
+			t.Errorf("%q is the child of span %q, want %q (%s)", link.child, got, link.parent, want)
+		}
+	}
+	send := tr.span("send " + ready)
+	for _, group := range []string{st.env["KAFKA_CONSUMER_GROUP_ANALYTICS"], st.env["KAFKA_CONSUMER_GROUP_NOTIFICATION"]} {
+		consume := tr.spanWith("process "+ready, "messaging.consumer.group.name", group)
+		if consume == nil {
+			t.Errorf("no %q span of group %s in the trace: %q", "process "+ready, group, tr.names())
+			continue
+		}
+		if consume.parent() != send.SpanID {
+			t.Errorf("group %s's consume is not the child of the scored event's publish", group)
+		}
 	}
 }
 
