@@ -62,4 +62,3 @@ func TestApplyWithoutTracing(t *testing.T) {
 		t.Errorf("err %v, context %v", err, got)
 	}
 }
-

@@ -76,7 +76,7 @@ func TestHandlingIsTheChildOfTheMessagesTraceAndARetryLinksTheFirstTry(t *testin
 	}
 	attrs := map[string]string{}
 	for _, kv := range first.Attributes() {
-		attrs[string(kv.Key)] = kv.Value.Emit()
+		attrs[string(kv.Key)] = kv.Value.String()
 	}
 	for k, want := range map[string]string{
 		"messaging.system": "kafka", "messaging.destination.name": "todo-create", "messaging.consumer.group.name": "todo",

@@ -160,4 +160,3 @@ func (s *jaegerSpan) tag(key string) string {
 	}
 	return ""
 }
-
