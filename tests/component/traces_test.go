@@ -93,7 +93,7 @@ func TestTaskChangeIsOneTraceInJaeger(t *testing.T) {
 }
 
 // A quiz submission's trace goes on through the scoring, whose scored event continues it to the
-// analytics and the notification of the user.
+// analytics and the notification of the user, down to the API's push of the stored notification.
 func testQuizTrace(t *testing.T, st stack, apiBase, s string) {
 	owner := newClient(t, apiBase, "owner-"+s)
 	testPath := owner.expect(http.MethodPost, "/v1/tests", quiz, http.StatusCreated).header.Get("Location")
@@ -102,13 +102,16 @@ func testQuizTrace(t *testing.T, st stack, apiBase, s string) {
 	taker.expect(http.MethodPost, testPath+"/submissions", `{"answers":{"q1":["b"],"q2":["a","c"]}}`, http.StatusAccepted)
 
 	submissions, ready := st.env["KAFKA_TOPIC_TEST_SUBMISSIONS"], st.env["KAFKA_TOPIC_TEST_RESULTS_READY"]
+	created := st.env["KAFKA_TOPIC_NOTIFICATION_CREATED"]
 	tr := awaitSpans(t, traceID, "POST /v1/tests/:id/submissions", "SubmitTest", "INSERT test_submissions",
 		"send "+submissions, "process "+submissions, "ScoreSubmissions", "UPDATE test_submissions",
-		"send "+ready, "RecordTestScore", "NotifyTestScored")
+		"send "+ready, "RecordTestScore", "NotifyTestScored", "HandleNotificationRequest", "process "+created)
 	chain := []struct{ child, parent string }{
 		{"process " + submissions, "send " + submissions},
 		{"ScoreSubmissions", "process " + submissions},
 		{"UPDATE test_submissions", "ScoreSubmissions"},
+		{"HandleNotificationRequest", "NotifyTestScored"},
+		{"process " + created, "send " + created},
 	}
 	for _, link := range chain {
 		if got, want := tr.span(link.child).parent(), tr.span(link.parent).SpanID; got != want {
@@ -125,6 +128,10 @@ func testQuizTrace(t *testing.T, st stack, apiBase, s string) {
 		if consume.parent() != send.SpanID {
 			t.Errorf("group %s's consume is not the child of the scored event's publish", group)
 		}
+	}
+	notify := tr.spanWith("process "+ready, "messaging.consumer.group.name", st.env["KAFKA_CONSUMER_GROUP_NOTIFICATION"])
+	if notify != nil && tr.span("NotifyTestScored").parent() != notify.SpanID {
+		t.Error("NotifyTestScored is not the child of the notification-service's consume")
 	}
 }
 
