@@ -20,9 +20,15 @@ const tracingFlushTimeout = 5 * time.Second
 func withTracing(ctx context.Context, part string, cfg config.Config, logger *slog.Logger,
 	assemble func(context.Context, config.Config, *slog.Logger) (*Service, func(), error),
 ) (*Service, func(), error) {
+	return withTracingOf(ctx, part, logger, func() (*Service, func(), error) { return assemble(ctx, cfg, logger) })
+}
+
+// withTracingOf is withTracing for anything build assembles.
+func withTracingOf[T any](ctx context.Context, part string, logger *slog.Logger, build func() (T, func(), error)) (T, func(), error) {
+	var zero T
 	tp, err := tracing.Setup(ctx, part)
 	if err != nil {
-		return nil, nil, err
+		return zero, nil, err
 	}
 	flush := func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), tracingFlushTimeout)
@@ -31,15 +37,15 @@ func withTracing(ctx context.Context, part string, cfg config.Config, logger *sl
 			logger.Warn("spans not exported at shutdown", "error", err)
 		}
 	}
-	svc, cleanup, err := assemble(ctx, cfg, logger)
+	built, cleanup, err := build()
 	if err != nil {
 		flush()
-		return nil, nil, err
+		return zero, nil, err
 	}
 	if tp.Enabled() {
 		logger.Info("tracing on: exporting spans over OTLP/HTTP")
 	}
-	return svc, func() { cleanup(); flush() }, nil
+	return built, func() { cleanup(); flush() }, nil
 }
 
 // useCaseObserver measures every use-case call (Prometheus) and makes it a span
