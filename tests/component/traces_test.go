@@ -87,6 +87,7 @@ func TestTaskChangeIsOneTraceInJaeger(t *testing.T) {
 		}
 	}
 	t.Run("QuizSubmissionReachesScoringAndNotification", func(t *testing.T) { testQuizTrace(t, st, apiBase, s) })
+	t.Run("TodoReachesTheIngest", func(t *testing.T) { testTodoTrace(t, st, apiBase, s) })
 	for _, p := range []*proc.Process{api, worker, relay} {
 		p.Stop(t, stopTimeout)
 	}
@@ -132,6 +133,26 @@ func testQuizTrace(t *testing.T, st stack, apiBase, s string) {
 	notify := tr.spanWith("process "+ready, "messaging.consumer.group.name", st.env["KAFKA_CONSUMER_GROUP_NOTIFICATION"])
 	if notify != nil && tr.span("NotifyTestScored").parent() != notify.SpanID {
 		t.Error("NotifyTestScored is not the child of the notification-service's consume")
+	}
+}
+
+// A to-do's trace holds its produce to Kafka and the worker's ingest of the batch that holds it
+// (a batch of one here: the child of the produce; a larger batch links to each record's).
+func testTodoTrace(t *testing.T, st stack, apiBase, s string) {
+	traceID := randomHex(t, 16)
+	c := newClient(t, apiBase, "todo-"+s).with("traceparent", "00-"+traceID+"-"+randomHex(t, 8)+"-01")
+	c.expect(http.MethodPost, "/v1/todos", `{"title":"Trace the batch"}`, http.StatusAccepted)
+	topic := st.todoTopic
+	tr := awaitSpans(t, traceID, "POST /v1/todos", "CreateTodo", "send "+topic, "process "+topic, "IngestTodos")
+	for _, link := range []struct{ child, parent string }{
+		{"send " + topic, "CreateTodo"}, {"process " + topic, "send " + topic}, {"IngestTodos", "process " + topic},
+	} {
+		if got, want := tr.span(link.child).parent(), tr.span(link.parent).SpanID; got != want {
+			t.Errorf("%q is the child of span %q, want %q (%s)", link.child, got, link.parent, want)
+		}
+	}
+	if got := tr.span("send "+topic).tag("span.kind"); got != "producer" {
+		t.Errorf("the produce's kind is %q", got)
 	}
 }
 
