@@ -151,7 +151,7 @@ func testTodoTrace(t *testing.T, st stack, apiBase, s string) {
 			t.Errorf("%q is the child of span %q, want %q (%s)", link.child, got, link.parent, want)
 		}
 	}
-	if got := tr.span("send "+topic).tag("span.kind"); got != "producer" {
+	if got := tr.span("send " + topic).tag("span.kind"); got != "producer" {
 		t.Errorf("the produce's kind is %q", got)
 	}
 }
