@@ -47,7 +47,8 @@ jaeger_up() {
   fi
   jaeger_build
   log "starting Jaeger $JAEGER_VERSION (OTLP $HOST:$JAEGER_OTLP_HTTP_PORT, query $HOST:$JAEGER_QUERY_PORT)"
-  setsid "$JAEGER_BIN" --config "$REPO_DIR/scripts/jaeger/config.yaml" >"$JAEGER_LOG" 2>&1 </dev/null &
+  # setsid+nohup: Jaeger outlives this script and its terminal; fd 9 is the script's lock, not its.
+  setsid nohup "$JAEGER_BIN" --config "$REPO_DIR/scripts/jaeger/config.yaml" >"$JAEGER_LOG" 2>&1 </dev/null 9>&- &
   echo $! >"$JAEGER_PID"
   local i
   for ((i = 0; i < 120; i++)); do
