@@ -120,6 +120,16 @@ func (tr jaegerTrace) span(name string) *jaegerSpan {
 	return nil
 }
 
+// byID is the span id of the trace, or nil.
+func (tr jaegerTrace) byID(id string) *jaegerSpan {
+	for i := range tr.Spans {
+		if tr.Spans[i].SpanID == id {
+			return &tr.Spans[i]
+		}
+	}
+	return nil
+}
+
 // spanWith is the first span called name whose attribute key is value, or nil.
 func (tr jaegerTrace) spanWith(name, key, value string) *jaegerSpan {
 	for i := range tr.Spans {

@@ -130,6 +130,12 @@ func testQuizTrace(t *testing.T, st stack, apiBase, s string) {
 			t.Errorf("group %s's consume is not the child of the scored event's publish", group)
 		}
 	}
+	// The stored notification's event is written in the inbox transaction that stores it.
+	write := tr.byID(tr.span("send " + created).parent())
+	if write == nil || write.OperationName != "INSERT watermill_outbox" || tr.byID(write.parent()) == nil ||
+		tr.byID(write.parent()).OperationName != "INSERT inbox" {
+		t.Errorf("the notification's event is not written within the inbox transaction: %+v", write)
+	}
 	notify := tr.spanWith("process "+ready, "messaging.consumer.group.name", st.env["KAFKA_CONSUMER_GROUP_NOTIFICATION"])
 	if notify != nil && tr.span("NotifyTestScored").parent() != notify.SpanID {
 		t.Error("NotifyTestScored is not the child of the notification-service's consume")
