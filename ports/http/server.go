@@ -68,7 +68,8 @@ type ReadinessCheck struct {
 	Check func(ctx context.Context) error
 }
 
-// Deps are the collaborators of the HTTP port. All are required except Readiness and Hub.
+// Deps are the collaborators of the HTTP port. All are required except Readiness, Hub and
+// Drain.
 type Deps struct {
 	// Logger receives access logs and the details of internal errors.
 	Logger *slog.Logger
@@ -83,6 +84,9 @@ type Deps struct {
 	// Hub carries the frames GET /v1/ws pushes to each user's connections; NewHandler does not
 	// close it. Without one, /v1/ws answers 503.
 	Hub *live.Hub
+	// Drain, once started, turns /readyz to 503 at once and closes each connection after its
+	// answer, while every other request is served as before; nil never drains.
+	Drain *Drain
 }
 
 func (d Deps) validate() error {
@@ -157,6 +161,7 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 		accessLog(logger),
 		recovery(logger),
 		limitBody(cfg.MaxBodyBytes, logger),
+		closeWhileDraining(deps.Drain),
 	)
 	registerOps(engine, cfg, deps, logger)
 	getAndHead(engine, "/openapi.json", serveOpenAPI(spec))
@@ -188,7 +193,7 @@ func NewOpsHandler(cfg Config, deps Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	engine.Use(requestContext(), recovery(logger))
+	engine.Use(requestContext(), recovery(logger), closeWhileDraining(deps.Drain))
 	registerOps(engine, cfg, deps, logger)
 	return engine, nil
 }
@@ -218,7 +223,7 @@ func registerOps(engine *gin.Engine, cfg Config, deps Deps, logger *slog.Logger)
 	if cfg.SeparateOps {
 		return
 	}
-	getAndHead(engine, "/readyz", readyz(deps.Readiness, cfg.ReadinessTimeout, logger))
+	getAndHead(engine, "/readyz", readyz(deps.Readiness, cfg.ReadinessTimeout, deps.Drain, logger))
 	getAndHead(engine, "/metrics", gin.WrapH(metricsHandler(deps.Gatherer)))
 }
 

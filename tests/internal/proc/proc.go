@@ -51,11 +51,12 @@ type Process struct {
 }
 
 // Start runs binary with args and exactly env (plus PATH and HOME). The process is killed when
-// the test ends, if it still runs.
+// the test ends, if it still runs. SHUTDOWN_DRAIN_DELAY is 0 unless env sets it: no load
+// balancer is in front of a test's process, and its SIGTERM should not wait for one.
 func Start(t testing.TB, name, binary string, env map[string]string, args ...string) *Process {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "LOG_FORMAT=text"}
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "LOG_FORMAT=text", "SHUTDOWN_DRAIN_DELAY=0"}
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
@@ -120,6 +121,27 @@ func (p *Process) Kill9(t testing.TB) {
 	var exit *exec.ExitError
 	if !errors.As(p.err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 		t.Fatalf("%s did not die of SIGKILL: %v", p.Name, p.err)
+	}
+}
+
+// Signal sends sig to the process.
+func (p *Process) Signal(t testing.TB, sig os.Signal) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(sig); err != nil {
+		t.Fatalf("signal %s to %s: %v", sig, p.Name, err)
+	}
+}
+
+// Wait expects the process to exit with status 0 within timeout.
+func (p *Process) Wait(t testing.TB, timeout time.Duration) {
+	t.Helper()
+	select {
+	case <-p.done:
+		if p.err != nil {
+			t.Errorf("%s exited with %v, want status 0", p.Name, p.err)
+		}
+	case <-time.After(timeout):
+		t.Errorf("%s did not stop within %s", p.Name, timeout)
 	}
 }
 
