@@ -345,8 +345,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		},
 	}
 	c.Broker = r.broker(c.Kafka.Brokers, c.DatabaseURL)
-	c.HTTPAddr, c.HTTP = r.httpEdge(c.Embedded())
-	c.ShutdownDrainDelay = r.drainDelay(c.Embedded())
+	r.modeDefaults(&c)
 	r.check(c)
 	if len(r.errs) > 0 {
 		return Config{}, fmt.Errorf("configuration: %w", errors.Join(r.errs...))

@@ -12,6 +12,13 @@ const (
 	embeddedDrainDelay = 0
 )
 
+// modeDefaults reads the settings whose default depends on whether the process is the embedded
+// default: the HTTP address and edge, and the drain.
+func (r *reader) modeDefaults(c *Config) {
+	c.HTTPAddr, c.HTTP = r.httpEdge(c.Embedded())
+	c.ShutdownDrainDelay = r.drainDelay(c.Embedded())
+}
+
 // drainDelay reads SHUTDOWN_DRAIN_DELAY, whose default depends on whether the process is the
 // embedded default; 0 turns the drain off.
 func (r *reader) drainDelay(embedded bool) time.Duration {

@@ -81,7 +81,8 @@ func TestDrainServesRequestsAndClosesTheirConnections(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	get := func() *http.Response {
+	// get returns the status of GET /v1/todos and whether the answer closed its connection.
+	get := func() (int, bool) {
 		req, err := http.NewRequest(http.MethodGet, srv.URL+"/v1/todos", nil)
 		if err != nil {
 			t.Fatal(err)
@@ -91,15 +92,15 @@ func TestDrainServesRequestsAndClosesTheirConnections(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer func() { _ = resp.Body.Close() }()
 		_, _ = io.Copy(io.Discard, resp.Body)
-		_ = resp.Body.Close()
-		return resp
+		return resp.StatusCode, resp.Close // Close: the answer said Connection: close
 	}
-	if resp := get(); resp.StatusCode != http.StatusOK || resp.Close {
-		t.Fatalf("before the drain: %d, connection closed %v; want 200 on a kept-alive connection", resp.StatusCode, resp.Close)
+	if status, closed := get(); status != http.StatusOK || closed {
+		t.Fatalf("before the drain: %d, connection closed %v; want 200 on a kept-alive connection", status, closed)
 	}
 	d.drain.Start()
-	if resp := get(); resp.StatusCode != http.StatusOK || !resp.Close { // Close: the answer said Connection: close
-		t.Errorf("while draining: %d, connection closed %v; want 200 with Connection: close", resp.StatusCode, resp.Close)
+	if status, closed := get(); status != http.StatusOK || !closed {
+		t.Errorf("while draining: %d, connection closed %v; want 200 with Connection: close", status, closed)
 	}
 }

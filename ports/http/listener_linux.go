@@ -19,7 +19,7 @@ const (
 // dropSYN is a classic BPF socket filter that drops every segment opening a connection (SYN
 // without ACK) and keeps all others, so a listening socket finishes the handshakes it began and
 // starts none. A filter on a TCP socket sees the segment from its TCP header on.
-var dropSYN = []bpf.Instruction{
+var dropSYN = [...]bpf.Instruction{
 	bpf.LoadAbsolute{Off: tcpFlagsOffset, Size: 1},
 	bpf.ALUOpConstant{Op: bpf.ALUOpAnd, Val: tcpFlagSYN | tcpFlagACK},
 	bpf.JumpIf{Cond: bpf.JumpEqual, Val: tcpFlagSYN, SkipTrue: 1},
@@ -29,7 +29,7 @@ var dropSYN = []bpf.Instruction{
 
 // refuseNewConnections attaches dropSYN to ln's socket.
 func refuseNewConnections(ln *net.TCPListener) error {
-	raw, err := bpf.Assemble(dropSYN)
+	raw, err := bpf.Assemble(dropSYN[:])
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func refuseNewConnections(ln *net.TCPListener) error {
 	for i, ins := range raw {
 		filter[i] = unix.SockFilter{Code: ins.Op, Jt: ins.Jt, Jf: ins.Jf, K: ins.K}
 	}
-	prog := unix.SockFprog{Len: uint16(len(filter)), Filter: &filter[0]}
+	prog := unix.SockFprog{Len: uint16(len(dropSYN)), Filter: &filter[0]} // Assemble keeps one instruction for one
 	return control(ln, func(fd int) error {
 		if err := unix.SetsockoptSockFprog(fd, unix.SOL_SOCKET, unix.SO_ATTACH_FILTER, &prog); err != nil {
 			return fmt.Errorf("stop new connections: %w", err)
