@@ -69,8 +69,8 @@ func TestSIGTERMDrainsBeforeTheAPIStops(t *testing.T) {
 	}
 	if status != http.StatusServiceUnavailable || !strings.Contains(body, `"draining":"fail"`) {
 		t.Errorf("/readyz after SIGTERM: %d %s, want 503 with the draining check failed", status, body)
-	} else if late := time.Since(cached); late > 500*time.Millisecond {
-		t.Errorf("/readyz said 503 %s after its last 200, want at once (its cache holds a second)", late)
+	} else if late := time.Since(cached); late > 800*time.Millisecond { // the cached 200 answers for a second
+		t.Errorf("/readyz said 503 %s after its last 200, want at once, not when its cache runs out", late)
 	}
 	alice.expect(http.MethodGet, "/v1/todos", "", http.StatusOK)
 	if time.Now().After(drained) {
