@@ -131,7 +131,9 @@ func tuneGC(logger *slog.Logger) {
 }
 
 // prepareEmbedded warns that the embedded default keeps nothing, and gives it a signing secret
-// and a ready-to-use token when none is configured.
+// and a ready-to-use token when none is configured. With that random secret, and nothing
+// stored beyond the process, the console offers its one-click sign-in as any user; never with
+// a database, a broker or a configured secret.
 func prepareEmbedded(cfg *config.Config, logger *slog.Logger) error {
 	if cfg.DatabaseURL == "" {
 		logger.Warn("EMBEDDED MODE: to-dos are kept in memory and NOTHING SURVIVES A RESTART; set DATABASE_URL for PostgreSQL")
@@ -150,6 +152,9 @@ func prepareEmbedded(cfg *config.Config, logger *slog.Logger) error {
 		return err
 	}
 	cfg.Auth.JWTSecret = hex.EncodeToString(secret)
+	if cfg.Embedded() {
+		cfg.Console.SignInSecret = cfg.Auth.JWTSecret
+	}
 	tok, err := httpport.IssueHS256Token([]byte(cfg.Auth.JWTSecret), "demo-user", 24*time.Hour)
 	if err != nil {
 		return err
