@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-		"strings"
+	"strings"
 	"testing"
 	"time"
 
