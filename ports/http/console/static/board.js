@@ -55,7 +55,8 @@ function render() {
 
 function card(t) {
   const titleId = `task-${t.id}-title`;
-  const moveTo = STATUSES.filter((s) => s !== t.status);
+  // A done task goes back with Reopen; the others move between To do and In progress.
+  const moveTo = t.status === 'done' ? [] : STATUSES.filter((s) => s !== t.status && s !== 'done');
   return h('li', {class: `card prio-${t.priority}`, 'data-task-id': t.id, 'aria-labelledby': titleId},
     h('h4', {id: titleId}, t.title),
     t.description ? h('p', {class: 'desc'}, t.description) : null,
@@ -67,7 +68,7 @@ function card(t) {
       t.status === 'done'
         ? h('button', {type: 'button', class: 'reopen', onclick: () => act(t, 'reopen')}, 'Reopen')
         : h('button', {type: 'button', class: 'complete', onclick: () => act(t, 'complete')}, 'Complete'),
-      ...moveTo.filter((s) => s !== 'done').map((s) => h('button', {type: 'button', class: `move-${s}`,
+      ...moveTo.map((s) => h('button', {type: 'button', class: `move-${s}`,
         'aria-label': `Move “${t.title}” to ${LABEL[s]}`, onclick: () => move(t, s)}, `→ ${LABEL[s]}`)),
       h('button', {type: 'button', class: 'edit', 'aria-label': `Edit “${t.title}”`, onclick: () => openEdit(t)}, 'Edit'),
       h('button', {type: 'button', class: 'history', 'aria-label': `History of “${t.title}”`, onclick: () => openHistory(t)}, 'History'),
