@@ -48,6 +48,14 @@ services-cluster: ## start PostgreSQL and a three-node Kafka cluster on 127.0.0.
 services-cluster-down: ## stop the three-node Kafka cluster alone
 	KAFKA_NODES=3 bash scripts/services.sh down
 
+.PHONY: services-observability
+services-observability: ## start Prometheus on 127.0.0.1:9090 scraping make run's 127.0.0.1:8080 (idempotent)
+	bash scripts/services.sh observability
+
+.PHONY: services-observability-down
+services-observability-down: ## stop Prometheus
+	bash scripts/services.sh observability-down
+
 .PHONY: test
 test: services ## every test: unit, integration and component, on real PostgreSQL and Kafka
 	go test -race -count=1 -timeout 15m ./...
@@ -77,6 +85,17 @@ check-generated: tools ## fail when the committed sqlc or wire output is stale
 	@tmp=$$(mktemp -d) && cp di/wire_gen.go $$tmp/ && wire gen ./di >/dev/null && \
 	  if ! diff -u $$tmp/wire_gen.go di/wire_gen.go; then cp $$tmp/wire_gen.go di/; \
 	    echo "di/wire_gen.go is stale: run make generate" >&2; exit 1; fi
+
+.PHONY: vendor-docs check-vendor-docs
+vendor-docs: ## fetch the pinned Swagger UI (npm) into ports/http/apidocs/assets, with its sha256 manifest
+	bash scripts/vendor-docs.sh
+
+check-vendor-docs: ## fail when the vendored Swagger UI differs from the pinned npm package (needs network)
+	bash scripts/vendor-docs.sh --check
+
+.PHONY: docs-browser-check
+docs-browser-check: ## load /docs and /docs/events in headless Chromium and check them under their CSP (needs chromium, node)
+	bash scripts/docs-browser-check.sh
 
 .PHONY: lint
 lint: tools ## golangci-lint (config: .golangci.yml)

@@ -24,7 +24,8 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// LogLevel is debug, info, warn or error (LOG_LEVEL, default info).
 	LogLevel slog.Level
-	// LogFormat is json or text (LOG_FORMAT, default json).
+	// LogFormat is json or text (LOG_FORMAT). Empty (the default) picks text when stderr is a
+	// terminal and json otherwise.
 	LogFormat string
 
 	Broker Broker
@@ -86,6 +87,10 @@ type Kafka struct {
 	TLSCertFile           string
 	TLSKeyFile            string
 	TLSInsecureSkipVerify bool
+
+	// AllowPlaintextPassword is KAFKA_ALLOW_PLAINTEXT_PASSWORD (default false): SASL PLAIN over
+	// SASL_PLAINTEXT is refused without it, logged as a warning with it (issue 10).
+	AllowPlaintextPassword bool
 }
 
 // Topics are the topic names (KAFKA_TOPIC_*), the designs' names by default.
@@ -281,7 +286,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		MigrateOnStart:  r.boolean("MIGRATE_ON_START", false),
 		ShutdownTimeout: r.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
 		LogLevel:        r.level("LOG_LEVEL", slog.LevelInfo),
-		LogFormat:       r.oneOf("LOG_FORMAT", "json", "json", "text"),
+		LogFormat:       r.oneOf("LOG_FORMAT", "", "", "json", "text"),
 		Kafka:           r.kafka(),
 		Topics: Topics{
 			TodoCreate:          r.name("KAFKA_TOPIC_TODO_CREATE", "todo-create"),
@@ -372,6 +377,8 @@ func (r *reader) kafka() Kafka {
 		TLSCertFile:           r.str("KAFKA_TLS_CERT_FILE", ""),
 		TLSKeyFile:            r.str("KAFKA_TLS_KEY_FILE", ""),
 		TLSInsecureSkipVerify: r.boolean("KAFKA_TLS_INSECURE_SKIP_VERIFY", false),
+		// issue 10: SASL PLAIN without TLS is refused unless allowed (kafka_transport.go).
+		AllowPlaintextPassword: r.boolean("KAFKA_ALLOW_PLAINTEXT_PASSWORD", false),
 	}
 	for _, b := range k.Brokers {
 		host, port, err := net.SplitHostPort(b)
@@ -471,6 +478,7 @@ func (r *reader) checkNotify(c Config) {
 // checkKafka validates the Kafka settings that depend on each other.
 func (r *reader) checkKafka(c Config) {
 	k := c.Kafka
+	r.checkKafkaTransport(k)
 	sasl := strings.HasPrefix(k.SecurityProtocol, "SASL_")
 	if sasl && k.SASLMechanism == "" {
 		r.fail("KAFKA_SASL_MECHANISM", "must be set when KAFKA_SECURITY_PROTOCOL is %s", k.SecurityProtocol)

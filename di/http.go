@@ -87,8 +87,13 @@ func provideHub() (*live.Hub, func(), error) {
 func provideAPIHandler(app application.Application, auth httpport.Authenticator, checks readiness, hub *live.Hub,
 	reg *prometheus.Registry, logger *slog.Logger, cfg config.Config,
 ) (apiHandler, error) {
+	events, err := asyncAPIDocument(cfg)
+	if err != nil {
+		return apiHandler{}, err
+	}
 	h, err := httpport.NewHandler(app, httpConfig(cfg), httpport.Deps{
 		Logger: logger, Authenticator: auth, Readiness: checks, Registry: reg, Gatherer: reg, Hub: hub,
+		AsyncAPI: events,
 	})
 	return apiHandler{h}, err
 }

@@ -4,7 +4,7 @@
 #   - Apache Kafka (KRaft), its jars fetched with Maven: one combined broker+controller node by
 #     default, or a cluster of KAFKA_NODES such nodes (scripts/kafka/cluster.sh).
 #
-# Usage: scripts/services.sh [up|down|status|env]     (default: up)
+# Usage: scripts/services.sh [up|down|status|env|observability|observability-down]  (default: up)
 #
 #   up      start whatever is not running yet (reuses a server already answering on its port)
 #   down    stop what this script started (by its pid files): PostgreSQL, the single Kafka node
@@ -12,6 +12,9 @@
 #   status  say what runs
 #   env     print `export DATABASE_URL=...`, `export KAFKA_BROKERS=...` and the SASL_SSL
 #           listener's KAFKA_SASL_SSL_BROKERS and KAFKA_SASL_SSL_CA_FILE (eval "$(scripts/services.sh env)")
+#   observability       start Prometheus (Debian's package) on 127.0.0.1:9090 (PROMETHEUS_PORT),
+#                       scraping Taskstream on 127.0.0.1:8080 (deploy/prometheus/prometheus.yml)
+#   observability-down  stop it
 #
 # Settings (environment):
 #   TASKSTREAM_SERVICES_DIR  state directory (default: $HOME/.cache/taskstream/services)
@@ -54,6 +57,8 @@ KAFKA_DIR="$SERVICES_DIR/kafka"           # the single node, and the jars every 
 source "$REPO_DIR/scripts/kafka/tls.sh"
 # shellcheck source-path=SCRIPTDIR source=kafka/cluster.sh
 source "$REPO_DIR/scripts/kafka/cluster.sh"
+# shellcheck source-path=SCRIPTDIR source=observability/prometheus.sh
+source "$REPO_DIR/scripts/observability/prometheus.sh"
 
 log() { printf '[services] %s\n' "$*" >&2; }
 die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -643,14 +648,23 @@ main() {
       kafka_down
       pg_down
       ;;
+    observability)
+      lock
+      prometheus_up
+      ;;
+    observability-down)
+      lock
+      prometheus_down
+      ;;
     status)
       pg_status
       kafka_status
       kafka_cluster_status
+      prometheus_status
       ;;
     env) print_env ;;
-    -h | --help | help) sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
-    *) die "unknown command '$cmd' (use up, down, status or env)" ;;
+    -h | --help | help) sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+    *) die "unknown command '$cmd' (use up, down, status, env, observability or observability-down)" ;;
   esac
 }
 

@@ -110,7 +110,7 @@ func TestSubmissionIsStoredWithItsEvent(t *testing.T) {
 		t.Fatalf("%d submitted events in the outbox, want 1", len(events))
 	}
 	var got testresult.Submitted
-	if err := envelope.Decode(events[0].message(), testresult.EventSubmitted, &got); err != nil {
+	if err := envelope.Decode(events[0].message(), testresult.EventSubmitted, testresult.EventSubmittedVersion, &got); err != nil {
 		t.Fatal(err)
 	}
 	if got != sub.SubmittedEvent() || events[0].Metadata[envelope.KeyCorrelationID] != "corr-1" {
@@ -143,7 +143,7 @@ func TestScoringEmitsOneScoredEvent(t *testing.T) {
 		t.Fatalf("%d scored events, want 1", len(events))
 	}
 	var got testresult.Scored
-	if err := envelope.Decode(events[0].message(), testresult.EventScored, &got); err != nil {
+	if err := envelope.Decode(events[0].message(), testresult.EventScored, testresult.EventScoredVersion, &got); err != nil {
 		t.Fatal(err)
 	}
 	if got.SubmissionID != sub.ID() || got.QuizTitle != quiz.Title() || got.Points != 2 || got.Percentage != 40 ||
@@ -195,7 +195,7 @@ func TestEventsCarryTheStoredTimes(t *testing.T) {
 	}
 	var scored testresult.Scored
 	for _, e := range outboxOf(t, conn, "test_results_ready") {
-		if err := envelope.Decode(e.message(), testresult.EventScored, &scored); err != nil {
+		if err := envelope.Decode(e.message(), testresult.EventScored, testresult.EventScoredVersion, &scored); err != nil {
 			t.Fatal(err)
 		}
 	}

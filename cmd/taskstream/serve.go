@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
 	"runtime/debug"
 	"sync"
@@ -39,8 +38,10 @@ func serve(ctx context.Context, part string, args []string) error {
 		return fmt.Errorf("relay forwards the PostgreSQL outbox to Kafka: it needs DATABASE_URL and KAFKA_BROKERS (with BROKER=postgres no relay runs)")
 	}
 	logger := newLogger(cfg)
+	logWarnings(cfg, logger)
 	tuneGC(logger)
-	if err := prepareEmbedded(&cfg, logger); err != nil {
+	token, err := prepareEmbedded(&cfg, logger)
+	if err != nil {
 		return err
 	}
 	// The service's subscriptions and background loops live until the workers are told to stop,
@@ -57,7 +58,9 @@ func serve(ctx context.Context, part string, args []string) error {
 	errs := make(chan error, 1+len(svc.Workers))
 	for _, w := range svc.Workers {
 		wg.Go(func() {
-			logger.Info("worker started", "worker", w.Name)
+			// One line per worker is noise at start; the banner or "taskstream started" says
+			// that they all run.
+			logger.Debug("worker started", "worker", w.Name)
 			if err := w.Run(workCtx); err != nil {
 				errs <- fmt.Errorf("worker %s: %w", w.Name, err)
 			}
@@ -70,7 +73,11 @@ func serve(ctx context.Context, part string, args []string) error {
 		stopWork()
 		return err
 	}
-	logger.Info("taskstream started", "part", part, "broker", cfg.Broker, "postgres", cfg.DatabaseURL != "")
+	if cfg.Embedded() {
+		logBanner(logger, cfg.HTTPAddr, token)
+	} else {
+		logger.Info("taskstream started", "part", part, "broker", cfg.Broker, "postgres", cfg.DatabaseURL != "")
+	}
 
 	var runErr error
 	select {
@@ -131,42 +138,28 @@ func tuneGC(logger *slog.Logger) {
 }
 
 // prepareEmbedded warns that the embedded default keeps nothing, and gives it a signing secret
-// and a ready-to-use token when none is configured. With that random secret, and nothing
-// stored beyond the process, the console offers its one-click sign-in as any user; never with
-// a database, a broker or a configured secret.
-func prepareEmbedded(cfg *config.Config, logger *slog.Logger) error {
-	if cfg.DatabaseURL == "" {
+// and a ready-to-use token (returned for the banner) when none is configured. With that random
+// secret, and nothing stored beyond the process, the console offers its one-click sign-in as
+// any user; never with a database, a broker or a configured secret.
+func prepareEmbedded(cfg *config.Config, logger *slog.Logger) (string, error) {
+	switch {
+	case cfg.Embedded():
+		logger.Warn("EMBEDDED MODE: to-dos are kept in memory and events go through an in-process GoChannel; NOTHING SURVIVES A RESTART. Set DATABASE_URL for PostgreSQL, KAFKA_BROKERS for Kafka")
+	case cfg.DatabaseURL == "":
 		logger.Warn("EMBEDDED MODE: to-dos are kept in memory and NOTHING SURVIVES A RESTART; set DATABASE_URL for PostgreSQL")
-	}
-	if cfg.Broker == config.BrokerGoChannel {
-		logger.Warn("EMBEDDED MODE: events go through an in-process GoChannel; set KAFKA_BROKERS for Kafka")
-		if cfg.DatabaseURL != "" {
-			logger.Warn("events pass through memory: a to-do answered 202 is lost if the process dies before the worker stores it, and a task event the relay handed over before its consumers applied it is lost with it. Use BROKER=postgres (the default with DATABASE_URL) or Kafka")
-		}
+	case cfg.Broker == config.BrokerGoChannel:
+		logger.Warn("events pass through memory: a to-do answered 202 is lost if the process dies before the worker stores it, and a task event the relay handed over before its consumers applied it is lost with it. Use BROKER=postgres (the default with DATABASE_URL) or Kafka")
 	}
 	if cfg.Auth.JWTSecret != "" || cfg.Auth.JWKSURL != "" {
-		return nil
+		return "", nil
 	}
 	secret := make([]byte, 32)
 	if _, err := rand.Read(secret); err != nil {
-		return err
+		return "", err
 	}
 	cfg.Auth.JWTSecret = hex.EncodeToString(secret)
 	if cfg.Embedded() {
 		cfg.Console.SignInSecret = cfg.Auth.JWTSecret
 	}
-	tok, err := httpport.IssueHS256Token([]byte(cfg.Auth.JWTSecret), "demo-user", 24*time.Hour)
-	if err != nil {
-		return err
-	}
-	logger.Warn("AUTH_JWT_SECRET is not set: made a random one for this run; use this token for user demo-user",
-		"token", tok, "example", "curl -H 'Authorization: Bearer "+tok+"' http://localhost"+portOf(cfg.HTTPAddr)+"/v1/todos")
-	return nil
-}
-
-func portOf(addr string) string {
-	if _, port, err := net.SplitHostPort(addr); err == nil {
-		return ":" + port
-	}
-	return ""
+	return httpport.IssueHS256Token([]byte(cfg.Auth.JWTSecret), "demo-user", 24*time.Hour)
 }

@@ -30,7 +30,7 @@ func TestOneClickSignInOnlyInTheEmbeddedDefault(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := prepareEmbedded(&cfg, slog.New(slog.DiscardHandler)); err != nil {
+			if _, err := prepareEmbedded(&cfg, slog.New(slog.DiscardHandler)); err != nil {
 				t.Fatal(err)
 			}
 			got := cfg.Console.SignInSecret != ""

@@ -88,6 +88,9 @@ type Deps struct {
 	// Hub carries the frames GET /v1/ws pushes to each user's connections; NewHandler does not
 	// close it. Without one, /v1/ws answers 503.
 	Hub *live.Hub
+	// AsyncAPI is the AsyncAPI document of the events, served at /asyncapi.json and rendered at
+	// /docs/events (di generates it from the configured topics). Without it /asyncapi.json is 404.
+	AsyncAPI []byte
 }
 
 func (d Deps) validate() error {
@@ -170,6 +173,9 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 	)
 	registerOps(engine, cfg, deps, logger)
 	getAndHead(engine, "/openapi.json", serveOpenAPI(spec))
+	if err := registerDocs(engine, deps.AsyncAPI); err != nil {
+		return nil, err
+	}
 	if err := registerConsole(engine, cfg.Console, logger); err != nil {
 		return nil, err
 	}
