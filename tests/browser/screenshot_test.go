@@ -39,6 +39,8 @@ func TestBoardScreenshot(t *testing.T) {
 	t.Parallel()
 	b := newBrowser(t, startEmbedded(t))
 	erin := b.open("erin", false)
+	// Printed, not asserted: the page and its modules from the embedded binary, on this machine.
+	t.Logf("first load of /: %.0f ms to the load event", eval[float64](erin, `performance.getEntriesByType('navigation')[0].loadEventEnd`))
 	erin.signIn("erin")
 	addTask(erin, "Draft the release notes", "medium", "done")
 	addTask(erin, "Review the outbox relay PR", "high", "in_progress")
