@@ -51,6 +51,9 @@ const wait = 90 * time.Second
 // returns its base URL once it is ready.
 func startEmbedded(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("a real browser on the binary: not a unit test")
+	}
 	addr := proc.FreeAddr(t)
 	p := proc.Start(t, "taskstream all (embedded)", binary, map[string]string{"HTTP_ADDR": addr}, "all")
 	base := "http://" + addr
