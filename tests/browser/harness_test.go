@@ -47,15 +47,19 @@ func runTests(m *testing.M) int {
 // take seconds to start a browser and render a page; a condition met returns at once.
 const wait = 90 * time.Second
 
-// startEmbedded runs `taskstream all` with nothing configured, the embedded default, and
-// returns its base URL once it is ready.
-func startEmbedded(t *testing.T) string {
+// startEmbedded runs `taskstream all` with nothing configured, the embedded default (extra
+// settings aside, such as a short reminder interval), and returns its base URL once it is ready.
+func startEmbedded(t *testing.T, extra ...string) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("a real browser on the binary: not a unit test")
 	}
 	addr := proc.FreeAddr(t)
-	p := proc.Start(t, "taskstream all (embedded)", binary, map[string]string{"HTTP_ADDR": addr}, "all")
+	env := map[string]string{"HTTP_ADDR": addr}
+	for i := 0; i+1 < len(extra); i += 2 {
+		env[extra[i]] = extra[i+1]
+	}
+	p := proc.Start(t, "taskstream all (embedded)", binary, env, "all")
 	base := "http://" + addr
 	p.WaitReady(t, base)
 	return base

@@ -5,6 +5,9 @@ import {$, notice} from './dom.js';
 import {follow} from './live.js';
 import {initBoard, loadBoard, taskChanged} from './board.js';
 import {initTodos, loadTodos} from './todos.js';
+import {initNotifications, loadNotifications, notificationCreated} from './notifications.js';
+
+const SECTIONS = ['tasks', 'todos', 'notifications'];
 
 let unfollow = null;
 
@@ -21,12 +24,13 @@ function showSignIn() {
   $('#tabs').hidden = true;
   $('#tasks').hidden = true;
   $('#todos').hidden = true;
+  $('#notifications').hidden = true;
   $('#sign-in').hidden = false;
   offerDemoSignIn();
 }
 
 function show(section) {
-  for (const name of ['tasks', 'todos']) {
+  for (const name of SECTIONS) {
     $(`#${name}`).hidden = name !== section;
     const tab = $(`#tab-${name}`);
     if (name === section) tab.setAttribute('aria-current', 'page');
@@ -39,9 +43,9 @@ async function signedIn() {
   $('#user').textContent = session.user();
   $('#who').hidden = false;
   $('#tabs').hidden = false;
-  show(location.hash === '#todos' ? 'todos' : 'tasks');
+  show(SECTIONS.includes(location.hash.slice(1)) ? location.hash.slice(1) : 'tasks');
   try {
-    await Promise.all([loadBoard(), loadTodos()]);
+    await Promise.all([loadBoard(), loadTodos(), loadNotifications()]);
   } catch (err) {
     notice(err.message);
   }
@@ -54,11 +58,12 @@ async function signedIn() {
     },
     // Frames missed while the connection was down are caught up by reloading the board.
     onOpen: () => {
-      if (opened) loadBoard().catch((err) => notice(err.message));
+      if (opened) Promise.all([loadBoard(), loadNotifications()]).catch((err) => notice(err.message));
       opened = true;
     },
     onFrame: (f) => {
       if (f.type === 'task.changed') taskChanged(f).catch((err) => notice(err.message));
+      if (f.type === 'notification.created') notificationCreated(f);
     },
   });
 }
@@ -77,6 +82,7 @@ async function signInWith(token) {
 function init() {
   initBoard();
   initTodos();
+  initNotifications();
   whenUnauthorized(() => {
     session.clear();
     notice('Your session ended: sign in again.');
@@ -97,7 +103,7 @@ function init() {
     session.clear();
     showSignIn();
   });
-  for (const name of ['tasks', 'todos']) {
+  for (const name of SECTIONS) {
     $(`#tab-${name}`).addEventListener('click', () => {
       history.replaceState(null, '', `#${name}`);
       show(name);
