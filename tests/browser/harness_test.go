@@ -188,7 +188,7 @@ func (tb *tab) signIn(user string) {
 		chromedp.WaitVisible(chromedp.CSS(`#demo-form`)),
 		chromedp.SetValue(chromedp.CSS(`#demo-user`), user),
 		chromedp.Click(chromedp.CSS(`#demo-form button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`#tasks`)),
+		chromedp.WaitVisible(chromedp.CSS(`#who`)),
 	)
 	tb.until("signed in as "+user, fmt.Sprintf(`document.querySelector('#user').textContent === %q`, user))
 	tb.until("the live feed is connected", `document.querySelector('#live').dataset.state === 'live'`)

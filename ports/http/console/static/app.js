@@ -6,8 +6,22 @@ import {follow} from './live.js';
 import {initBoard, loadBoard, taskChanged} from './board.js';
 import {initTodos, loadTodos} from './todos.js';
 import {initNotifications, loadNotifications, notificationCreated} from './notifications.js';
+import {initQuizzes, openQuiz, quizFromHash} from './quizzes.js';
 
-const SECTIONS = ['tasks', 'todos', 'notifications'];
+const SECTIONS = ['tasks', 'todos', 'quizzes', 'notifications'];
+
+// route shows the section the address names: #todos, #quizzes, #notifications, or a shared
+// quiz (#quiz=<id>); the board otherwise.
+function route() {
+  const quiz = quizFromHash();
+  if (quiz) {
+    show('quizzes');
+    openQuiz(quiz).catch((err) => notice(err.message));
+    return;
+  }
+  const name = location.hash.slice(1);
+  show(SECTIONS.includes(name) ? name : 'tasks');
+}
 
 let unfollow = null;
 
@@ -25,6 +39,7 @@ function showSignIn() {
   $('#tasks').hidden = true;
   $('#todos').hidden = true;
   $('#notifications').hidden = true;
+  $('#quizzes').hidden = true;
   $('#sign-in').hidden = false;
   offerDemoSignIn();
 }
@@ -43,7 +58,7 @@ async function signedIn() {
   $('#user').textContent = session.user();
   $('#who').hidden = false;
   $('#tabs').hidden = false;
-  show(SECTIONS.includes(location.hash.slice(1)) ? location.hash.slice(1) : 'tasks');
+  route();
   try {
     await Promise.all([loadBoard(), loadTodos(), loadNotifications()]);
   } catch (err) {
@@ -83,6 +98,8 @@ function init() {
   initBoard();
   initTodos();
   initNotifications();
+  initQuizzes();
+  window.addEventListener('hashchange', () => { if (session.token()) route(); });
   whenUnauthorized(() => {
     session.clear();
     notice('Your session ended: sign in again.');
