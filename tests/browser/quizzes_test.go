@@ -63,6 +63,10 @@ func TestQuizSharedTakenAndScoredLive(t *testing.T) {
 		t.Errorf("score = %q, want 1 of 3 points (33%%)", got)
 	}
 	jack.until("the breakdown by category", `[...document.querySelectorAll('#quiz-result .breakdown td')].map(td => td.textContent).join(' ').includes('asia 0 / 2')`)
+	if text := eval[string](jack, `document.querySelector('#quiz-result').textContent`); strings.Contains(text, "null") {
+		t.Errorf("the result reads %q", text)
+	}
+	picture(jack, "quiz-result.png")
 
 	// The statistics are kept by the analytics consumer after the scoring: refresh, at most
 	// once a second, until they count it.

@@ -33,7 +33,7 @@ func addTask(tb *tab, title, priority, status string, due ...string) {
 }
 
 // The board as the README shows it, taken from the real thing: written to the -screenshots
-// directory when given (go test ./tests/browser -run Screenshot -screenshots ../../docs/img),
+// directory when given (make screenshots),
 // else to a temporary one. The test checks that a picture was taken.
 func TestBoardScreenshot(t *testing.T) {
 	t.Parallel()
@@ -46,7 +46,15 @@ func TestBoardScreenshot(t *testing.T) {
 	addTask(erin, "Review the outbox relay PR", "high", "in_progress")
 	addTask(erin, "Rotate the signing secret", "urgent", "todo", "2026-12-11T17:00")
 	addTask(erin, "Water the office plants", "low", "todo")
-	ctx, cancel := context.WithTimeout(erin.ctx, wait)
+	picture(erin, "board.png")
+}
+
+// picture saves what the tab shows as name in the -screenshots directory when given, else in a
+// temporary one, and checks that it is a PNG.
+func picture(tb *tab, name string) {
+	t := tb.b.t
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, wait)
 	defer cancel()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
@@ -62,11 +70,11 @@ func TestBoardScreenshot(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, "board.png")
+	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("board screenshot: %s (%d bytes)", path, len(png))
+	t.Logf("screenshot: %s (%d bytes)", path, len(png))
 }
 
 // At 375 px wide (a small phone) nothing scrolls sideways, and every control of the board

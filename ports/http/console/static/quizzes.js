@@ -98,7 +98,8 @@ function showResult(s) {
   el.hidden = false;
   el.dataset.status = s.status;
   const r = s.result;
-  el.replaceChildren(h('h4', {}, `Attempt ${s.attempt}: `, h('span', {class: 'status'}, s.status)),
+  // replaceChildren would write a null as the text "null": the absent parts are left out.
+  el.replaceChildren(...[h('h4', {}, `Attempt ${s.attempt}: `, h('span', {class: 'status'}, s.status)),
     s.status === 'pending' ? h('p', {}, 'Scoring in the background…') : null,
     s.status === 'failed' ? h('p', {}, s.reason) : null,
     r ? h('p', {class: 'score'}, `${r.points} of ${r.max_points} points (${Math.round(r.percentage)}%)`) : null,
@@ -107,7 +108,7 @@ function showResult(s) {
       h('caption', {}, 'By category'),
       h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'Category'), h('th', {scope: 'col'}, 'Points'), h('th', {scope: 'col'}, '%'))),
       h('tbody', {}, ...r.categories.map((c) => h('tr', {}, h('td', {}, c.category), h('td', {}, `${c.points} / ${c.max_points}`),
-        h('td', {}, String(Math.round(c.percentage))))))) : null);
+        h('td', {}, String(Math.round(c.percentage))))))) : null].filter(Boolean));
 }
 
 async function showStats(quizId) {
