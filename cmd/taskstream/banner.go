@@ -16,7 +16,7 @@ func logBanner(logger *slog.Logger, httpAddr, token string) {
 	} else {
 		attrs = append(attrs, "token_from", "taskstream token --user ID")
 	}
-	attrs = append(attrs, "api_document", base+"/openapi.json", "stop", "Ctrl-C")
+	attrs = append(attrs, "api_document", base+"/docs", "stop", "Ctrl-C")
 	logger.Info("Taskstream is ready: call the API with the token as 'Authorization: Bearer <token>'", attrs...)
 }
 

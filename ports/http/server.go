@@ -73,7 +73,8 @@ type ReadinessCheck struct {
 	Check func(ctx context.Context) error
 }
 
-// Deps are the collaborators of the HTTP port. All are required except Readiness and Hub.
+// Deps are the collaborators of the HTTP port. All are required except Readiness, Hub and
+// Drain.
 type Deps struct {
 	// Logger receives access logs and the details of internal errors.
 	Logger *slog.Logger
@@ -91,6 +92,9 @@ type Deps struct {
 	// AsyncAPI is the AsyncAPI document of the events, served at /asyncapi.json and rendered at
 	// /docs/events (di generates it from the configured topics). Without it /asyncapi.json is 404.
 	AsyncAPI []byte
+	// Drain, once started, turns /readyz to 503 at once and closes each connection after its
+	// answer, while every other request is served as before; nil never drains.
+	Drain *Drain
 }
 
 func (d Deps) validate() error {
@@ -169,6 +173,7 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 		accessLog(logger),
 		recovery(logger),
 		limitBody(cfg.MaxBodyBytes, logger),
+		closeWhileDraining(deps.Drain),
 		limits.perClient(),
 	)
 	registerOps(engine, cfg, deps, logger)
@@ -207,7 +212,7 @@ func NewOpsHandler(cfg Config, deps Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	engine.Use(requestContext(), recovery(logger))
+	engine.Use(requestContext(), recovery(logger), closeWhileDraining(deps.Drain))
 	registerOps(engine, cfg, deps, logger)
 	return engine, nil
 }
@@ -237,7 +242,7 @@ func registerOps(engine *gin.Engine, cfg Config, deps Deps, logger *slog.Logger)
 	if cfg.SeparateOps {
 		return
 	}
-	getAndHead(engine, "/readyz", readyz(deps.Readiness, cfg.ReadinessTimeout, logger))
+	getAndHead(engine, "/readyz", readyz(deps.Readiness, cfg.ReadinessTimeout, deps.Drain, logger))
 	getAndHead(engine, "/metrics", gin.WrapH(metricsHandler(deps.Gatherer)))
 }
 

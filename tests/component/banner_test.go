@@ -27,7 +27,7 @@ func TestEmbeddedStartPrintsOneShortBanner(t *testing.T) {
 		}
 		return nil
 	})
-	for _, want := range []string{"url=" + base, "api_document=" + base + "/openapi.json", "stop=Ctrl-C"} {
+	for _, want := range []string{"url=" + base, "api_document=" + base + "/docs", "stop=Ctrl-C"} {
 		mustContain(t, banner, want)
 	}
 	token := regexp.MustCompile(`token=(\S+)`).FindStringSubmatch(banner)
