@@ -93,6 +93,10 @@ vendor-docs: ## fetch the pinned Swagger UI (npm) into ports/http/apidocs/assets
 check-vendor-docs: ## fail when the vendored Swagger UI differs from the pinned npm package (needs network)
 	bash scripts/vendor-docs.sh --check
 
+.PHONY: screenshots
+screenshots: ## retake the README's pictures of the console (docs/img) in headless chromium
+	go test -count=1 -run 'TestBoardScreenshot|TestQuizSharedTakenAndScoredLive' ./tests/browser -screenshots $(CURDIR)/docs/img
+
 .PHONY: docs-browser-check
 docs-browser-check: ## load /docs and /docs/events in headless Chromium and check them under their CSP (needs chromium, node)
 	bash scripts/docs-browser-check.sh

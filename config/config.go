@@ -53,6 +53,10 @@ type Config struct {
 	HTTP HTTPEdge
 	// Limits are the rate limits and WebSocket caps of the API (limits.go).
 	Limits Limits
+
+	// Console is the browser console's one-click sign-in, set only by the embedded default
+	// (console.go).
+	Console Console
 }
 
 // Broker names the message broker.

@@ -30,5 +30,7 @@ func httpConfig(cfg config.Config) httpport.Config {
 	return httpport.Config{
 		SeparateOps: cfg.HTTP.MetricsAddr != "",
 		RateLimit:   rateLimitConfig(cfg.Limits), WebSocket: webSocketConfig(cfg.Limits),
+		Console: httpport.ConsoleConfig{SignInSecret: []byte(cfg.Console.SignInSecret),
+			Issuer: cfg.Auth.Issuer, Audience: cfg.Auth.Audience},
 	}
 }

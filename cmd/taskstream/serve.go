@@ -142,7 +142,9 @@ func tuneGC(logger *slog.Logger) {
 }
 
 // prepareEmbedded warns that the embedded default keeps nothing, and gives it a signing secret
-// and a ready-to-use token (returned for the banner) when none is configured.
+// and a ready-to-use token (returned for the banner) when none is configured. With that random
+// secret, and nothing stored beyond the process, the console offers its one-click sign-in as
+// any user; never with a database, a broker or a configured secret.
 func prepareEmbedded(cfg *config.Config, logger *slog.Logger) (string, error) {
 	switch {
 	case cfg.Embedded():
@@ -160,5 +162,8 @@ func prepareEmbedded(cfg *config.Config, logger *slog.Logger) (string, error) {
 		return "", err
 	}
 	cfg.Auth.JWTSecret = hex.EncodeToString(secret)
+	if cfg.Embedded() {
+		cfg.Console.SignInSecret = cfg.Auth.JWTSecret
+	}
 	return httpport.IssueHS256Token([]byte(cfg.Auth.JWTSecret), "demo-user", 24*time.Hour)
 }

@@ -27,6 +27,8 @@ type Config struct {
 	WebSocket WebSocketConfig
 	// RateLimit bounds the requests of each user and each client address (rate_limit.go).
 	RateLimit RateLimitConfig
+	// Console tunes the browser console at / (console_signin.go).
+	Console ConsoleConfig
 
 	// SeparateOps leaves /readyz and /metrics out of this handler (404; /healthz stays): a
 	// handler from NewOpsHandler without it serves them on an address of their own
@@ -177,6 +179,9 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 	registerOps(engine, cfg, deps, logger)
 	getAndHead(engine, "/openapi.json", serveOpenAPI(spec))
 	if err := registerDocs(engine, deps.AsyncAPI); err != nil {
+		return nil, err
+	}
+	if err := registerConsole(engine, cfg.Console, logger); err != nil {
 		return nil, err
 	}
 
