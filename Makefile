@@ -40,14 +40,6 @@ services: ## start PostgreSQL and Kafka on loopback (idempotent)
 services-down: ## stop PostgreSQL and Kafka (the single node and the cluster)
 	bash scripts/services.sh down
 
-.PHONY: services-observability
-services-observability: ## start Jaeger on loopback: OTLP 127.0.0.1:4318, query API 127.0.0.1:16686 (built once, a few minutes)
-	bash scripts/services.sh up observability
-
-.PHONY: services-observability-down
-services-observability-down: ## stop Jaeger
-	bash scripts/services.sh down observability
-
 .PHONY: services-cluster
 services-cluster: ## start PostgreSQL and a three-node Kafka cluster on 127.0.0.1:19092,19192,19292 (idempotent)
 	KAFKA_NODES=3 bash scripts/services.sh up
@@ -56,8 +48,20 @@ services-cluster: ## start PostgreSQL and a three-node Kafka cluster on 127.0.0.
 services-cluster-down: ## stop the three-node Kafka cluster alone
 	KAFKA_NODES=3 bash scripts/services.sh down
 
+.PHONY: services-observability
+services-observability: ## start Prometheus on 127.0.0.1:9090 (scraping make run's 127.0.0.1:8080) and Jaeger (OTLP 127.0.0.1:4318, query API 127.0.0.1:16686; built once, a few minutes)
+	bash scripts/services.sh observability
+
+.PHONY: services-observability-down
+services-observability-down: ## stop Prometheus and Jaeger
+	bash scripts/services.sh observability-down
+
+.PHONY: services-jaeger
+services-jaeger: ## start Jaeger alone (the component tests' trace backend; idempotent)
+	bash scripts/services.sh jaeger
+
 .PHONY: test
-test: services services-observability ## every test: unit, integration and component, on real PostgreSQL, Kafka and Jaeger
+test: services services-jaeger ## every test: unit, integration and component, on real PostgreSQL, Kafka and Jaeger
 	go test -race -count=1 -timeout 15m ./...
 
 .PHONY: test-short
@@ -85,6 +89,21 @@ check-generated: tools ## fail when the committed sqlc or wire output is stale
 	@tmp=$$(mktemp -d) && cp di/wire_gen.go $$tmp/ && wire gen ./di >/dev/null && \
 	  if ! diff -u $$tmp/wire_gen.go di/wire_gen.go; then cp $$tmp/wire_gen.go di/; \
 	    echo "di/wire_gen.go is stale: run make generate" >&2; exit 1; fi
+
+.PHONY: vendor-docs check-vendor-docs
+vendor-docs: ## fetch the pinned Swagger UI (npm) into ports/http/apidocs/assets, with its sha256 manifest
+	bash scripts/vendor-docs.sh
+
+check-vendor-docs: ## fail when the vendored Swagger UI differs from the pinned npm package (needs network)
+	bash scripts/vendor-docs.sh --check
+
+.PHONY: screenshots
+screenshots: ## retake the README's pictures of the console (docs/img) in headless chromium
+	go test -count=1 -run 'TestBoardScreenshot|TestQuizSharedTakenAndScoredLive' ./tests/browser -screenshots $(CURDIR)/docs/img
+
+.PHONY: docs-browser-check
+docs-browser-check: ## load /docs and /docs/events in headless Chromium and check them under their CSP (needs chromium, node)
+	bash scripts/docs-browser-check.sh
 
 .PHONY: lint
 lint: tools ## golangci-lint (config: .golangci.yml)

@@ -22,9 +22,14 @@ type Config struct {
 	MigrateOnStart bool
 	// ShutdownTimeout bounds graceful shutdown (SHUTDOWN_TIMEOUT, default 20s).
 	ShutdownTimeout time.Duration
+	// ShutdownDrainDelay is SHUTDOWN_DRAIN_DELAY (default 5s, 0 in the embedded default): how
+	// long `api` and `all` go on serving after SIGTERM while /readyz answers 503, before they stop
+	// taking connections; SHUTDOWN_TIMEOUT bounds what follows. See drain.go.
+	ShutdownDrainDelay time.Duration
 	// LogLevel is debug, info, warn or error (LOG_LEVEL, default info).
 	LogLevel slog.Level
-	// LogFormat is json or text (LOG_FORMAT, default json).
+	// LogFormat is json or text (LOG_FORMAT). Empty (the default) picks text when stderr is a
+	// terminal and json otherwise.
 	LogFormat string
 
 	Broker Broker
@@ -46,6 +51,12 @@ type Config struct {
 	// HTTP bounds the HTTP server at the edge (timeouts, connection cap) and places /metrics
 	// and /readyz (METRICS_ADDR): see http_edge.go.
 	HTTP HTTPEdge
+	// Limits are the rate limits and WebSocket caps of the API (limits.go).
+	Limits Limits
+
+	// Console is the browser console's one-click sign-in, set only by the embedded default
+	// (console.go).
+	Console Console
 }
 
 // Broker names the message broker.
@@ -80,6 +91,10 @@ type Kafka struct {
 	TLSCertFile           string
 	TLSKeyFile            string
 	TLSInsecureSkipVerify bool
+
+	// AllowPlaintextPassword is KAFKA_ALLOW_PLAINTEXT_PASSWORD (default false): SASL PLAIN over
+	// SASL_PLAINTEXT is refused without it, logged as a warning with it (issue 10).
+	AllowPlaintextPassword bool
 }
 
 // Topics are the topic names (KAFKA_TOPIC_*), the designs' names by default.
@@ -240,9 +255,11 @@ type Auth struct {
 	// JWTSecret is AUTH_JWT_SECRET: the HS256 key, at least 32 bytes. Empty in the embedded
 	// default means a random one is made at start.
 	JWTSecret string
-	// JWKSURL is AUTH_JWKS_URL: an identity provider's key set for RS256 tokens.
+	// JWKSURL is AUTH_JWKS_URL: an identity provider's key set for RS256 tokens, https (plain
+	// http only to a loopback host).
 	JWKSURL string
-	// Issuer and Audience (AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE) are checked when set.
+	// Issuer and Audience (AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE) are checked when set, and
+	// required with JWKSURL: a shared provider signs tokens for other applications too.
 	Issuer   string
 	Audience string
 }
@@ -273,7 +290,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		MigrateOnStart:  r.boolean("MIGRATE_ON_START", false),
 		ShutdownTimeout: r.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
 		LogLevel:        r.level("LOG_LEVEL", slog.LevelInfo),
-		LogFormat:       r.oneOf("LOG_FORMAT", "json", "json", "text"),
+		LogFormat:       r.oneOf("LOG_FORMAT", "", "", "json", "text"),
 		Kafka:           r.kafka(),
 		Topics: Topics{
 			TodoCreate:          r.name("KAFKA_TOPIC_TODO_CREATE", "todo-create"),
@@ -330,9 +347,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			Interval: r.duration("REMINDER_INTERVAL", time.Minute),
 			Channels: splitList(r.str("REMINDER_CHANNELS", "in_app")),
 		},
-		Results: Results{
-			Workers: r.integer("RESULT_CALCULATOR_WORKERS", 4, 1, 256),
-		},
+		Results: Results{Workers: r.integer("RESULT_CALCULATOR_WORKERS", 4, 1, 256)},
 		Auth: Auth{
 			JWTSecret: r.str("AUTH_JWT_SECRET", ""),
 			JWKSURL:   r.str("AUTH_JWKS_URL", ""),
@@ -341,7 +356,8 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		},
 	}
 	c.Broker = r.broker(c.Kafka.Brokers, c.DatabaseURL)
-	c.HTTPAddr, c.HTTP = r.httpEdge(c.Embedded())
+	r.modeDefaults(&c)
+	c.Limits = r.limits(c.HTTP.MaxConnections)
 	r.check(c)
 	if len(r.errs) > 0 {
 		return Config{}, fmt.Errorf("configuration: %w", errors.Join(r.errs...))
@@ -365,6 +381,8 @@ func (r *reader) kafka() Kafka {
 		TLSCertFile:           r.str("KAFKA_TLS_CERT_FILE", ""),
 		TLSKeyFile:            r.str("KAFKA_TLS_KEY_FILE", ""),
 		TLSInsecureSkipVerify: r.boolean("KAFKA_TLS_INSECURE_SKIP_VERIFY", false),
+		// issue 10: SASL PLAIN without TLS is refused unless allowed (kafka_transport.go).
+		AllowPlaintextPassword: r.boolean("KAFKA_ALLOW_PLAINTEXT_PASSWORD", false),
 	}
 	for _, b := range k.Brokers {
 		host, port, err := net.SplitHostPort(b)
@@ -406,6 +424,7 @@ func (r *reader) check(c Config) {
 	if s := c.Auth.JWTSecret; s != "" && len(s) < 32 {
 		r.fail("AUTH_JWT_SECRET", "must be at least 32 bytes, got %d", len(s))
 	}
+	r.checkAuth(c)
 	if c.Broker == BrokerKafka && c.DatabaseURL == "" {
 		r.fail("DATABASE_URL", "must be set when KAFKA_BROKERS is: the worker would commit Kafka offsets for to-dos kept only in memory")
 	}
@@ -463,6 +482,7 @@ func (r *reader) checkNotify(c Config) {
 // checkKafka validates the Kafka settings that depend on each other.
 func (r *reader) checkKafka(c Config) {
 	k := c.Kafka
+	r.checkKafkaTransport(k)
 	sasl := strings.HasPrefix(k.SecurityProtocol, "SASL_")
 	if sasl && k.SASLMechanism == "" {
 		r.fail("KAFKA_SASL_MECHANISM", "must be set when KAFKA_SECURITY_PROTOCOL is %s", k.SecurityProtocol)

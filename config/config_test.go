@@ -164,6 +164,7 @@ func TestRequireAuth(t *testing.T) {
 		t.Errorf("RequireAuth without a secret: %v", err)
 	}
 	kv["AUTH_JWKS_URL"] = "https://id.example/jwks.json"
+	kv["AUTH_JWT_AUDIENCE"], kv["AUTH_JWT_ISSUER"] = "taskstream", "https://id.example/"
 	if c, err = config.Load(env(kv)); err != nil || c.RequireAuth() != nil {
 		t.Errorf("with a key set: %v, %v", err, c.RequireAuth())
 	}

@@ -37,7 +37,9 @@ func TestAPIAcceptsRS256TokensExactlyWithAJWKSURL(t *testing.T) {
 		}}})
 	}))
 	t.Cleanup(provider.Close)
-	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{"sub": "bob", "exp": time.Now().Add(time.Hour).Unix()})
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{
+		"sub": "bob", "iss": "https://id.example/", "aud": "taskstream", "exp": time.Now().Add(time.Hour).Unix(),
+	})
 	tok.Header["kid"] = "k1"
 	signed, err := tok.SignedString(key)
 	if err != nil {
@@ -49,7 +51,7 @@ func TestAPIAcceptsRS256TokensExactlyWithAJWKSURL(t *testing.T) {
 		status  int
 		fetches int32
 	}{
-		{"with AUTH_JWKS_URL", map[string]string{"AUTH_JWKS_URL": provider.URL}, http.StatusOK, 1},
+		{"with AUTH_JWKS_URL", withProvider(provider.URL), http.StatusOK, 1},
 		{"without", map[string]string{"AUTH_JWT_SECRET": strings.Repeat("x", 32)}, http.StatusUnauthorized, 0},
 	} {
 		fetches.Store(0)
@@ -72,11 +74,21 @@ func TestTheAPIDoesNotStartWhenTheKeySetCannotBeFetched(t *testing.T) {
 		http.Error(w, "down", http.StatusServiceUnavailable)
 	}))
 	t.Cleanup(down.Close)
-	cfg := load(t, map[string]string{"AUTH_JWKS_URL": down.URL})
+	cfg := load(t, withProvider(down.URL))
 	_, _, err := di.New(t.Context(), "all", cfg, quietLogger())
-	if err == nil || !strings.Contains(err.Error(), "AUTH_JWKS_URL") || !strings.Contains(err.Error(), "status 503") {
+	if err == nil || !strings.Contains(err.Error(), "AUTH_JWKS_URL") || !strings.Contains(err.Error(), "503") {
 		t.Fatalf("di.New error = %v, want one naming AUTH_JWKS_URL and the status", err)
 	}
+}
+
+// withProvider is the configuration of an identity provider whose key set is at jwksURL, with
+// the audience and issuer that AUTH_JWKS_URL requires, and env's other variables.
+func withProvider(jwksURL string, env ...string) map[string]string {
+	kv := map[string]string{"AUTH_JWKS_URL": jwksURL, "AUTH_JWT_AUDIENCE": "taskstream", "AUTH_JWT_ISSUER": "https://id.example/"}
+	for i := 0; i+1 < len(env); i += 2 {
+		kv[env[i]] = env[i+1]
+	}
+	return kv
 }
 
 // newServiceWith assembles the embedded service for env without running its workers.

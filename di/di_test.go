@@ -96,9 +96,7 @@ func TestEachProcessAssemblesItsOwnParts(t *testing.T) {
 // setting.
 func TestOnlyTheAPINeedsTheIdentityProvider(t *testing.T) {
 	t.Parallel()
-	cfg := load(t, map[string]string{
-		"AUTH_JWKS_URL": "http://127.0.0.1:1/.well-known/jwks.json", "DATABASE_URL": pgtest.URL(t), "BROKER": "gochannel",
-	})
+	cfg := load(t, withProvider("http://127.0.0.1:1/.well-known/jwks.json", "DATABASE_URL", pgtest.URL(t), "BROKER", "gochannel"))
 	for _, part := range []string{"worker", "relay"} {
 		_, cleanup, err := di.New(t.Context(), part, cfg, quietLogger())
 		if err != nil {

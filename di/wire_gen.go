@@ -12,6 +12,7 @@ import (
 	"github.com/taskstream/taskstream/adapters/memory"
 	"github.com/taskstream/taskstream/adapters/postgres"
 	"github.com/taskstream/taskstream/config"
+	"github.com/taskstream/taskstream/ports/http"
 	"log/slog"
 )
 
@@ -117,14 +118,15 @@ func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
-	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, registry, logger, cfg)
+	drain := httpport.NewDrain()
+	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, drain, registry, logger, cfg)
 	if err != nil {
 		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, registry, logger)
+	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, drain, registry, logger)
 	if err != nil {
 		cleanup3()
 		cleanup2()
@@ -132,7 +134,7 @@ func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		return nil, nil, err
 	}
 	diApiParts := provideAPIParts(cfg, broker, hub, logger, prometheus)
-	service := newAPIService(diApiHandler, diMetricsHandler, diApiParts, hub)
+	service := newAPIService(diApiHandler, diMetricsHandler, diApiParts, hub, drain)
 	return service, func() {
 		cleanup3()
 		cleanup2()
@@ -153,19 +155,20 @@ func NewWorker(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Se
 		return nil, nil, err
 	}
 	diReadiness := provideReadiness(broker, db)
+	drain := httpport.NewDrain()
 	registry, err := providePostgresRegistry(cfg, db, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	diOpsHandler, err := provideOpsHandler(diReadiness, registry, logger, cfg)
+	diOpsHandler, err := provideOpsHandler(diReadiness, drain, registry, logger, cfg)
 	if err != nil {
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, registry, logger)
+	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, drain, registry, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -252,7 +255,7 @@ func NewWorker(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Se
 		cleanup()
 		return nil, nil, err
 	}
-	service := newWorkerService(diOpsHandler, diMetricsHandler, diWorkerParts)
+	service := newWorkerService(diOpsHandler, diMetricsHandler, diWorkerParts, drain)
 	return service, func() {
 		cleanup2()
 		cleanup()
@@ -271,19 +274,20 @@ func NewRelay(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Ser
 		return nil, nil, err
 	}
 	diReadiness := provideReadiness(broker, db)
+	drain := httpport.NewDrain()
 	registry, err := providePostgresRegistry(cfg, db, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	diOpsHandler, err := provideOpsHandler(diReadiness, registry, logger, cfg)
+	diOpsHandler, err := provideOpsHandler(diReadiness, drain, registry, logger, cfg)
 	if err != nil {
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, registry, logger)
+	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, drain, registry, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -295,7 +299,7 @@ func NewRelay(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Ser
 		cleanup()
 		return nil, nil, err
 	}
-	service := newRelayService(diOpsHandler, diMetricsHandler, diRelayParts)
+	service := newRelayService(diOpsHandler, diMetricsHandler, diRelayParts, drain)
 	return service, func() {
 		cleanup2()
 		cleanup()
@@ -402,14 +406,15 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
-	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, registry, logger, cfg)
+	drain := httpport.NewDrain()
+	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, drain, registry, logger, cfg)
 	if err != nil {
 		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, registry, logger)
+	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, drain, registry, logger)
 	if err != nil {
 		cleanup3()
 		cleanup2()
@@ -431,7 +436,7 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
-	service := newAllService(diApiHandler, diMetricsHandler, diApiParts, diWorkerParts, diRelayParts, hub)
+	service := newAllService(diApiHandler, diMetricsHandler, diApiParts, diWorkerParts, diRelayParts, hub, drain)
 	return service, func() {
 		cleanup3()
 		cleanup2()
@@ -520,13 +525,14 @@ func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		cleanup()
 		return nil, nil, err
 	}
-	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, registry, logger, cfg)
+	drain := httpport.NewDrain()
+	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, drain, registry, logger, cfg)
 	if err != nil {
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, registry, logger)
+	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, drain, registry, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -540,7 +546,7 @@ func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		return nil, nil, err
 	}
 	diRelayParts := noRelay()
-	service := newAllService(diApiHandler, diMetricsHandler, diApiParts, diWorkerParts, diRelayParts, hub)
+	service := newAllService(diApiHandler, diMetricsHandler, diApiParts, diWorkerParts, diRelayParts, hub, drain)
 	return service, func() {
 		cleanup2()
 		cleanup()
@@ -558,8 +564,9 @@ var (
 		provideTodoEvents, provideNotificationDelivery, provideDeadlineReminderConfig, wire.Struct(new(Services), "*"), provideMetrics, provideUseCaseObserver,
 	)
 	// postgresProcess is what every process with PostgreSQL shares: the pool, the broker, the
-	// registry (with the outbox backlog), the readiness of both and the handler of METRICS_ADDR.
-	postgresProcess = wire.NewSet(provideDatabase, provideBroker, providePostgresRegistry, provideReadiness, provideMetricsHandler)
+	// registry (with the outbox backlog), the readiness of both, the drain its handlers show on
+	// shutdown and the handler of METRICS_ADDR.
+	postgresProcess = wire.NewSet(provideDatabase, provideBroker, providePostgresRegistry, provideReadiness, httpport.NewDrain, provideMetricsHandler)
 	// httpAPI serves the API: the authenticator (only processes that serve the API build it, so
 	// `worker` and `relay` start whatever the identity provider does), the WebSocket hub, the
 	// handler and the live updates beside it.

@@ -4,12 +4,12 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
 
 	"github.com/taskstream/taskstream/adapters/poison"
 	"github.com/taskstream/taskstream/platform/batch"
+	"github.com/taskstream/taskstream/platform/watermilllog"
 )
 
 // GoChannel is the embedded default's broker: Watermill's in-process channel. It keeps nothing
@@ -24,7 +24,7 @@ var _ Broker = (*GoChannel)(nil)
 
 // NewGoChannel returns a fresh channel.
 func NewGoChannel(logger *slog.Logger) *GoChannel {
-	return &GoChannel{channel: gochannel.NewGoChannel(gochannel.Config{OutputChannelBuffer: 1024}, watermill.NewSlogLogger(logger))}
+	return &GoChannel{channel: gochannel.NewGoChannel(gochannel.Config{OutputChannelBuffer: 1024}, watermilllog.New(logger))}
 }
 
 // Name is "gochannel".

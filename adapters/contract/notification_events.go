@@ -29,7 +29,7 @@ func createdEventsOf(t *testing.T, b NotificationBackend, user shared.UserID) []
 			continue
 		}
 		var ev notification.Created
-		if err := envelope.Decode(msg, notification.EventCreated, &ev); err != nil {
+		if err := envelope.Decode(msg, notification.EventCreated, notification.EventCreatedVersion, &ev); err != nil {
 			t.Fatalf("message %s: %v", msg.UUID, err)
 		}
 		if v := msg.Metadata.Get(envelope.KeySchemaVersion); v != notification.EventCreatedVersion {

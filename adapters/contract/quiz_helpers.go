@@ -16,14 +16,20 @@ import (
 var quizEpoch = time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
 
 // newQuiz returns a quiz by owner of two questions: q1 (go, 2 points, single, b is right) and
-// q2 (sql, 3 points, multiple, a and b are right).
+// q2 (sql, 3 points, multiple, a and b are right), which takes any number of attempts.
 func newQuiz(t *testing.T, owner shared.UserID) *testresult.Quiz {
+	t.Helper()
+	return newQuizWith(t, owner, testresult.QuizSettings{UnlimitedAttempts: true})
+}
+
+// newQuizWith returns newQuiz's quiz with the settings cfg.
+func newQuizWith(t *testing.T, owner shared.UserID, cfg testresult.QuizSettings) *testresult.Quiz {
 	t.Helper()
 	opts := []testresult.Option{{ID: "a", Text: "A"}, {ID: "b", Text: "B"}}
 	q, err := testresult.NewQuiz(uuid.NewString(), owner, "Quiz", []testresult.QuestionSpec{
 		{ID: "q1", Text: "1?", Kind: "single", Category: "go", Points: 2, Options: opts, Correct: []string{"b"}},
 		{ID: "q2", Text: "2?", Kind: "multiple", Category: "sql", Points: 3, Options: opts, Correct: []string{"a", "b"}},
-	}, micro(quizEpoch))
+	}, cfg, micro(quizEpoch))
 	if err != nil {
 		t.Fatalf("testresult.NewQuiz: %v", err)
 	}
@@ -49,10 +55,13 @@ func mustAddQuiz(t *testing.T, store Quizzes, q *testresult.Quiz) {
 
 func mustAddSubmission(t *testing.T, store Quizzes, s *testresult.Submission) {
 	t.Helper()
-	if added, err := store.AddSubmission(context.Background(), s, meta); err != nil || !added {
+	if added, err := store.AddSubmission(context.Background(), s, admitAll, meta); err != nil || !added {
 		t.Fatalf("AddSubmission = %v, %v; want true", added, err)
 	}
 }
+
+// admitAll admits every attempt.
+func admitAll(int) error { return nil }
 
 func mustGetSubmission(t *testing.T, store Quizzes, user shared.UserID, id string) *testresult.Submission {
 	t.Helper()

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -41,6 +42,11 @@ func QuizStore(t *testing.T, newStore func(t *testing.T) Quizzes) {
 		{"score reports the targets that name no submission", testScoreReportsMissing},
 		{"concurrent scorings of one submission decide it once", testScoreTakesTurns},
 		{"scores are recorded once per submission", testScoresRecordedOnce},
+		{"attempts are counted per quiz and user", testAttemptsCounted},
+		{"an attempt past the limit stores nothing", testAttemptPastTheLimit},
+		{"a retry past the limit is no new attempt", testRetryPastTheLimit},
+		{"concurrent submissions do not pass the limit", testConcurrentAttempts},
+		{"the settings are stored with the quiz", testQuizSettingsStored},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,7 +98,7 @@ func testSubmissionAddAndGet(t *testing.T, store Quizzes) {
 	if !got.IsPending() {
 		t.Errorf("a new submission is %s", got.Status())
 	}
-	if added, err := store.AddSubmission(ctx, s, meta); err != nil || added {
+	if added, err := store.AddSubmission(ctx, s, admitAll, meta); err != nil || added {
 		t.Errorf("AddSubmission of an existing id = %v, %v; want false", added, err)
 	}
 	_, err := store.GetSubmission(ctx, newUser(), s.ID())
@@ -256,8 +262,10 @@ func testScoresRecordedOnce(t *testing.T, store Quizzes) {
 	ctx := context.Background()
 	q := newQuiz(t, newUser())
 	mustAddQuiz(t, store, q)
-	first := testresult.Scored{SubmissionID: uuid.NewString(), QuizID: q.ID(), Percentage: 40, ScoredAt: micro(quizEpoch)}
-	second := testresult.Scored{SubmissionID: uuid.NewString(), QuizID: q.ID(), Percentage: 80, ScoredAt: micro(quizEpoch)}
+	first := testresult.Scored{SubmissionID: uuid.NewString(), QuizID: q.ID(), UserID: "bob", Percentage: 40,
+		SubmittedAt: micro(quizEpoch), ScoredAt: micro(quizEpoch.Add(time.Second))}
+	second := testresult.Scored{SubmissionID: uuid.NewString(), QuizID: q.ID(), UserID: "carol", Percentage: 80,
+		SubmittedAt: micro(quizEpoch.Add(time.Minute)), ScoredAt: micro(quizEpoch.Add(2 * time.Minute))}
 	for i, c := range []struct {
 		e    testresult.Scored
 		want bool
@@ -267,13 +275,24 @@ func testScoresRecordedOnce(t *testing.T, store Quizzes) {
 		}
 	}
 	scores, err := store.Scores(ctx, q.ID())
-	slices.Sort(scores)
-	if err != nil || !slices.Equal(scores, []float64{40, 80}) {
-		t.Errorf("Scores = %v, %v; want 40 and 80", scores, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(scores, func(a, b testresult.RecordedScore) int { return cmp.Compare(a.Percentage, b.Percentage) })
+	want := []testresult.RecordedScore{
+		{SubmissionID: first.SubmissionID, UserID: "bob", SubmittedAt: first.SubmittedAt, Percentage: 40},
+		{SubmissionID: second.SubmissionID, UserID: "carol", SubmittedAt: second.SubmittedAt, Percentage: 80},
+	}
+	if len(scores) != 2 || !sameScore(scores[0], want[0]) || !sameScore(scores[1], want[1]) {
+		t.Errorf("Scores = %+v; want %+v", scores, want)
 	}
 	if scores, err := store.Scores(ctx, uuid.NewString()); err != nil || len(scores) != 0 {
 		t.Errorf("Scores of a quiz without scores = %v, %v; want none", scores, err)
 	}
+}
+
+func sameScore(a, b testresult.RecordedScore) bool {
+	return a.SubmissionID == b.SubmissionID && a.UserID == b.UserID && a.SubmittedAt.Equal(b.SubmittedAt) && a.Percentage == b.Percentage
 }
 
 func sorted(s []string) []string {

@@ -2,18 +2,15 @@ package jwks
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"time"
-
-	"github.com/taskstream/taskstream/platform/redact"
 )
 
 // Defaults of Config.
 const (
-	// DefaultTimeout bounds each fetch of the default client.
+	// DefaultTimeout bounds each fetch, the first one included, so that a provider that hangs
+	// cannot hold the start of the process nor a request waiting for a new kid.
 	DefaultTimeout = 10 * time.Second
 	// DefaultRefreshEvery is how often the set is fetched again in the background.
 	DefaultRefreshEvery = time.Hour
@@ -23,18 +20,21 @@ const (
 
 // Config configures a KeySet. Zero values take the documented defaults.
 type Config struct {
-	// URL is where the identity provider publishes its key set (http or https). Required.
+	// URL is where the identity provider publishes its key set: https, or plain http only for
+	// a loopback host (127.0.0.0/8, ::1, localhost), since a key set fetched in clear can be
+	// swapped for the attacker's on the way. Required.
 	URL string
-	// Client fetches the set. Default: a client whose requests time out after DefaultTimeout,
-	// so that a provider that hangs cannot hold the start of the process.
-	Client *http.Client
+	// Transport carries the fetches. Default: http.DefaultTransport. The client around it is
+	// the package's own: it never follows a redirect (a redirect could lead off https, or to
+	// a host the operator did not name) and times out after DefaultTimeout.
+	Transport http.RoundTripper
 	// RefreshEvery is how often the set is fetched again in the background, so that a key the
 	// provider publishes ahead of a rotation is known before the first token signed with it.
 	// Default: DefaultRefreshEvery (an hour).
 	RefreshEvery time.Duration
-	// MinRefreshGap is the least time between the last fetch and one caused by a key id the
-	// set does not hold: a rotation is picked up within it, and a flood of tokens with forged
-	// key ids cannot hammer the provider. Default: DefaultMinRefreshGap (a minute).
+	// MinRefreshGap is the least time between two fetches caused by key ids the set does not
+	// hold, counted from the start: a rotation is picked up within it, and a flood of tokens with
+	// forged key ids cannot hammer the provider. Default: DefaultMinRefreshGap (a minute).
 	MinRefreshGap time.Duration
 	// Logger receives the failures of the fetches after the first, which keep the last good
 	// set and would otherwise go unnoticed until the provider's keys rotate. Required.
@@ -42,8 +42,8 @@ type Config struct {
 }
 
 func (c *Config) setDefaults() {
-	if c.Client == nil {
-		c.Client = &http.Client{Timeout: DefaultTimeout}
+	if c.Transport == nil {
+		c.Transport = http.DefaultTransport
 	}
 	if c.RefreshEvery == 0 {
 		c.RefreshEvery = DefaultRefreshEvery
@@ -57,11 +57,11 @@ func (c *Config) setDefaults() {
 // ticker panics on any other.
 func (c Config) Validate() error {
 	var errs []error
-	if u, err := url.Parse(c.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		errs = append(errs, fmt.Errorf("jwks: the URL %q is not an http(s) URL", redact.URL(c.URL)))
+	if err := checkURL(c.URL); err != nil {
+		errs = append(errs, err)
 	}
-	if c.Client == nil {
-		errs = append(errs, errors.New("jwks: nil Client"))
+	if c.Transport == nil {
+		errs = append(errs, errors.New("jwks: nil Transport"))
 	}
 	if c.RefreshEvery <= 0 || c.MinRefreshGap <= 0 {
 		errs = append(errs, errors.New("jwks: RefreshEvery and MinRefreshGap must be positive"))

@@ -2,10 +2,13 @@ package jwks_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"math/big"
 	"net/http"
@@ -14,6 +17,10 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/taskstream/taskstream/adapters/jwks"
 )
 
 // testKey is generated once: 2048-bit generation is slow.
@@ -25,6 +32,19 @@ var testKey = sync.OnceValue(func() *rsa.PublicKey {
 	return &key.PublicKey
 })
 
+// ecKey is a P-256 key: real sets hold keys of other types the RS256 verifier must skip.
+var ecKey = sync.OnceValue(func() map[string]any {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	return map[string]any{
+		"kty": "EC", "kid": "ec", "crv": "P-256", "use": "sig", "alg": "ES256",
+		"x": base64.RawURLEncoding.EncodeToString(key.X.FillBytes(make([]byte, 32))),
+		"y": base64.RawURLEncoding.EncodeToString(key.Y.FillBytes(make([]byte, 32))),
+	}
+})
+
 // jwk is pub as an RS256 signing key named kid.
 func jwk(kid string, pub *rsa.PublicKey) map[string]any {
 	return map[string]any{
@@ -34,8 +54,8 @@ func jwk(kid string, pub *rsa.PublicKey) map[string]any {
 	}
 }
 
-// provider is an identity provider's key set endpoint whose kids and status can change while
-// a test runs; it counts the requests it answered.
+// provider is an identity provider's key set endpoint, over TLS as the adapter requires, whose
+// kids and status can change while a test runs; it counts the requests it answered.
 type provider struct {
 	*httptest.Server
 	fetches atomic.Int32
@@ -49,12 +69,19 @@ type provider struct {
 func newProvider(t *testing.T, kids ...string) *provider {
 	t.Helper()
 	p := &provider{kids: kids, status: http.StatusOK}
-	p.Server = httptest.NewServer(http.HandlerFunc(p.serve))
+	p.Server = httptest.NewTLSServer(http.HandlerFunc(p.serve))
 	t.Cleanup(p.Close)
 	return p
 }
 
-func (p *provider) serve(w http.ResponseWriter, _ *http.Request) {
+// movedPath answers with a redirect to the key set, on the same server.
+const movedPath = "/moved"
+
+func (p *provider) serve(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == movedPath {
+		http.Redirect(w, r, "/", http.StatusFound)
+		return
+	}
 	p.fetches.Add(1)
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -67,8 +94,7 @@ func (p *provider) serve(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write(p.body)
 		return
 	}
-	// An EC key besides: real sets hold keys the RS256 verifier must skip.
-	keys := []map[string]any{{"kty": "EC", "kid": "ec", "crv": "P-256"}}
+	keys := []map[string]any{ecKey()}
 	for _, kid := range p.kids {
 		keys = append(keys, jwk(kid, testKey()))
 	}
@@ -130,6 +156,19 @@ func (r *logRecorder) snapshot() []loggedRecord {
 }
 
 func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// keyOf asks s for the key of an RS256 token naming kid, as the verifier does.
+func keyOf(ctx context.Context, s *jwks.KeySet, kid string) (*rsa.PublicKey, error) {
+	key, err := s.KeyfuncCtx(ctx)(&jwt.Token{Header: map[string]any{"alg": "RS256", "kid": kid}})
+	if err != nil {
+		return nil, err
+	}
+	pub, ok := key.(*rsa.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("a key of type %T", key)
+	}
+	return pub, nil
+}
 
 // eventually fails t unless cond holds within a few seconds.
 func eventually(t *testing.T, what string, cond func() bool) {

@@ -11,7 +11,7 @@ import (
 
 func newKeySet(t *testing.T, p *provider, cfg jwks.Config) *jwks.KeySet {
 	t.Helper()
-	cfg.URL, cfg.Client = p.URL, p.Client()
+	cfg.URL, cfg.Transport = p.URL, p.Client().Transport
 	if cfg.Logger == nil {
 		cfg.Logger = discard()
 	}
@@ -27,7 +27,7 @@ func TestKeySetFindsKeysByKid(t *testing.T) {
 	p := newProvider(t, "k1", "k2")
 	s := newKeySet(t, p, jwks.Config{})
 	for _, kid := range []string{"k1", "k2"} {
-		key, err := s.PublicKey(t.Context(), kid)
+		key, err := keyOf(t.Context(), s, kid)
 		if err != nil || !key.Equal(testKey()) {
 			t.Errorf("PublicKey(%s) = %v, %v; want the provider's key", kid, key, err)
 		}
@@ -47,11 +47,11 @@ func TestNewFailsWithoutAGoodFirstFetch(t *testing.T) {
 		body   string
 		want   string
 	}{
-		{"non-200", http.StatusInternalServerError, "", "status 500"},
-		{"not found", http.StatusNotFound, "", "status 404"},
+		{"non-200", http.StatusInternalServerError, "", "status code: 500"},
+		{"not found", http.StatusNotFound, "", "status code: 404"},
 		{"over the size bound", http.StatusOK, huge, "larger than 1048576 bytes"},
-		{"not JSON", http.StatusOK, "<html>", "parse the key set"},
-		{"no usable key", http.StatusOK, `{"keys":[{"kty":"EC","kid":"ec","crv":"P-256"}]}`, "no usable RS256 key"},
+		{"not JSON", http.StatusOK, "<html>", "decode JWK Set response"},
+		{"no usable key", http.StatusOK, string(keySet(t, ecKey())), "no usable RS256 key"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -59,7 +59,7 @@ func TestNewFailsWithoutAGoodFirstFetch(t *testing.T) {
 			p := newProvider(t)
 			p.setStatus(tc.status)
 			p.setBody([]byte(tc.body))
-			_, err := jwks.New(t.Context(), jwks.Config{URL: p.URL, Client: p.Client(), Logger: discard()})
+			_, err := jwks.New(t.Context(), jwks.Config{URL: p.URL, Transport: p.Client().Transport, Logger: discard()})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("New error = %v, want one that says %q", err, tc.want)
 			}
@@ -88,7 +88,7 @@ func TestNewRefusesConfigsThatCannotWork(t *testing.T) {
 		}
 	}
 	err := jwks.Config{RefreshEvery: -time.Second}.Validate()
-	for _, want := range []string{"URL", "Client", "RefreshEvery", "Logger"} {
+	for _, want := range []string{"URL", "Transport", "RefreshEvery", "Logger"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate of an empty config = %v, want it to name %s", err, want)
 		}

@@ -7,11 +7,11 @@ import (
 
 	"github.com/IBM/sarama"
 
-	"github.com/ThreeDotsLabs/watermill"
 	wmkafka "github.com/ThreeDotsLabs/watermill-kafka/v3/pkg/kafka"
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/taskstream/taskstream/platform/envelope"
+	"github.com/taskstream/taskstream/platform/watermilllog"
 )
 
 // NewPublisher returns Watermill's Kafka publisher on the durable producer settings, keying each
@@ -26,7 +26,7 @@ func NewPublisher(c Config, logger *slog.Logger) (message.Publisher, error) {
 		Brokers:               c.Brokers,
 		Marshaler:             wmkafka.NewWithPartitioningMarshaler(envelope.PartitionKey),
 		OverwriteSaramaConfig: sc,
-	}, watermill.NewSlogLogger(logger))
+	}, watermilllog.New(logger))
 	if err != nil {
 		return nil, connectError(c, err)
 	}

@@ -6,9 +6,10 @@ import (
 
 	"github.com/IBM/sarama"
 
-	"github.com/ThreeDotsLabs/watermill"
 	wmkafka "github.com/ThreeDotsLabs/watermill-kafka/v3/pkg/kafka"
 	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/taskstream/taskstream/platform/watermilllog"
 )
 
 // NewSubscriber returns Watermill's Kafka subscriber for consumer group: one message at a time
@@ -43,5 +44,5 @@ func NewSubscriber(c Config, group string, fromNewest bool, logger *slog.Logger)
 		// A nacked message (its handler failed and it was not parked) is tried again after this.
 		NackResendSleep:     500 * time.Millisecond,
 		ReconnectRetrySleep: time.Second,
-	}, watermill.NewSlogLogger(logger))
+	}, watermilllog.New(logger))
 }

@@ -23,7 +23,8 @@ type QuizStore struct {
 	mu          sync.Mutex
 	quizzes     map[string]*testresult.Quiz
 	submissions map[string]testresult.SubmissionSnapshot
-	scores      map[string]map[string]float64 // quiz id -> submission id -> percentage
+	scores      map[string]map[string]testresult.RecordedScore // quiz id -> submission id -> score
+	attempts    map[attemptKey]int                             // attempts each user made at each quiz
 	publisher   message.Publisher
 	topics      messages.QuizTopics
 }
@@ -41,7 +42,8 @@ func NewQuizStore(publisher message.Publisher, topics messages.QuizTopics) (*Qui
 	}
 	return &QuizStore{
 		quizzes: map[string]*testresult.Quiz{}, submissions: map[string]testresult.SubmissionSnapshot{},
-		scores: map[string]map[string]float64{}, publisher: publisher, topics: topics,
+		scores: map[string]map[string]testresult.RecordedScore{}, attempts: map[attemptKey]int{},
+		publisher: publisher, topics: topics,
 	}, nil
 }
 
@@ -71,20 +73,30 @@ func (s *QuizStore) quiz(id string) (*testresult.Quiz, error) {
 	return q, nil
 }
 
-// AddSubmission stores the pending submission and publishes its submitted event.
-func (s *QuizStore) AddSubmission(_ context.Context, sub *testresult.Submission, meta shared.EventMeta) (bool, error) {
-	msgs, err := messages.QuizSubmitted(sub, meta, s.topics)
-	if err != nil {
-		return false, err
-	}
+// attemptKey names one user's attempts at one quiz.
+type attemptKey struct{ quizID, userID string }
+
+// AddSubmission stores the pending submission as its user's next attempt at its quiz, when
+// admit admits it, and publishes its submitted event. The store's lock makes the count and the
+// check one step, so concurrent submissions cannot pass the limit together.
+func (s *QuizStore) AddSubmission(_ context.Context, sub *testresult.Submission, admit func(int) error, meta shared.EventMeta) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.submissions[sub.ID()]; ok {
 		return false, nil
 	}
+	key := attemptKey{quizID: sub.QuizID(), userID: string(sub.UserID())}
+	if err := admit(s.attempts[key] + 1); err != nil {
+		return false, err
+	}
+	msgs, err := messages.QuizSubmitted(sub, meta, s.topics)
+	if err != nil {
+		return false, err
+	}
 	if err := s.publish(msgs); err != nil {
 		return false, err
 	}
+	s.attempts[key]++
 	s.submissions[sub.ID()] = sub.Snapshot()
 	return true, nil
 }
@@ -177,23 +189,28 @@ func (s *QuizStore) Record(_ context.Context, e testresult.Scored) (bool, error)
 	defer s.mu.Unlock()
 	byQuiz := s.scores[e.QuizID]
 	if byQuiz == nil {
-		byQuiz = map[string]float64{}
+		byQuiz = map[string]testresult.RecordedScore{}
 		s.scores[e.QuizID] = byQuiz
 	}
 	if _, ok := byQuiz[e.SubmissionID]; ok {
 		return false, nil
 	}
-	byQuiz[e.SubmissionID] = e.Percentage
+	at := e.SubmittedAt
+	if at.IsZero() { // as PostgreSQL reads a score recorded without it: its scoring time
+		at = e.ScoredAt
+	}
+	byQuiz[e.SubmissionID] = testresult.RecordedScore{SubmissionID: e.SubmissionID, UserID: e.UserID,
+		SubmittedAt: at, Percentage: e.Percentage}
 	return true, nil
 }
 
-// Scores returns the percentages recorded for the quiz.
-func (s *QuizStore) Scores(_ context.Context, quizID string) ([]float64, error) {
+// Scores returns the scores recorded for the quiz.
+func (s *QuizStore) Scores(_ context.Context, quizID string) ([]testresult.RecordedScore, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]float64, 0, len(s.scores[quizID]))
-	for _, p := range s.scores[quizID] {
-		out = append(out, p)
+	out := make([]testresult.RecordedScore, 0, len(s.scores[quizID]))
+	for _, r := range s.scores[quizID] {
+		out = append(out, r)
 	}
 	return out, nil
 }

@@ -60,7 +60,7 @@ func (r *recorder) requests(t *testing.T) []notification.Requested {
 	var out []notification.Requested
 	for _, msg := range r.msgs[notificationTopic] {
 		var req notification.Requested
-		if err := envelope.Decode(msg, notification.EventRequested, &req); err != nil {
+		if err := envelope.Decode(msg, notification.EventRequested, notification.EventRequestedVersion, &req); err != nil {
 			t.Fatalf("message %s: %v", msg.UUID, err)
 		}
 		if key := msg.Metadata.Get(envelope.KeyPartitionKey); key != req.UserID {

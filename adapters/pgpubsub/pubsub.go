@@ -7,8 +7,9 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/taskstream/taskstream/platform/watermilllog"
 )
 
 // PubSub is watermill-sql's publish/subscribe on one PostgreSQL database: a table per topic, a
@@ -38,7 +39,7 @@ func New(ctx context.Context, db *sql.DB, topics []string, logger *slog.Logger) 
 			return nil, err
 		}
 	}
-	pub, err := newPublisher(db, tables, watermill.NewSlogLogger(logger))
+	pub, err := newPublisher(db, tables, watermilllog.New(logger))
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +60,7 @@ func (p *PubSub) Subscriber(group string, fromNewest bool) (message.Subscriber, 
 		return nil, errors.New("pgpubsub: a consumer group is required")
 	}
 	return &subscriber{db: p.db, tables: p.tables, group: group, fromNewest: fromNewest,
-		logger: watermill.NewSlogLogger(p.logger)}, nil
+		logger: watermilllog.New(p.logger)}, nil
 }
 
 // Ping reports whether the database answers.

@@ -42,15 +42,10 @@ func dbError(op string, err error) error {
 	return err
 }
 
-// outcomeUnknown is what a caller learns of a commit whose answer was lost. The same request
-// is safe to send again: a create or a submission with the same Idempotency-Key names the same
-// id, so a retry answers what the first attempt stored (200 for a create, 202 for a
-// submission) and creates nothing twice; a task change sent with the same If-Match answers 412
-// when the first attempt was applied; a to-do change and marking notifications read set the
-// same values again.
+// outcomeUnknown is what a caller learns of a commit whose answer was lost; the error also wraps
+// shared.ErrOutcomeUnknown so that each edge can say how to retry in its own terms.
 const outcomeUnknown = "the connection to the database was lost during the commit, so the change may or may not " +
-	"have been stored; sending the same request again is safe: with the same Idempotency-Key a create " +
-	"answers what the first attempt stored, and with the same If-Match a change answers 412 if it was applied"
+	"have been stored"
 
 // commitError wraps err from a COMMIT. An answer from the server (an error it reports) means
 // nothing was committed; a connection that ended while the commit was under way leaves the
@@ -58,7 +53,7 @@ const outcomeUnknown = "the connection to the database was lost during the commi
 func commitError(op string, err error) error {
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) && transient(err) {
-		return shared.Unavailable(outcomeUnknown, fmt.Errorf("postgres: %s: %w", op, err))
+		return shared.Unavailable(outcomeUnknown, fmt.Errorf("postgres: %s: %w: %w", op, shared.ErrOutcomeUnknown, err))
 	}
 	return dbError(op, err)
 }

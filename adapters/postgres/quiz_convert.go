@@ -66,7 +66,16 @@ func toDBQuiz(s testresult.QuizSnapshot) (db.InsertQuizParams, error) {
 	if err != nil {
 		return db.InsertQuizParams{}, fmt.Errorf("postgres: encode questions: %w", err)
 	}
-	return db.InsertQuizParams{ID: id, OwnerID: s.OwnerID, Title: s.Title, Questions: encoded, CreatedAt: toDBTime(s.CreatedAt)}, nil
+	return db.InsertQuizParams{ID: id, OwnerID: s.OwnerID, Title: s.Title, Questions: encoded, CreatedAt: toDBTime(s.CreatedAt),
+		MaxAttempts: toDBMaxAttempts(s.Settings), Feedback: s.Settings.Feedback, StatsCount: s.Settings.StatsCount}, nil
+}
+
+// toDBMaxAttempts is the column max_attempts: NULL for no limit.
+func toDBMaxAttempts(s testresult.QuizSettings) sql.NullInt32 {
+	if s.UnlimitedAttempts {
+		return sql.NullInt32{}
+	}
+	return sql.NullInt32{Int32: int32(s.MaxAttempts), Valid: true} //nolint:gosec // 1 to 100, checked by the domain and the table
 }
 
 // toDomainQuiz rebuilds a quiz from its row.
@@ -76,7 +85,9 @@ func toDomainQuiz(row db.Test) (*testresult.Quiz, error) {
 		return nil, fmt.Errorf("postgres: quiz %s: questions: %w", row.ID, err)
 	}
 	s := testresult.QuizSnapshot{ID: row.ID.String(), OwnerID: row.OwnerID, Title: row.Title, CreatedAt: row.CreatedAt,
-		Questions: make([]testresult.QuestionSpec, len(questions))}
+		Questions: make([]testresult.QuestionSpec, len(questions)),
+		Settings: testresult.QuizSettings{MaxAttempts: int(row.MaxAttempts.Int32), UnlimitedAttempts: !row.MaxAttempts.Valid,
+			Feedback: row.Feedback, StatsCount: row.StatsCount}}
 	for i, q := range questions {
 		s.Questions[i] = testresult.QuestionSpec{ID: q.ID, Text: q.Text, Kind: q.Kind, Category: q.Category, Points: q.Points,
 			Options: mapSlice(q.Options, func(o optionJSON) testresult.Option { return testresult.Option(o) }), Correct: q.Correct}
@@ -107,7 +118,8 @@ func toDBSubmission(s testresult.SubmissionSnapshot) (db.InsertSubmissionParams,
 	if err != nil {
 		return db.InsertSubmissionParams{}, fmt.Errorf("postgres: encode answers: %w", err)
 	}
-	return db.InsertSubmissionParams{ID: id, TestID: quizID, UserID: s.UserID, Answers: answers, SubmittedAt: s.SubmittedAt}, nil
+	return db.InsertSubmissionParams{ID: id, TestID: quizID, UserID: s.UserID, Attempt: int32(s.Attempt), //nolint:gosec // at most MaxMaxAttempts, or a count of rows
+		Answers: answers, SubmittedAt: s.SubmittedAt}, nil
 }
 
 // toDBDecision is the update of a decided submission: scored with its result, or failed with
@@ -131,7 +143,7 @@ func toDBDecision(s testresult.SubmissionSnapshot) (db.DecideSubmissionParams, e
 // toDomainSubmission rebuilds a submission from its row.
 func toDomainSubmission(row db.TestSubmission) (*testresult.Submission, error) {
 	s := testresult.SubmissionSnapshot{
-		ID: row.ID.String(), QuizID: row.TestID.String(), UserID: row.UserID, Status: row.Status, Reason: row.Reason,
+		ID: row.ID.String(), QuizID: row.TestID.String(), UserID: row.UserID, Attempt: int(row.Attempt), Status: row.Status, Reason: row.Reason,
 		SubmittedAt: row.SubmittedAt, ScoredAt: row.ScoredAt.Time,
 	}
 	if err := json.Unmarshal(row.Answers, &s.Answers); err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/taskstream/taskstream/application/query"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/testresult"
+	"github.com/taskstream/taskstream/platform/envelope"
 )
 
 // QuizStoreConfig configures a QuizStore.
@@ -136,19 +137,15 @@ func (s *QuizStore) getQuiz(ctx context.Context, q *db.Queries, id uuid.UUID) (*
 	return quiz, nil
 }
 
-// AddSubmission stores the pending submission and its submitted event in one transaction.
-func (s *QuizStore) AddSubmission(ctx context.Context, sub *testresult.Submission, meta shared.EventMeta) (bool, error) {
-	sub, err := storedSubmission(sub)
-	if err != nil {
-		return false, err
-	}
-	row, err := toDBSubmission(sub.Snapshot())
-	if err != nil {
-		return false, err
-	}
-	msgs, err := messages.QuizSubmitted(sub, meta, s.cfg.Topics)
-	if err != nil {
-		return false, err
+// AddSubmission stores the pending submission and its submitted event in one transaction, as
+// its user's next attempt at its quiz when admit admits it. The attempt is counted first: the
+// count's row lock (test_attempts) makes one user's submissions to one quiz take turns until
+// commit, so two at once cannot both take the last attempt. A refused attempt rolls the count
+// back with everything else.
+func (s *QuizStore) AddSubmission(ctx context.Context, sub *testresult.Submission, admit func(int) error, meta shared.EventMeta) (bool, error) {
+	quizID, ok := parseID(sub.QuizID())
+	if !ok {
+		return false, shared.Invalid("test_id", "must be a UUID")
 	}
 	ctx, span := startTx(ctx, "INSERT test_submissions", "test_submissions")
 	defer span.End()
@@ -157,9 +154,21 @@ func (s *QuizStore) AddSubmission(ctx context.Context, sub *testresult.Submissio
 		return false, dbError("begin add submission", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	n, err := s.q.WithTx(tx).InsertSubmission(ctx, row)
-	if err != nil || n == 0 {
-		return false, wrapIf(err, "insert submission")
+	q := s.q.WithTx(tx)
+	n, err := q.CountAttempt(ctx, db.CountAttemptParams{TestID: quizID, UserID: string(sub.UserID())})
+	if err != nil {
+		return false, dbError("count attempt", err)
+	}
+	if err := admit(int(n)); err != nil {
+		return s.refused(ctx, q, sub, err)
+	}
+	row, msgs, err := s.submissionWrites(sub, meta)
+	if err != nil {
+		return false, err
+	}
+	inserted, err := q.InsertSubmission(ctx, row)
+	if err != nil || inserted == 0 {
+		return false, wrapIf(err, "insert submission") // a retry: the rollback takes the count back
 	}
 	if err := s.outbox.write(ctx, tx, msgs); err != nil {
 		return false, err
@@ -168,6 +177,38 @@ func (s *QuizStore) AddSubmission(ctx context.Context, sub *testresult.Submissio
 		return false, commitError("commit add submission", err)
 	}
 	return true, nil
+}
+
+// refused answers a submission admit refused: a retry of one stored before (its id exists) is
+// no new attempt and reports false; anything else is refusal, the error.
+func (s *QuizStore) refused(ctx context.Context, q *db.Queries, sub *testresult.Submission, refusal error) (bool, error) {
+	id, ok := parseID(sub.ID())
+	if !ok {
+		return false, refusal
+	}
+	exists, err := q.SubmissionExists(ctx, id)
+	if err != nil {
+		return false, dbError("find submission", err)
+	}
+	if exists {
+		return false, nil
+	}
+	return false, refusal
+}
+
+// submissionWrites are the row and the submitted event of the admitted submission, at the
+// microsecond.
+func (s *QuizStore) submissionWrites(sub *testresult.Submission, meta shared.EventMeta) (db.InsertSubmissionParams, []envelope.Routed, error) {
+	sub, err := storedSubmission(sub)
+	if err != nil {
+		return db.InsertSubmissionParams{}, nil, err
+	}
+	row, err := toDBSubmission(sub.Snapshot())
+	if err != nil {
+		return db.InsertSubmissionParams{}, nil, err
+	}
+	msgs, err := messages.QuizSubmitted(sub, meta, s.cfg.Topics)
+	return row, msgs, err
 }
 
 // GetSubmission returns the user's submission.
@@ -193,7 +234,8 @@ func (s *QuizStore) Record(ctx context.Context, e testresult.Scored) (bool, erro
 		return false, shared.Invalid("event", "submission_id and test_id must be UUIDs")
 	}
 	n, err := s.q.InsertQuizScore(ctx, db.InsertQuizScoreParams{
-		SubmissionID: sub, TestID: quiz, Percentage: e.Percentage, ScoredAt: e.ScoredAt,
+		SubmissionID: sub, TestID: quiz, UserID: e.UserID, Percentage: e.Percentage, ScoredAt: e.ScoredAt,
+		SubmittedAt: sql.NullTime{Time: e.SubmittedAt, Valid: !e.SubmittedAt.IsZero()},
 	})
 	if err != nil {
 		return false, dbError("insert quiz score", err)
@@ -201,15 +243,20 @@ func (s *QuizStore) Record(ctx context.Context, e testresult.Scored) (bool, erro
 	return n == 1, nil
 }
 
-// Scores returns the percentages the analytics group recorded for the quiz.
-func (s *QuizStore) Scores(ctx context.Context, quizID string) ([]float64, error) {
+// Scores returns the scores the analytics group recorded for the quiz.
+func (s *QuizStore) Scores(ctx context.Context, quizID string) ([]testresult.RecordedScore, error) {
 	id, ok := parseID(quizID)
 	if !ok {
 		return nil, shared.NotFound("test")
 	}
-	scores, err := s.q.QuizScores(ctx, id)
+	rows, err := s.q.QuizScores(ctx, id)
 	if err != nil {
 		return nil, dbError("read quiz scores", err)
+	}
+	scores := make([]testresult.RecordedScore, len(rows))
+	for i, r := range rows {
+		scores[i] = testresult.RecordedScore{SubmissionID: r.SubmissionID.String(), UserID: r.UserID,
+			SubmittedAt: r.SubmittedAt, Percentage: r.Percentage}
 	}
 	return scores, nil
 }

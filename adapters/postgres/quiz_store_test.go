@@ -45,14 +45,15 @@ func newQuizStore(t *testing.T) (*postgres.QuizStore, *sql.DB) {
 	return store, conn
 }
 
-// addQuiz stores a two-question quiz (5 points) and a submission by "taker" that gets q1 right.
+// addQuiz stores a two-question quiz (5 points, per-question feedback, so its scored events
+// name the weakest categories) and a submission by "taker" that gets q1 right.
 func addQuiz(t *testing.T, store *postgres.QuizStore) (*testresult.Quiz, *testresult.Submission) {
 	t.Helper()
 	opts := []testresult.Option{{ID: "a", Text: "A"}, {ID: "b", Text: "B"}}
 	quiz, err := testresult.NewQuiz(uuid.NewString(), "owner", "Quiz", []testresult.QuestionSpec{
 		{ID: "q1", Text: "1?", Kind: "single", Category: "go", Points: 2, Options: opts, Correct: []string{"b"}},
 		{ID: "q2", Text: "2?", Kind: "multiple", Category: "sql", Points: 3, Options: opts, Correct: []string{"a", "b"}},
-	}, quizAt)
+	}, testresult.QuizSettings{Feedback: "per_question"}, quizAt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +65,7 @@ func addQuiz(t *testing.T, store *postgres.QuizStore) (*testresult.Quiz, *testre
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := store.AddSubmission(ctx, sub, shared.EventMeta{CorrelationID: "corr-1"}); err != nil || !ok {
+	if ok, err := store.AddSubmission(ctx, sub, func(int) error { return nil }, shared.EventMeta{CorrelationID: "corr-1"}); err != nil || !ok {
 		t.Fatalf("AddSubmission: %v %v", ok, err)
 	}
 	return quiz, sub
@@ -101,7 +102,7 @@ func TestSubmissionIsStoredWithItsEvent(t *testing.T) {
 	t.Parallel()
 	store, conn := newQuizStore(t)
 	_, sub := addQuiz(t, store)
-	if ok, err := store.AddSubmission(context.Background(), sub, shared.EventMeta{}); err != nil || ok {
+	if ok, err := store.AddSubmission(context.Background(), sub, func(int) error { return nil }, shared.EventMeta{}); err != nil || ok {
 		t.Fatalf("AddSubmission again: %v %v, want false", ok, err)
 	}
 	events := outboxOf(t, conn, "test_submissions")
@@ -109,7 +110,7 @@ func TestSubmissionIsStoredWithItsEvent(t *testing.T) {
 		t.Fatalf("%d submitted events in the outbox, want 1", len(events))
 	}
 	var got testresult.Submitted
-	if err := envelope.Decode(events[0].message(), testresult.EventSubmitted, &got); err != nil {
+	if err := envelope.Decode(events[0].message(), testresult.EventSubmitted, testresult.EventSubmittedVersion, &got); err != nil {
 		t.Fatal(err)
 	}
 	if got != sub.SubmittedEvent() || events[0].Metadata[envelope.KeyCorrelationID] != "corr-1" {
@@ -142,7 +143,7 @@ func TestScoringEmitsOneScoredEvent(t *testing.T) {
 		t.Fatalf("%d scored events, want 1", len(events))
 	}
 	var got testresult.Scored
-	if err := envelope.Decode(events[0].message(), testresult.EventScored, &got); err != nil {
+	if err := envelope.Decode(events[0].message(), testresult.EventScored, testresult.EventScoredVersion, &got); err != nil {
 		t.Fatal(err)
 	}
 	if got.SubmissionID != sub.ID() || got.QuizTitle != quiz.Title() || got.Points != 2 || got.Percentage != 40 ||
@@ -182,7 +183,7 @@ func TestEventsCarryTheStoredTimes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := store.AddSubmission(context.Background(), sub, shared.EventMeta{}); err != nil || !ok {
+	if ok, err := store.AddSubmission(context.Background(), sub, func(int) error { return nil }, shared.EventMeta{}); err != nil || !ok {
 		t.Fatalf("AddSubmission: %v %v", ok, err)
 	}
 	if _, _, err := store.Score(context.Background(), target(sub), grade(at)); err != nil {
@@ -194,7 +195,7 @@ func TestEventsCarryTheStoredTimes(t *testing.T) {
 	}
 	var scored testresult.Scored
 	for _, e := range outboxOf(t, conn, "test_results_ready") {
-		if err := envelope.Decode(e.message(), testresult.EventScored, &scored); err != nil {
+		if err := envelope.Decode(e.message(), testresult.EventScored, testresult.EventScoredVersion, &scored); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -87,7 +87,7 @@ func emittedReminders(t *testing.T, conn *sql.DB) []notification.Requested {
 			t.Errorf("a reminder is for topic %q", env.DestinationTopic)
 		}
 		var r notification.Requested
-		if err := envelope.Decode(msg, notification.EventRequested, &r); err != nil {
+		if err := envelope.Decode(msg, notification.EventRequested, notification.EventRequestedVersion, &r); err != nil {
 			t.Fatalf("reminder %s: %v", msg.UUID, err)
 		}
 		if msg.Metadata.Get(envelope.KeyPartitionKey) != r.UserID {
@@ -417,7 +417,7 @@ func TestRemindersDirectModeWritesTheTopicTable(t *testing.T) {
 	case msg := <-msgs:
 		msg.Ack()
 		var r notification.Requested
-		if err := envelope.Decode(msg, notification.EventRequested, &r); err != nil || r.TaskID != tk.ID() || r.Type != notification.TypeTaskOverdue {
+		if err := envelope.Decode(msg, notification.EventRequested, notification.EventRequestedVersion, &r); err != nil || r.TaskID != tk.ID() || r.Type != notification.TypeTaskOverdue {
 			t.Errorf("received %+v, %v; want the overdue reminder of %s", r, err, tk.ID())
 		}
 	case <-ctx.Done():

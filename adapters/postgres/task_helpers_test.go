@@ -138,9 +138,9 @@ func decodeTaskEvent(t *testing.T, topic string, msg *message.Message) decodedEv
 	var err error
 	switch topic {
 	case "task-events":
-		err = envelope.Decode(msg, task.EventRecorded, &e.Recorded)
+		err = envelope.Decode(msg, task.EventRecorded, task.EventRecordedVersion, &e.Recorded)
 	case "task-updates":
-		err = envelope.Decode(msg, task.EventChanged, &e.Changed)
+		err = envelope.Decode(msg, task.EventChanged, task.EventChangedVersion, &e.Changed)
 	default:
 		t.Fatalf("message %s is for topic %q, not a task topic", msg.UUID, topic)
 	}

@@ -13,6 +13,9 @@ type CreateQuiz struct {
 	UserID    shared.UserID
 	Title     string
 	Questions []testresult.QuestionSpec
+	// Settings are the owner's choices: attempts per taker, feedback, what the statistics
+	// count. The zero value is the safe default (testresult.QuizSettings).
+	Settings testresult.QuizSettings
 	// IdempotencyKey, when set, names the quiz: a retry with the same key returns the quiz the
 	// first attempt created, and creates nothing.
 	IdempotencyKey string
@@ -52,7 +55,7 @@ func (h createQuizHandler) Handle(ctx context.Context, cmd CreateQuiz) (CreatedQ
 	if cmd.IdempotencyKey != "" {
 		id = h.keyed(cmd.UserID, quizKeyPrefix+cmd.IdempotencyKey)
 	}
-	q, err := testresult.NewQuiz(id, cmd.UserID, cmd.Title, cmd.Questions, h.now())
+	q, err := testresult.NewQuiz(id, cmd.UserID, cmd.Title, cmd.Questions, cmd.Settings, h.now())
 	if err != nil {
 		return CreatedQuiz{}, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/domain/testresult"
 )
 
 func newCreateQuiz(store *fakeQuizzes, ids *fixedIDs) command.CreateQuizHandler {
@@ -27,6 +28,26 @@ func TestCreateQuizStoresTheOwnersQuiz(t *testing.T) {
 	if stored.OwnerID() != "alice" || stored.Title() != "Backend basics" || !stored.CreatedAt().Equal(fixedNow) ||
 		len(stored.Questions()) != 2 || !stored.HasAnswerKey() {
 		t.Errorf("stored %+v", stored.Snapshot())
+	}
+	if want := (testresult.QuizSettings{MaxAttempts: 1, Feedback: "score", StatsCount: "first"}); stored.Settings() != want {
+		t.Errorf("settings %+v, want the defaults %+v", stored.Settings(), want)
+	}
+}
+
+// The owner's settings reach the quiz; invalid ones are refused.
+func TestCreateQuizKeepsTheOwnersSettings(t *testing.T) {
+	t.Parallel()
+	store := newFakeQuizzes()
+	cfg := testresult.QuizSettings{UnlimitedAttempts: true, Feedback: "per_question", StatsCount: "all"}
+	out, err := newCreateQuiz(store, &fixedIDs{next: []string{quizID}}).Handle(context.Background(),
+		command.CreateQuiz{UserID: "alice", Title: "T", Questions: quizSpecs(), Settings: cfg})
+	if err != nil || out.Quiz.Settings() != cfg {
+		t.Fatalf("created %+v, %v; want %+v", out.Quiz.Settings(), err, cfg)
+	}
+	_, err = newCreateQuiz(store, &fixedIDs{next: []string{quizID}}).Handle(context.Background(),
+		command.CreateQuiz{UserID: "alice", Title: "T", Questions: quizSpecs(), Settings: testresult.QuizSettings{MaxAttempts: 101}})
+	if shared.KindOf(err) != shared.KindInvalid {
+		t.Errorf("101 attempts: %v, want invalid", err)
 	}
 }
 

@@ -253,7 +253,8 @@ func (f *fakeQuizzes) GetQuiz(_ context.Context, id string) (*testresult.Quiz, e
 	return q, nil
 }
 
-func (f *fakeQuizzes) AddSubmission(_ context.Context, s *testresult.Submission, meta shared.EventMeta) (bool, error) {
+// AddSubmission numbers the attempt by the submissions it holds of the same user and quiz.
+func (f *fakeQuizzes) AddSubmission(_ context.Context, s *testresult.Submission, admit func(int) error, meta shared.EventMeta) (bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.fail != nil {
@@ -261,6 +262,15 @@ func (f *fakeQuizzes) AddSubmission(_ context.Context, s *testresult.Submission,
 	}
 	if _, ok := f.submissions[s.ID()]; ok {
 		return false, nil
+	}
+	n := 1
+	for _, other := range f.submissions {
+		if other.QuizID == s.QuizID() && other.UserID == string(s.UserID()) {
+			n++
+		}
+	}
+	if err := admit(n); err != nil {
+		return false, err
 	}
 	f.submissions[s.ID()] = s.Snapshot()
 	f.submitted = append(f.submitted, meta)

@@ -34,7 +34,7 @@ func quizSpecs() []testresult.QuestionSpec {
 // storedQuiz puts the quiz of quizSpecs, owned by "owner", in store.
 func storedQuiz(t *testing.T, store *fakeQuizzes) *testresult.Quiz {
 	t.Helper()
-	q, err := testresult.NewQuiz(quizID, "owner", "Backend basics", quizSpecs(), fixedNow)
+	q, err := testresult.NewQuiz(quizID, "owner", "Backend basics", quizSpecs(), testresult.QuizSettings{}, fixedNow)
 	if err != nil {
 		t.Fatal(err)
 	}

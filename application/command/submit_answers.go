@@ -48,8 +48,10 @@ func NewSubmitAnswersHandler(store testresult.QuizRepository, ids IDs, keyed Key
 	return submitAnswersHandler{store: store, ids: ids, keyed: keyed, now: now}
 }
 
-// Handle validates the answers against the quiz and stores them. A retried key returns the
-// submission it stored first, and a conflict when that one answers another quiz.
+// Handle validates the answers against the quiz and stores them as the user's next attempt,
+// refused with a conflict (wrapping testresult.ErrNoAttemptsLeft) past the quiz's limit. A
+// retried key returns the submission it stored first, even past the limit, and a conflict when
+// that one answers another quiz.
 func (h submitAnswersHandler) Handle(ctx context.Context, cmd SubmitAnswers) (SubmittedAnswers, error) {
 	q, err := h.store.GetQuiz(ctx, cmd.QuizID)
 	if err != nil {
@@ -63,13 +65,19 @@ func (h submitAnswersHandler) Handle(ctx context.Context, cmd SubmitAnswers) (Su
 	if err != nil {
 		return SubmittedAnswers{}, err
 	}
-	created, err := h.store.AddSubmission(ctx, s, cmd.Meta)
+	admit := func(attempt int) error { return s.TakeAttempt(q, attempt) }
+	created, err := h.store.AddSubmission(ctx, s, admit, cmd.Meta)
 	if err != nil || created {
 		return SubmittedAnswers{Submission: s, Created: created}, err
 	}
 	existing, err := h.store.GetSubmission(ctx, cmd.UserID, id)
-	if err == nil && existing.QuizID() != cmd.QuizID {
+	if err != nil {
+		return SubmittedAnswers{}, err
+	}
+	if existing.QuizID() != cmd.QuizID {
 		return SubmittedAnswers{}, shared.Conflict("this idempotency key was used for a submission to test %s", existing.QuizID())
 	}
-	return SubmittedAnswers{Submission: existing}, err
+	// The retried submission may be scored by now: the caller sees what the quiz's feedback
+	// allows, as GET /v1/submissions/{id} shows it.
+	return SubmittedAnswers{Submission: existing.AsSeenBy(q)}, nil
 }

@@ -69,7 +69,7 @@ func TestSubmitAnswersWithAKey(t *testing.T) {
 	t.Parallel()
 	store, ids := newFakeQuizzes(), &fixedIDs{}
 	q := storedQuiz(t, store)
-	other, err := testresult.NewQuiz("0193a1e0-0000-7000-8000-0000000000ff", "owner", "Other", quizSpecs(), fixedNow)
+	other, err := testresult.NewQuiz("0193a1e0-0000-7000-8000-0000000000ff", "owner", "Other", quizSpecs(), testresult.QuizSettings{}, fixedNow)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -141,7 +141,7 @@ func (f *fakeTaskReader) History(_ context.Context, user shared.UserID, id strin
 type fakeQuizReader struct {
 	quizzes     map[string]*testresult.Quiz
 	submissions map[string]*testresult.Submission
-	scores      map[string][]float64
+	scores      map[string][]testresult.RecordedScore
 	// scoresAsked lists the quizzes Scores was called for.
 	scoresAsked []string
 	// failScores makes Scores fail with it.
@@ -149,7 +149,7 @@ type fakeQuizReader struct {
 }
 
 func newFakeQuizReader() *fakeQuizReader {
-	return &fakeQuizReader{quizzes: map[string]*testresult.Quiz{}, submissions: map[string]*testresult.Submission{}, scores: map[string][]float64{}}
+	return &fakeQuizReader{quizzes: map[string]*testresult.Quiz{}, submissions: map[string]*testresult.Submission{}, scores: map[string][]testresult.RecordedScore{}}
 }
 
 func (f *fakeQuizReader) GetQuiz(_ context.Context, id string) (*testresult.Quiz, error) {
@@ -168,7 +168,7 @@ func (f *fakeQuizReader) GetSubmission(_ context.Context, user shared.UserID, id
 	return s, nil
 }
 
-func (f *fakeQuizReader) Scores(_ context.Context, quizID string) ([]float64, error) {
+func (f *fakeQuizReader) Scores(_ context.Context, quizID string) ([]testresult.RecordedScore, error) {
 	f.scoresAsked = append(f.scoresAsked, quizID)
 	if f.failScores != nil {
 		return nil, f.failScores

@@ -19,11 +19,17 @@ const (
 // storedQuiz puts a two-question quiz (5 points), owned by "owner", in r.
 func storedQuiz(t *testing.T, r *fakeQuizReader) *testresult.Quiz {
 	t.Helper()
+	return storedQuizWith(t, r, testresult.QuizSettings{})
+}
+
+// storedQuizWith is storedQuiz's quiz with the settings cfg.
+func storedQuizWith(t *testing.T, r *fakeQuizReader, cfg testresult.QuizSettings) *testresult.Quiz {
+	t.Helper()
 	opts := []testresult.Option{{ID: "a", Text: "A"}, {ID: "b", Text: "B"}}
 	q, err := testresult.NewQuiz(quizID, "owner", "Backend basics", []testresult.QuestionSpec{
 		{ID: "q1", Text: "1?", Kind: "single", Category: "go", Points: 2, Options: opts, Correct: []string{"b"}},
 		{ID: "q2", Text: "2?", Kind: "multiple", Category: "sql", Points: 3, Options: opts, Correct: []string{"a", "b"}},
-	}, fixedNow)
+	}, cfg, fixedNow)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,9 @@ type GetSubmission struct {
 	ID     string
 }
 
-// GetSubmissionHandler handles GetSubmission.
+// GetSubmissionHandler handles GetSubmission: the submission as its submitter may see it
+// (Submission.AsSeenBy): the whole result only where the quiz gives per-question feedback, or
+// to its owner.
 type GetSubmissionHandler decorator.Handler[GetSubmission, *testresult.Submission]
 
 type getSubmissionHandler struct{ reader QuizReader }
@@ -25,5 +27,13 @@ func NewGetSubmissionHandler(r QuizReader) decorator.Handler[GetSubmission, *tes
 }
 
 func (h getSubmissionHandler) Handle(ctx context.Context, q GetSubmission) (*testresult.Submission, error) {
-	return h.reader.GetSubmission(ctx, q.UserID, q.ID)
+	s, err := h.reader.GetSubmission(ctx, q.UserID, q.ID)
+	if err != nil {
+		return nil, err
+	}
+	quiz, err := h.reader.GetQuiz(ctx, s.QuizID())
+	if err != nil {
+		return nil, err
+	}
+	return s.AsSeenBy(quiz), nil
 }

@@ -14,9 +14,9 @@ type QuizReader interface {
 	GetQuiz(ctx context.Context, id string) (*testresult.Quiz, error)
 	// GetSubmission returns the user's submission, or a shared.KindNotFound error.
 	GetSubmission(ctx context.Context, user shared.UserID, id string) (*testresult.Submission, error)
-	// Scores returns the percentages of the quiz's scored submissions the analytics group has
-	// recorded.
-	Scores(ctx context.Context, quizID string) ([]float64, error)
+	// Scores returns the quiz's scored submissions the analytics group has recorded, each with
+	// its user and submission time (Quiz.Stats counts the first of each user from them).
+	Scores(ctx context.Context, quizID string) ([]testresult.RecordedScore, error)
 }
 
 // mustQuizReader returns r, and panics when it is nil: the queries' constructors reject a

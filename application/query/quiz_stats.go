@@ -14,7 +14,8 @@ type QuizStats struct {
 	ID     string
 }
 
-// QuizStatsHandler handles QuizStats.
+// QuizStatsHandler handles QuizStats: each taker's first scored submission, or every one, as
+// the quiz's owner chose (Quiz.Stats).
 type QuizStatsHandler decorator.Handler[QuizStats, testresult.Stats]
 
 type quizStatsHandler struct{ reader QuizReader }
@@ -38,5 +39,5 @@ func (h quizStatsHandler) Handle(ctx context.Context, q QuizStats) (testresult.S
 	if err != nil {
 		return testresult.Stats{}, err
 	}
-	return testresult.Summarize(quiz.ID(), scores), nil
+	return quiz.Stats(scores), nil
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
 	"runtime/debug"
 	"sync"
@@ -18,7 +17,8 @@ import (
 )
 
 // serve runs the API, the workers or both until ctx is cancelled, then shuts down gracefully:
-// stop taking requests, let in-flight requests and batches finish, flush the producer.
+// drain (/readyz answers 503 for SHUTDOWN_DRAIN_DELAY while requests are still served), stop
+// taking requests, let in-flight requests and batches finish, flush the producer.
 func serve(ctx context.Context, part string, args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("%s takes no arguments, got %v", part, args)
@@ -39,8 +39,10 @@ func serve(ctx context.Context, part string, args []string) error {
 		return fmt.Errorf("relay forwards the PostgreSQL outbox to Kafka: it needs DATABASE_URL and KAFKA_BROKERS (with BROKER=postgres no relay runs)")
 	}
 	logger := newLogger(cfg)
+	logWarnings(cfg, logger)
 	tuneGC(logger)
-	if err := prepareEmbedded(&cfg, logger); err != nil {
+	token, err := prepareEmbedded(&cfg, logger)
+	if err != nil {
 		return err
 	}
 	// The service's subscriptions and background loops live until the workers are told to stop,
@@ -57,7 +59,9 @@ func serve(ctx context.Context, part string, args []string) error {
 	errs := make(chan error, 1+len(svc.Workers))
 	for _, w := range svc.Workers {
 		wg.Go(func() {
-			logger.Info("worker started", "worker", w.Name)
+			// One line per worker is noise at start; the banner or "taskstream started" says
+			// that they all run.
+			logger.Debug("worker started", "worker", w.Name)
 			if err := w.Run(workCtx); err != nil {
 				errs <- fmt.Errorf("worker %s: %w", w.Name, err)
 			}
@@ -70,21 +74,28 @@ func serve(ctx context.Context, part string, args []string) error {
 		stopWork()
 		return err
 	}
-	logger.Info("taskstream started", "part", part, "broker", cfg.Broker, "postgres", cfg.DatabaseURL != "")
+	if cfg.Embedded() {
+		logBanner(logger, cfg.HTTPAddr, token)
+	} else {
+		logger.Info("taskstream started", "part", part, "broker", cfg.Broker, "postgres", cfg.DatabaseURL != "")
+	}
 
 	var runErr error
 	select {
 	case <-ctx.Done():
-		logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+		logger.Info("shutting down", "drain", drainDelay(cfg, part), "timeout", cfg.ShutdownTimeout)
+		drain(svc.Drain, drainDelay(cfg, part), logger)
 	case runErr = <-errs:
 		logger.Error("stopping after a failure", "error", runErr)
+		svc.Drain.Start() // no wait: a part has failed
 	}
 	shutdown(cfg, servers, svc, stopWork, &wg, logger)
 	return runErr
 }
 
 // shutdown stops the HTTP server first (no new to-dos are accepted), then the workers, while the
-// WebSocket clients are told to go.
+// WebSocket clients are told to go: after the drain, so they stay connected while it lasts.
+// SHUTDOWN_TIMEOUT bounds all of it, not the drain before.
 func shutdown(cfg config.Config, servers httpServers, svc *di.Service, stopWork context.CancelFunc, wg *sync.WaitGroup, logger *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
@@ -131,37 +142,28 @@ func tuneGC(logger *slog.Logger) {
 }
 
 // prepareEmbedded warns that the embedded default keeps nothing, and gives it a signing secret
-// and a ready-to-use token when none is configured.
-func prepareEmbedded(cfg *config.Config, logger *slog.Logger) error {
-	if cfg.DatabaseURL == "" {
+// and a ready-to-use token (returned for the banner) when none is configured. With that random
+// secret, and nothing stored beyond the process, the console offers its one-click sign-in as
+// any user; never with a database, a broker or a configured secret.
+func prepareEmbedded(cfg *config.Config, logger *slog.Logger) (string, error) {
+	switch {
+	case cfg.Embedded():
+		logger.Warn("EMBEDDED MODE: to-dos are kept in memory and events go through an in-process GoChannel; NOTHING SURVIVES A RESTART. Set DATABASE_URL for PostgreSQL, KAFKA_BROKERS for Kafka")
+	case cfg.DatabaseURL == "":
 		logger.Warn("EMBEDDED MODE: to-dos are kept in memory and NOTHING SURVIVES A RESTART; set DATABASE_URL for PostgreSQL")
-	}
-	if cfg.Broker == config.BrokerGoChannel {
-		logger.Warn("EMBEDDED MODE: events go through an in-process GoChannel; set KAFKA_BROKERS for Kafka")
-		if cfg.DatabaseURL != "" {
-			logger.Warn("events pass through memory: a to-do answered 202 is lost if the process dies before the worker stores it, and a task event the relay handed over before its consumers applied it is lost with it. Use BROKER=postgres (the default with DATABASE_URL) or Kafka")
-		}
+	case cfg.Broker == config.BrokerGoChannel:
+		logger.Warn("events pass through memory: a to-do answered 202 is lost if the process dies before the worker stores it, and a task event the relay handed over before its consumers applied it is lost with it. Use BROKER=postgres (the default with DATABASE_URL) or Kafka")
 	}
 	if cfg.Auth.JWTSecret != "" || cfg.Auth.JWKSURL != "" {
-		return nil
+		return "", nil
 	}
 	secret := make([]byte, 32)
 	if _, err := rand.Read(secret); err != nil {
-		return err
+		return "", err
 	}
 	cfg.Auth.JWTSecret = hex.EncodeToString(secret)
-	tok, err := httpport.IssueHS256Token([]byte(cfg.Auth.JWTSecret), "demo-user", 24*time.Hour)
-	if err != nil {
-		return err
+	if cfg.Embedded() {
+		cfg.Console.SignInSecret = cfg.Auth.JWTSecret
 	}
-	logger.Warn("AUTH_JWT_SECRET is not set: made a random one for this run; use this token for user demo-user",
-		"token", tok, "example", "curl -H 'Authorization: Bearer "+tok+"' http://localhost"+portOf(cfg.HTTPAddr)+"/v1/todos")
-	return nil
-}
-
-func portOf(addr string) string {
-	if _, port, err := net.SplitHostPort(addr); err == nil {
-		return ":" + port
-	}
-	return ""
+	return httpport.IssueHS256Token([]byte(cfg.Auth.JWTSecret), "demo-user", 24*time.Hour)
 }

@@ -12,7 +12,8 @@ import (
 	httpport "github.com/taskstream/taskstream/ports/http"
 )
 
-// token prints a bearer token for a user, signed with AUTH_JWT_SECRET.
+// token prints a bearer token for a user, signed with AUTH_JWT_SECRET, naming AUTH_JWT_ISSUER
+// and AUTH_JWT_AUDIENCE when they are set (the API then requires them).
 func token(args []string) error {
 	fs := flag.NewFlagSet("token", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -31,7 +32,8 @@ func token(args []string) error {
 	if cfg.Auth.JWTSecret == "" {
 		return errors.New("token: AUTH_JWT_SECRET must be set")
 	}
-	tok, err := httpport.IssueHS256Token([]byte(cfg.Auth.JWTSecret), *user, *ttl)
+	tok, err := httpport.IssueHS256Token([]byte(cfg.Auth.JWTSecret), *user, *ttl,
+		httpport.WithIssuer(cfg.Auth.Issuer), httpport.WithAudience(cfg.Auth.Audience))
 	if err != nil {
 		return err
 	}

@@ -87,6 +87,11 @@ func Unavailable(message string, err error) error {
 	return &Error{Kind: KindUnavailable, Message: message, Err: err}
 }
 
+// ErrOutcomeUnknown marks an unavailable error whose write may or may not have been carried out
+// (the connection ended during a commit). Each edge tells its callers how to retry safely in its
+// own terms: the HTTP port names its Idempotency-Key and If-Match headers.
+var ErrOutcomeUnknown = errors.New("the outcome of the write is unknown")
+
 // KindOf returns the kind of err, KindInternal when it carries none.
 func KindOf(err error) Kind {
 	var e *Error

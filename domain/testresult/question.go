@@ -3,6 +3,7 @@ package testresult
 import (
 	"slices"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/taskstream/taskstream/domain/shared"
 )
@@ -165,8 +166,9 @@ func checkText(field, s string, maxRunes int, multiline bool) error {
 	return shared.CheckText(field, s, maxRunes, multiline)
 }
 
+// checkRef checks an id: 1 to maxRef characters (not bytes: the API document counts characters).
 func checkRef(field, s string) error {
-	if s == "" || len(s) > maxRef {
+	if s == "" || utf8.RuneCountInString(s) > maxRef {
 		return shared.Invalid(field, "must be 1 to %d characters", maxRef)
 	}
 	return shared.CheckText(field, s, maxRef, false)

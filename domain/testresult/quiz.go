@@ -26,6 +26,7 @@ type Quiz struct {
 	title     string
 	questions []Question
 	createdAt time.Time
+	settings  settings
 	// keyHidden marks the taker's view (ForTaker): its questions carry no answer key, so it
 	// cannot score anything.
 	keyHidden bool
@@ -37,12 +38,14 @@ type QuizSnapshot struct {
 	OwnerID   string
 	Title     string
 	Questions []QuestionSpec
+	Settings  QuizSettings
 	CreatedAt time.Time
 }
 
 // NewQuiz validates and returns a quiz created at now: a title, 1 to MaxQuestions questions with
-// unique ids, each valid as QuestionSpec says.
-func NewQuiz(id string, owner shared.UserID, title string, questions []QuestionSpec, now time.Time) (*Quiz, error) {
+// unique ids, each valid as QuestionSpec says, and the owner's settings (their zero value is the
+// safe default).
+func NewQuiz(id string, owner shared.UserID, title string, questions []QuestionSpec, cfg QuizSettings, now time.Time) (*Quiz, error) {
 	if !shared.IsUUID(id) {
 		return nil, shared.Invalid("id", "must be a UUID")
 	}
@@ -55,7 +58,11 @@ func NewQuiz(id string, owner shared.UserID, title string, questions []QuestionS
 	if len(questions) == 0 || len(questions) > MaxQuestions {
 		return nil, shared.Invalid("questions", "must hold 1 to %d questions, got %d", MaxQuestions, len(questions))
 	}
-	q := &Quiz{id: id, ownerID: owner, title: title, questions: make([]Question, 0, len(questions)), createdAt: now}
+	set, err := newSettings(cfg)
+	if err != nil {
+		return nil, err
+	}
+	q := &Quiz{id: id, ownerID: owner, title: title, questions: make([]Question, 0, len(questions)), createdAt: now, settings: set}
 	seen := make(map[string]bool, len(questions))
 	for i, spec := range questions {
 		field := fieldOf("questions", i)
@@ -74,9 +81,13 @@ func NewQuiz(id string, owner shared.UserID, title string, questions []QuestionS
 
 // RehydrateQuiz rebuilds a stored quiz without validating it again (NewQuiz did, before it was
 // stored); only repositories call it. It fails only on what it cannot represent: an unknown
-// question kind.
+// question kind, feedback or way of counting.
 func RehydrateQuiz(s QuizSnapshot) (*Quiz, error) {
-	q := &Quiz{id: s.ID, ownerID: shared.UserID(s.OwnerID), title: s.Title, createdAt: s.CreatedAt,
+	set, err := rehydrateSettings(s.Settings)
+	if err != nil {
+		return nil, fmt.Errorf("quiz %s: %w", s.ID, err)
+	}
+	q := &Quiz{id: s.ID, ownerID: shared.UserID(s.OwnerID), title: s.Title, createdAt: s.CreatedAt, settings: set,
 		questions: make([]Question, len(s.Questions))}
 	for i, spec := range s.Questions {
 		kind, err := ParseQuestionKind(spec.Kind)
@@ -94,7 +105,8 @@ func (q *Quiz) Snapshot() QuizSnapshot {
 	for i, question := range q.questions {
 		specs[i] = question.spec()
 	}
-	return QuizSnapshot{ID: q.id, OwnerID: string(q.ownerID), Title: q.title, Questions: specs, CreatedAt: q.createdAt}
+	return QuizSnapshot{ID: q.id, OwnerID: string(q.ownerID), Title: q.title, Questions: specs,
+		Settings: q.settings.primitives(), CreatedAt: q.createdAt}
 }
 
 // ID returns the quiz's UUID.

@@ -34,10 +34,16 @@ func specs() []testresult.QuestionSpec {
 	}
 }
 
-// newQuiz is the quiz of specs, owned by "owner".
+// newQuiz is the quiz of specs, owned by "owner", with the default settings.
 func newQuiz(t *testing.T) *testresult.Quiz {
 	t.Helper()
-	q, err := testresult.NewQuiz(quizID, "owner", "Backend basics", specs(), now)
+	return newQuizWith(t, testresult.QuizSettings{})
+}
+
+// newQuizWith is newQuiz's quiz with the settings cfg.
+func newQuizWith(t *testing.T, cfg testresult.QuizSettings) *testresult.Quiz {
+	t.Helper()
+	q, err := testresult.NewQuiz(quizID, "owner", "Backend basics", specs(), cfg, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +71,7 @@ func TestNewQuizKeepsWhatItWasGiven(t *testing.T) {
 func TestQuizCannotBeChangedFromOutside(t *testing.T) {
 	t.Parallel()
 	in := specs()
-	q, err := testresult.NewQuiz(quizID, "owner", "T", in, now)
+	q, err := testresult.NewQuiz(quizID, "owner", "T", in, testresult.QuizSettings{}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +114,7 @@ func TestNewQuizRefusesBrokenQuestions(t *testing.T) {
 			t.Parallel()
 			q := good()
 			tc.change(&q)
-			_, err := testresult.NewQuiz(quizID, "owner", "T", []testresult.QuestionSpec{q}, now)
+			_, err := testresult.NewQuiz(quizID, "owner", "T", []testresult.QuestionSpec{q}, testresult.QuizSettings{}, now)
 			assertInvalid(t, err, tc.field)
 		})
 	}
@@ -133,7 +139,7 @@ func TestNewQuizRefusesABrokenQuiz(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := testresult.NewQuiz(tc.id, tc.owner, tc.title, tc.questions, now)
+			_, err := testresult.NewQuiz(tc.id, tc.owner, tc.title, tc.questions, testresult.QuizSettings{}, now)
 			assertInvalid(t, err, tc.field)
 		})
 	}

@@ -15,9 +15,13 @@ type QuizRepository interface {
 	AddQuiz(ctx context.Context, q *Quiz) (bool, error)
 	// GetQuiz returns the quiz, answer key included, or a shared.KindNotFound error.
 	GetQuiz(ctx context.Context, id string) (*Quiz, error)
-	// AddSubmission stores a pending submission and its submitted event. It reports false,
-	// writing nothing, when a submission with that id exists.
-	AddSubmission(ctx context.Context, s *Submission, meta shared.EventMeta) (bool, error)
+	// AddSubmission stores a pending submission and its submitted event, as its user's next
+	// attempt at its quiz: it counts the user's attempts at the quiz, calls admit with the
+	// number this one would have (1 for the first), and stores nothing when admit fails, returning
+	// its error. The count and the check take turns per quiz and user (a row lock, a mutex), so
+	// two submissions at once cannot both take the last attempt allowed. It reports false,
+	// writing nothing, when a submission with that id exists (a retry), even past the limit.
+	AddSubmission(ctx context.Context, s *Submission, admit func(attempt int) error, meta shared.EventMeta) (bool, error)
 	// GetSubmission returns the user's submission, or a shared.KindNotFound error.
 	GetSubmission(ctx context.Context, user shared.UserID, id string) (*Submission, error)
 	// Score loads the submissions of targets holding their locks, and their quizzes, in one

@@ -22,6 +22,10 @@ type Result struct {
 	Weakest    []string
 	Report     string
 	Questions  []QuestionResult
+	// ScoreOnly marks a result cut to the score for a taker without per-question feedback
+	// (Submission.AsSeenBy): Categories, Weakest and Questions are nil. Stored results are
+	// whole.
+	ScoreOnly bool
 }
 
 // QuestionResult says whether one question was answered right, and the points it earned.
@@ -37,6 +41,14 @@ func (r Result) clone() Result {
 	r.Weakest = slices.Clone(r.Weakest)
 	r.Questions = slices.Clone(r.Questions)
 	return r
+}
+
+// scoreOnly is r cut to what a taker with score-only feedback may learn: the points and the
+// percentage. Points by category would give away a question that is alone in its category,
+// and the report names categories, so both go.
+func (r Result) scoreOnly() Result {
+	return Result{Points: r.Points, MaxPoints: r.MaxPoints, Percentage: r.Percentage, ScoreOnly: true,
+		Report: fmt.Sprintf("You scored %d of %d points (%s%%).", r.Points, r.MaxPoints, formatPercent(r.Percentage))}
 }
 
 // score scores answers: a question earns its points when the options picked are exactly its

@@ -8,7 +8,10 @@ import (
 // Stats are a quiz's statistics over its scored submissions (the analytics consumer group keeps
 // the scores); only the quiz's owner reads them (Quiz.CheckStatsReader).
 type Stats struct {
-	QuizID   string
+	QuizID string
+	// Counted says which scored submissions Attempts counts (Quiz.Stats); Summarize leaves it
+	// zero.
+	Counted  StatsCount
 	Attempts int
 	Mean     float64
 	Median   float64

@@ -16,6 +16,7 @@ type Submission struct {
 	id          string
 	quizID      string
 	userID      shared.UserID
+	attempt     int
 	answers     map[string][]string
 	status      Status
 	reason      string
@@ -27,9 +28,12 @@ type Submission struct {
 // SubmissionSnapshot is a submission in primitives, for storage (RehydrateSubmission restores
 // it). Result is set for a scored submission only; ScoredAt is zero while it is pending.
 type SubmissionSnapshot struct {
-	ID          string
-	QuizID      string
-	UserID      string
+	ID     string
+	QuizID string
+	UserID string
+	// Attempt is the submission's number among its user's attempts at the quiz, from 1; 0 for
+	// one not yet stored (or stored before attempts were counted).
+	Attempt     int
 	Answers     map[string][]string
 	Status      string
 	Reason      string
@@ -68,7 +72,7 @@ func RehydrateSubmission(s SubmissionSnapshot) (*Submission, error) {
 		return nil, fmt.Errorf("submission %s: %s with a result", s.ID, status)
 	}
 	sub := &Submission{
-		id: s.ID, quizID: s.QuizID, userID: shared.UserID(s.UserID), answers: cloneAnswers(s.Answers), status: status,
+		id: s.ID, quizID: s.QuizID, userID: shared.UserID(s.UserID), attempt: s.Attempt, answers: cloneAnswers(s.Answers), status: status,
 		reason: s.Reason, submittedAt: s.SubmittedAt, scoredAt: s.ScoredAt,
 	}
 	if s.Result != nil {
@@ -81,7 +85,7 @@ func RehydrateSubmission(s SubmissionSnapshot) (*Submission, error) {
 // Snapshot returns the submission's state, for storage. It shares nothing with the submission.
 func (s *Submission) Snapshot() SubmissionSnapshot {
 	snap := SubmissionSnapshot{
-		ID: s.id, QuizID: s.quizID, UserID: string(s.userID), Answers: s.Answers(), Status: s.status.String(),
+		ID: s.id, QuizID: s.quizID, UserID: string(s.userID), Attempt: s.attempt, Answers: s.Answers(), Status: s.status.String(),
 		Reason: s.reason, SubmittedAt: s.submittedAt, ScoredAt: s.scoredAt,
 	}
 	if r, ok := s.Result(); ok {
@@ -98,6 +102,10 @@ func (s *Submission) QuizID() string { return s.quizID }
 
 // UserID returns the user who submitted it.
 func (s *Submission) UserID() shared.UserID { return s.userID }
+
+// Attempt returns its number among its user's attempts at the quiz, from 1 (0 before it is
+// stored).
+func (s *Submission) Attempt() int { return s.attempt }
 
 // Answers returns a copy of the answers: question id to the ids of the options picked.
 func (s *Submission) Answers() map[string][]string { return cloneAnswers(s.answers) }
@@ -133,7 +141,7 @@ func (s *Submission) Score(q *Quiz, now time.Time) error {
 		return err
 	}
 	if q.id != s.quizID {
-		return shared.Invalid("test_id", "submission %s is for test %s, not %s", s.id, s.quizID, q.id)
+		return errOtherQuiz(s, q)
 	}
 	if !q.HasAnswerKey() {
 		return fmt.Errorf("testresult: quiz %s is a taker's view, without the answer key to score with", q.id)
@@ -192,11 +200,21 @@ func (s *Submission) ScoredEvent(q *Quiz) (Scored, bool) {
 	if !ok {
 		return Scored{}, false
 	}
+	if q.FeedbackFor(s.userID) == FeedbackScore {
+		// The notification must not tell more than the result page; empty lists, not null,
+		// keep the event's shape.
+		r = r.scoreOnly()
+		r.Categories, r.Weakest = []CategoryScore{}, []string{}
+	}
 	return Scored{
 		SubmissionID: s.id, QuizID: q.id, QuizTitle: q.title, UserID: string(s.userID),
 		Points: r.Points, MaxPoints: r.MaxPoints, Percentage: r.Percentage,
 		Categories: r.Categories, Weakest: r.Weakest, SubmittedAt: s.submittedAt, ScoredAt: s.scoredAt,
 	}, true
+}
+
+func errOtherQuiz(s *Submission, q *Quiz) error {
+	return shared.Invalid("test_id", "submission %s is for test %s, not %s", s.id, s.quizID, q.id)
 }
 
 func (s *Submission) checkPending() error {

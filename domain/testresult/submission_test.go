@@ -158,7 +158,7 @@ func TestADecidedSubmissionRefusesAnotherDecision(t *testing.T) {
 func TestScoreRefusesAnotherQuizAndTheTakersView(t *testing.T) {
 	t.Parallel()
 	q := newQuiz(t)
-	other, err := testresult.NewQuiz("0193a1e0-0000-7000-8000-0000000000ff", "owner", "Other", specs(), now)
+	other, err := testresult.NewQuiz("0193a1e0-0000-7000-8000-0000000000ff", "owner", "Other", specs(), testresult.QuizSettings{}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +235,7 @@ func TestCheckEventComparesUserAndQuiz(t *testing.T) {
 
 func TestEventsOfASubmission(t *testing.T) {
 	t.Parallel()
-	q := newQuiz(t)
+	q := newQuizWith(t, testresult.QuizSettings{Feedback: "per_question"})
 	s := newSubmission(t, q, map[string][]string{"q1": {"b"}})
 	if got := s.SubmittedEvent(); got != (testresult.Submitted{SubmissionID: subID, QuizID: quizID, UserID: "taker", SubmittedAt: now}) {
 		t.Errorf("submitted event %+v", got)

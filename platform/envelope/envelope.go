@@ -78,20 +78,29 @@ func New(e Event) (*message.Message, error) {
 	return msg, nil
 }
 
-// Decode checks that msg carries an event of wantType and decodes its JSON payload into v,
-// refusing unknown fields and trailing data. Its errors say what is wrong with the message,
-// for the poison topic's reason header.
-func Decode(msg *message.Message, wantType string, v any) error {
+// Decode checks that msg carries an event of wantType at a schema version with wantVersion's
+// major version (see checkSchemaVersion) and decodes its JSON payload into v. It is a tolerant
+// reader: fields it does not know are ignored, so a producer that adds an optional field within
+// a schema version does not stop the consumers deployed before it. What it cannot read is
+// refused: another major version, a payload without one of the fields every producer writes
+// (see requiredField), a wrong JSON type, trailing data. Its errors say what is wrong with the
+// message, for the poison topic's reason header.
+func Decode(msg *message.Message, wantType, wantVersion string, v any) error {
 	if got := msg.Metadata.Get(KeyType); got != wantType {
 		return fmt.Errorf("event type %q, want %q", got, wantType)
+	}
+	if err := checkSchemaVersion(msg, wantVersion); err != nil {
+		return err
 	}
 	// goccy/go-json decodes at about a quarter of encoding/json's CPU, and the worker decodes
 	// every to-do it ingests. encoding/json stays the reference: a payload goccy refuses is
 	// decoded again with it, which either accepts it or says precisely what is wrong.
-	if err := strictDecode(gojson.NewDecoder(bytes.NewReader(msg.Payload)), v); err == nil {
-		return nil
+	if err := decodeOne(gojson.NewDecoder(bytes.NewReader(msg.Payload)), v); err != nil {
+		if err := decodeOne(json.NewDecoder(bytes.NewReader(msg.Payload)), v); err != nil {
+			return fmt.Errorf("decode %s payload: %w", wantType, err)
+		}
 	}
-	if err := strictDecode(json.NewDecoder(bytes.NewReader(msg.Payload)), v); err != nil {
+	if err := checkRequired(msg.Payload, v); err != nil {
 		return fmt.Errorf("decode %s payload: %w", wantType, err)
 	}
 	return nil
@@ -99,14 +108,12 @@ func Decode(msg *message.Message, wantType string, v any) error {
 
 // decoder is what encoding/json's and goccy/go-json's decoders have in common.
 type decoder interface {
-	DisallowUnknownFields()
 	Decode(v any) error
 }
 
-// strictDecode decodes one JSON value into v and requires the end of the input after it.
+// decodeOne decodes one JSON value into v and requires the end of the input after it.
 // (Decoder.More would not do: it reports false before a stray '}' or ']'.)
-func strictDecode(dec decoder, v any) error {
-	dec.DisallowUnknownFields()
+func decodeOne(dec decoder, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return err
 	}

@@ -14,6 +14,8 @@ type payload struct {
 	ID    string    `json:"id"`
 	Title string    `json:"title"`
 	At    time.Time `json:"at"`
+	// Note is optional: a producer may leave it out.
+	Note string `json:"note,omitempty"`
 }
 
 func TestNewSetsTheCloudEventsHeaders(t *testing.T) {
@@ -42,30 +44,45 @@ func TestNewSetsTheCloudEventsHeaders(t *testing.T) {
 	}
 }
 
-func TestDecodeIsStrict(t *testing.T) {
+// Decode is a tolerant reader: it reads every payload of its schema's major version, whatever
+// fields a newer minor version added, and refuses only what it cannot read, saying why.
+func TestDecodeReadsWhatItCanAndSaysWhyNot(t *testing.T) {
 	t.Parallel()
+	const valid = `{"id":"1","title":"a","at":"2026-11-23T00:00:00Z"}`
 	cases := []struct {
-		name, typ, body, wantErr string
+		name, typ, version, body, wantErr string
 	}{
-		{"valid", "t.x", `{"id":"1","title":"a","at":"2026-11-23T00:00:00Z"}`, ""},
-		{"wrong type", "t.y", `{"id":"1"}`, `event type "t.y"`},
-		{"unknown field", "t.x", `{"id":"1","extra":true}`, `unknown field "extra"`},
-		{"trailing data", "t.x", `{"id":"1"} {"id":"2"}`, "trailing data"},
-		{"trailing brace", "t.x", `{"id":"1"} }`, "trailing data"},
-		{"trailing bracket", "t.x", `{"id":"1"}]`, "trailing data"},
-		{"trailing garbage", "t.x", `{"id":"1"} x`, "trailing data"},
-		{"trailing white space", "t.x", "{\"id\":\"1\",\"title\":\"a\"} \n", ""},
-		{"truncated", "t.x", `{"id":`, "unexpected EOF"},
-		{"wrong field type", "t.x", `{"id":1}`, "cannot unmarshal number"},
-		{"bad time", "t.x", `{"at":"yesterday"}`, "parsing time"},
+		{"valid", "t.x", "1", valid, ""},
+		{"unknown field", "t.x", "1", `{"id":"1","title":"a","at":"2026-11-23T00:00:00Z","extra":{"x":[1]}}`, ""},
+		{"newer minor version", "t.x", "1.7", valid, ""},
+		{"patch version", "t.x", "1.0.3", valid, ""},
+		{"no version header", "t.x", "", valid, ""},
+		{"optional field present", "t.x", "1", `{"id":"1","title":"a","at":"2026-11-23T00:00:00Z","note":""}`, ""},
+		{"newer major version", "t.x", "2.0", valid, `ce_schemaversion "2.0" is a newer major version than 1`},
+		{"newer major, no minor", "t.x", "2", valid, `ce_schemaversion "2" is a newer major version than 1`},
+		{"older major version", "t.x", "0.9", valid, `older major version`},
+		{"not a version", "t.x", "v1", valid, `ce_schemaversion "v1": not a schema version`},
+		{"missing required field", "t.x", "1", `{"id":"1","at":"2026-11-23T00:00:00Z"}`, `missing required field "title"`},
+		{"wrong type", "t.y", "1", valid, `event type "t.y"`},
+		{"trailing data", "t.x", "1", `{"id":"1"} {"id":"2"}`, "trailing data"},
+		{"trailing brace", "t.x", "1", `{"id":"1"} }`, "trailing data"},
+		{"trailing bracket", "t.x", "1", `{"id":"1"}]`, "trailing data"},
+		{"trailing garbage", "t.x", "1", `{"id":"1"} x`, "trailing data"},
+		{"trailing white space", "t.x", "1", valid + " \n", ""},
+		{"truncated", "t.x", "1", `{"id":`, "unexpected EOF"},
+		{"wrong field type", "t.x", "1", `{"id":1}`, "cannot unmarshal number"},
+		{"bad time", "t.x", "1", `{"at":"yesterday"}`, "parsing time"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			msg := message.NewMessage("m", []byte(c.body))
 			msg.Metadata.Set(envelope.KeyType, c.typ)
+			if c.version != "" {
+				msg.Metadata.Set(envelope.KeySchemaVersion, c.version)
+			}
 			var p payload
-			err := envelope.Decode(msg, "t.x", &p)
+			err := envelope.Decode(msg, "t.x", "1", &p)
 			switch {
 			case c.wantErr == "" && err != nil:
 				t.Fatalf("unexpected error %v", err)

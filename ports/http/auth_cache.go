@@ -2,9 +2,6 @@ package httpport
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
-	"strings"
 	"sync"
 	"time"
 
@@ -67,23 +64,14 @@ func (c *cachingAuthenticator) put(token string, e cachedToken) {
 	c.entries[token] = e
 }
 
-// expiryOf reads the exp claim of a token that has already been verified.
+// expiryOf reads the exp claim of a token that has already been verified, by its exact name
+// as the verifier did: an "Exp" beside it must not stretch the cache past the real expiry.
 func expiryOf(token string) (time.Time, bool) {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
+	var exp float64
+	if !segmentMember(token, 1, "exp", &exp) {
 		return time.Time{}, false
 	}
-	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return time.Time{}, false
-	}
-	var claims struct {
-		Exp *float64 `json:"exp"`
-	}
-	if json.Unmarshal(payload, &claims) != nil || claims.Exp == nil {
-		return time.Time{}, false
-	}
-	return time.Unix(int64(*claims.Exp), 0), true
+	return time.Unix(int64(exp), 0), true
 }
 
 func minTime(a, b time.Time) time.Time {

@@ -2,7 +2,9 @@ package httpport
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -94,5 +96,23 @@ func TestCachingAuthenticatorNeverCachesARefusal(t *testing.T) {
 	}
 	if n := next.calls.Load(); n != 2 {
 		t.Errorf("verified %d times, want 2", n)
+	}
+}
+
+// The cache reads exp by its exact name, as the verifier does: an "Exp" after it must not keep
+// a token in the cache past its real expiry.
+func TestCachingAuthenticatorReadsExpExactly(t *testing.T) {
+	t.Parallel()
+	start := time.Now()
+	payload := fmt.Sprintf(`{"sub":"alice","exp":%d,"Exp":%d}`, start.Add(30*time.Second).Unix(), start.Add(time.Hour).Unix())
+	token := "eyJhbGciOiJIUzI1NiJ9." + base64.RawURLEncoding.EncodeToString([]byte(payload)) + ".c2ln"
+	next := &countingAuthenticator{}
+	now := start
+	c := newCachingAuthenticator(next, func() time.Time { return now })
+	_, _ = c.Authenticate(context.Background(), token)
+	now = start.Add(31 * time.Second) // past exp, inside the cache TTL and before "Exp"
+	_, _ = c.Authenticate(context.Background(), token)
+	if n := next.calls.Load(); n != 2 {
+		t.Errorf("past exp: verified %d times, want 2 (the cache took Exp for exp)", n)
 	}
 }

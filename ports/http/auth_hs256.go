@@ -44,9 +44,10 @@ func (a *HS256Authenticator) Authenticate(_ context.Context, token string) (shar
 }
 
 // IssueHS256Token returns a token for userID signed with secret, valid for ttl: the token the
-// `taskstream token` command prints and the tests use. It carries sub, iat and exp, no iss or
-// aud, so an authenticator configured to check those refuses it.
-func IssueHS256Token(secret []byte, userID string, ttl time.Duration) (string, error) {
+// `taskstream token` command prints and the tests use. It carries sub, iat and exp, and iss and
+// aud when WithIssuer and WithAudience are given (the other options do not apply), so that the
+// service's own authenticator, which checks them when configured, accepts it.
+func IssueHS256Token(secret []byte, userID string, ttl time.Duration, opts ...AuthOption) (string, error) {
 	if len(secret) < MinHS256SecretLength {
 		return "", fmt.Errorf("httpport: the HS256 secret must be at least %d bytes", MinHS256SecretLength)
 	}
@@ -57,10 +58,15 @@ func IssueHS256Token(secret []byte, userID string, ttl time.Duration) (string, e
 		return "", errors.New("httpport: the token lifetime must be positive")
 	}
 	now := time.Now()
+	o := newAuthOptions(opts)
 	claims := jwt.RegisteredClaims{
 		Subject:   userID,
+		Issuer:    o.issuer,
 		IssuedAt:  jwt.NewNumericDate(now),
 		ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
+	}
+	if o.audience != "" {
+		claims.Audience = jwt.ClaimStrings{o.audience}
 	}
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(secret)
 }

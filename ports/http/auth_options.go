@@ -63,16 +63,25 @@ func (o authOptions) parser(alg string) *jwt.Parser {
 	return jwt.NewParser(opts...)
 }
 
-// verify checks token with p and key and returns its subject as a user id.
+// verify checks token with p and key and returns its subject as a user id. Claims are read
+// into a map so that names match exactly, and a token naming a claim twice is refused
+// (auth_claims.go).
 func verify(p *jwt.Parser, token string, key jwt.Keyfunc) (shared.UserID, error) {
-	var claims jwt.RegisteredClaims
-	if _, err := p.ParseWithClaims(token, &claims, key); err != nil {
+	if err := checkUniqueMembers(token); err != nil {
+		return "", unauthenticated("the bearer token is not valid", err)
+	}
+	claims := jwt.MapClaims{}
+	if _, err := p.ParseWithClaims(token, claims, key); err != nil {
 		if errors.Is(err, jwt.ErrTokenExpired) {
 			return "", unauthenticated("the bearer token has expired", err)
 		}
 		return "", unauthenticated("the bearer token is not valid", err)
 	}
-	user, err := shared.ParseUserID(claims.Subject)
+	subject, err := claims.GetSubject()
+	if err != nil {
+		return "", unauthenticated("the bearer token has no valid subject", err)
+	}
+	user, err := shared.ParseUserID(subject)
 	if err != nil {
 		return "", unauthenticated("the bearer token has no valid subject", err)
 	}

@@ -3,33 +3,52 @@ package httpport_test
 import (
 	"context"
 	"crypto/rsa"
-	"errors"
+	"encoding/base64"
+	"encoding/json"
 	"math/big"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/MicahParks/keyfunc/v3"
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/taskstream/taskstream/domain/shared"
 	httpport "github.com/taskstream/taskstream/ports/http"
 )
 
-// staticKeys stands in for the identity provider's key set: fixed keys by kid.
-type staticKeys map[string]*rsa.PublicKey
-
-func (k staticKeys) PublicKey(_ context.Context, kid string) (*rsa.PublicKey, error) {
-	if key, ok := k[kid]; ok {
-		return key, nil
+// testKeys stands in for the identity provider's key set with keyfunc itself, as adapters/jwks
+// uses it, over a fixed set: the tests' RSA key as k1, and as k2 a key that signed nothing.
+func testKeys(t *testing.T) httpport.SigningKeys {
+	t.Helper()
+	other := &rsa.PublicKey{N: new(big.Int).Add(testRSAKey().N, big.NewInt(2)), E: testRSAKey().E}
+	set, err := json.Marshal(map[string]any{"keys": []map[string]string{
+		rsaJWK("k1", &testRSAKey().PublicKey), rsaJWK("k2", other),
+	}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	return nil, errors.New("unknown kid")
+	kf, err := keyfunc.NewJWKSetJSON(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kf
 }
 
-// testKeys holds the tests' RSA key as k1, and as k2 a key that did not sign anything.
-func testKeys() staticKeys {
-	other := &rsa.PublicKey{N: new(big.Int).Add(testRSAKey().N, big.NewInt(2)), E: testRSAKey().E}
-	return staticKeys{"k1": &testRSAKey().PublicKey, "k2": other}
+func rsaJWK(kid string, pub *rsa.PublicKey) map[string]string {
+	return map[string]string{
+		"kty": "RSA", "kid": kid, "use": "sig", "alg": "RS256",
+		"n": base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
+		"e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
+	}
+}
+
+// nilKeys is a broken key set that answers neither a key nor an error.
+type nilKeys struct{}
+
+func (nilKeys) KeyfuncCtx(context.Context) jwt.Keyfunc {
+	return func(*jwt.Token) (any, error) { return nil, nil }
 }
 
 // rs256Signed signs claims with the tests' RSA key, naming kid in the header when it is set.
@@ -49,7 +68,7 @@ func rs256Token(t *testing.T, kid, user string) string {
 
 func TestRS256Authenticator(t *testing.T) {
 	t.Parallel()
-	auth, err := httpport.NewRS256Authenticator(testKeys(), httpport.WithIssuer("idp"), httpport.WithAudience("api"))
+	auth, err := httpport.NewRS256Authenticator(testKeys(t), httpport.WithIssuer("idp"), httpport.WithAudience("api"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +83,7 @@ func TestRS256Authenticator(t *testing.T) {
 		ok    bool
 	}{
 		{"valid", rs256Signed(t, "k1", base()), true},
-		{"expired within leeway", rs256Signed(t, "k1", with("exp", time.Now().Add(-10*time.Second).Unix())), true},
+		{"expired within leeway", rs256Signed(t, "k1", with("exp", time.Now().Add(-2*time.Second).Unix())), true},
 		{"unknown kid", rs256Signed(t, "k9", base()), false},
 		{"no kid", rs256Signed(t, "", base()), false},
 		{"kid of another key", rs256Signed(t, "k2", base()), false},
@@ -79,9 +98,10 @@ func TestRS256Authenticator(t *testing.T) {
 		{"no subject", rs256Signed(t, "k1", without("sub")), false},
 		{"bad subject", rs256Signed(t, "k1", with("sub", "has space")), false},
 	}
+	// Not parallel: the tokens' exp is relative to when they were made, and parallel subtests
+	// can wait behind the package's other tests for longer than the leeway.
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
 			user, err := auth.Authenticate(context.Background(), tc.token)
 			if tc.ok && (err != nil || user != "bob") {
 				t.Fatalf("Authenticate = %q, %v; want bob", user, err)
@@ -96,7 +116,7 @@ func TestRS256Authenticator(t *testing.T) {
 // A key set that answers neither a key nor an error must not crash the signature check.
 func TestRS256RefusesANilKey(t *testing.T) {
 	t.Parallel()
-	auth, err := httpport.NewRS256Authenticator(staticKeys{"k1": nil})
+	auth, err := httpport.NewRS256Authenticator(nilKeys{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +131,7 @@ func TestAuthenticatorsRefuseUnworkableOptions(t *testing.T) {
 	if _, err := httpport.NewRS256Authenticator(nil); err == nil {
 		t.Error("RS256: nil PublicKeys accepted")
 	}
-	if _, err := httpport.NewRS256Authenticator(testKeys(), httpport.WithLeeway(-time.Second)); err == nil {
+	if _, err := httpport.NewRS256Authenticator(testKeys(t), httpport.WithLeeway(-time.Second)); err == nil {
 		t.Error("RS256: a negative leeway accepted")
 	}
 	if _, err := httpport.NewHS256Authenticator([]byte(strings.Repeat("s", 32)), httpport.WithLeeway(-time.Second)); err == nil {
@@ -121,7 +141,7 @@ func TestAuthenticatorsRefuseUnworkableOptions(t *testing.T) {
 
 func TestMultiAuthenticatorThroughTheAPI(t *testing.T) {
 	t.Parallel()
-	rs, err := httpport.NewRS256Authenticator(testKeys())
+	rs, err := httpport.NewRS256Authenticator(testKeys(t))
 	if err != nil {
 		t.Fatal(err)
 	}

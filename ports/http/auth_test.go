@@ -111,15 +111,16 @@ func TestHS256AcceptsLeewayAndChecksIssuerAudience(t *testing.T) {
 		ok     bool
 	}{
 		{"valid", base(), true},
-		{"expired within leeway", with("exp", time.Now().Add(-10*time.Second).Unix()), true},
+		{"expired within leeway", with("exp", time.Now().Add(-2*time.Second).Unix()), true},
 		{"expired beyond leeway", with("exp", time.Now().Add(-time.Minute).Unix()), false},
 		{"wrong issuer", with("iss", "someone"), false},
 		{"no issuer", func() jwt.MapClaims { c := base(); delete(c, "iss"); return c }(), false},
 		{"wrong audience", with("aud", "other"), false},
 	}
+	// Not parallel: the claims' exp is relative to when they were made, and parallel subtests
+	// can wait behind the package's other tests for longer than the leeway.
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
 			user, err := auth.Authenticate(context.Background(), signed(t, jwt.SigningMethodHS256, testSecret, tc.claims, nil))
 			if tc.ok && (err != nil || user != "alice") {
 				t.Fatalf("Authenticate = %q, %v; want alice", user, err)
@@ -153,6 +154,22 @@ func TestIssueHS256Token(t *testing.T) {
 	}
 	if user, err := auth.Authenticate(context.Background(), tok); err != nil || user != "user-42" {
 		t.Fatalf("Authenticate = %q, %v", user, err)
+	}
+	// With an issuer and an audience, the token names them, so an authenticator that requires
+	// them (as it does with AUTH_JWKS_URL) accepts it.
+	strict, err := httpport.NewHS256Authenticator(testSecret, httpport.WithIssuer("taskstream"), httpport.WithAudience("api"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := strict.Authenticate(context.Background(), tok); err == nil {
+		t.Error("a token without iss and aud was accepted by an authenticator that requires them")
+	}
+	named, err := httpport.IssueHS256Token(testSecret, "user-42", time.Hour, httpport.WithIssuer("taskstream"), httpport.WithAudience("api"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if user, err := strict.Authenticate(context.Background(), named); err != nil || user != "user-42" {
+		t.Errorf("a token naming the issuer and the audience: Authenticate = %q, %v", user, err)
 	}
 	for _, tc := range []struct {
 		user string

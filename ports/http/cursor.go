@@ -1,15 +1,13 @@
 package httpport
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/json"
+	"encoding/binary"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
-	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/google/uuid"
 )
 
 // position is where a newest-first list resumes: the creation time and id of the last item of
@@ -19,36 +17,38 @@ type position struct {
 	id        string
 }
 
-// cursorJSON is the content of a page cursor. Clients must treat the cursor as opaque: it is
-// base64url (no padding) of this JSON, and its shape may change.
-type cursorJSON struct {
-	CreatedAt string `json:"created_at"`
-	ID        string `json:"id"`
-}
+// A page cursor is base64url (no padding) of 24 bytes: the position's creation time in Unix
+// nanoseconds (8 bytes, big-endian) and its id as the UUID's 16 bytes. Clients treat it as
+// opaque. Every 32-character base64url string decodes to some position, so the API document
+// can say exactly which cursors are taken (^[A-Za-z0-9_-]{32}$): one the API did not return
+// only starts the page somewhere else in the caller's own list.
+const (
+	cursorBytes  = 8 + 16
+	cursorLength = 32 // base64url characters of cursorBytes
+)
 
 func encodeCursor(p position) string {
-	raw, _ := json.Marshal(cursorJSON{CreatedAt: p.createdAt.UTC().Format(time.RFC3339Nano), ID: p.id})
-	return base64.RawURLEncoding.EncodeToString(raw)
+	var raw [cursorBytes]byte
+	binary.BigEndian.PutUint64(raw[:8], uint64(p.createdAt.UnixNano()))
+	id, _ := uuid.Parse(p.id) // stored ids are UUIDs
+	copy(raw[8:], id[:])
+	return base64.RawURLEncoding.EncodeToString(raw[:])
 }
 
-// decodeCursor reads a cursor made by encodeCursor; anything else is a 400.
+// decodeCursor reads a cursor in encodeCursor's form; anything else is a 400.
 func decodeCursor(s string) (position, error) {
 	bad := malformed("cursor", "is not a cursor this API returned")
+	if len(s) != cursorLength {
+		return position{}, bad
+	}
 	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
+	if err != nil || len(raw) != cursorBytes {
 		return position{}, bad
 	}
-	var cj cursorJSON
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&cj); err != nil {
-		return position{}, bad
-	}
-	at, err := time.Parse(time.RFC3339Nano, cj.CreatedAt)
-	if err != nil || !shared.IsUUID(cj.ID) {
-		return position{}, bad
-	}
-	return position{createdAt: at, id: strings.ToLower(cj.ID)}, nil
+	var id uuid.UUID
+	copy(id[:], raw[8:])
+	at := time.Unix(0, int64(binary.BigEndian.Uint64(raw[:8]))).UTC() //nolint:gosec // see encodeCursor
+	return position{createdAt: at, id: id.String()}, nil
 }
 
 // pageOf reads the paging parameters every list takes: limit, 1 to maxSize (defaultSize when

@@ -11,6 +11,10 @@
 // GET /v1/ws is a WebSocket that pushes each of the caller's task changes (ws.go): it takes the
 // frames of a platform/live Hub, which a messaging handler fills from topic task-updates.
 //
+// Rate limits (rate_limit.go) bound the requests of each user and, before authentication, the
+// unauthenticated requests of each client address, answering 429 with Retry-After; /v1/ws caps
+// the open sockets per user and per instance (ws_limits.go).
+//
 // # Errors
 //
 // Every error becomes a problem document in one place (statusOf in problem.go). Problems of

@@ -190,6 +190,7 @@ type request struct {
 	user    string // sends a token for this user when set
 	body    string
 	headers map[string]string
+	remote  string // the client's address, host:port; httptest's 192.0.2.1:1234 when empty
 }
 
 func (f *fixture) do(r request) *httptest.ResponseRecorder {
@@ -207,6 +208,9 @@ func (f *fixture) do(r request) *httptest.ResponseRecorder {
 	}
 	for k, v := range r.headers {
 		req.Header.Set(k, v)
+	}
+	if r.remote != "" {
+		req.RemoteAddr = r.remote
 	}
 	rec := httptest.NewRecorder()
 	f.handler.ServeHTTP(rec, req)

@@ -14,7 +14,9 @@ import (
 // Problem documents follow RFC 9457. Their type is ProblemTypeBase followed by a slug: the
 // shared.Kind of the error (invalid, not-found, conflict, precondition-failed, unauthenticated,
 // unavailable, internal) or, for failures only HTTP knows, method-not-allowed,
-// payload-too-large and unsupported-media-type.
+// payload-too-large, unsupported-media-type and too-many-requests (rate_limit.go,
+// ws_limits.go); attempts-exhausted is the conflict of a submission past its test's limit
+// (quizzes.go).
 const (
 	ProblemTypeBase    = "https://taskstream.dev/problems/"
 	ProblemContentType = "application/problem+json"
@@ -51,10 +53,20 @@ var problemTitles = map[string]string{
 	"method-not-allowed":     "Method not allowed",
 	"payload-too-large":      "Request body too large",
 	"unsupported-media-type": "Unsupported media type",
+	"too-many-requests":      "Too many requests",
+	problemAttemptsExhausted: "No attempts left",
 }
 
 // internalDetail is all a caller learns about an internal error; the log has the rest.
 const internalDetail = "an unexpected error occurred; quote the request id when reporting it"
+
+// retryAfterUnknownOutcome tells a caller whose write may or may not have been stored why sending
+// it again is safe: a create or a submission with the same Idempotency-Key answers what the
+// first attempt stored and creates nothing twice; a task change with the same If-Match answers
+// 412 when the first attempt was applied; a to-do change and marking notifications read set the
+// same values again.
+const retryAfterUnknownOutcome = "; sending the same request again is safe: with the same Idempotency-Key a create " +
+	"answers what the first attempt stored, and with the same If-Match a change answers 412 if it was applied"
 
 // statusOf is the one place where an error becomes an HTTP status. Errors the port finds itself
 // carry their status; domain and application errors are mapped by kind. Domain validation
@@ -109,6 +121,9 @@ func problemFor(c *gin.Context, err error) problem {
 		return p
 	}
 	p.Detail = se.Message
+	if errors.Is(err, shared.ErrOutcomeUnknown) {
+		p.Detail += retryAfterUnknownOutcome
+	}
 	if se.Field != "" {
 		p.Detail = se.Field + ": " + se.Message
 		if se.Kind == shared.KindInvalid {

@@ -1,6 +1,7 @@
 package httpport
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/application/query"
 	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/domain/testresult"
 )
 
 // quizRoutes are the /v1/tests and /v1/submissions endpoints: the API calls a quiz a test.
@@ -19,6 +21,11 @@ type quizRoutes struct {
 	app    application.Application
 	logger *slog.Logger
 }
+
+// problemAttemptsExhausted is the problem type slug of a submission past the test's limit of
+// attempts: a 409 of its own, so a client can tell it from the other conflict (an idempotency
+// key reused for another test).
+const problemAttemptsExhausted = "attempts-exhausted"
 
 var (
 	errNotFoundQuiz       = shared.NotFound("test")
@@ -45,13 +52,18 @@ func (r quizRoutes) create(c *gin.Context) {
 		abortWithProblem(c, r.logger, err)
 		return
 	}
+	settings, err := toQuizSettings(req)
+	if err != nil {
+		abortWithProblem(c, r.logger, err)
+		return
+	}
 	key, err := idempotencyKeyOf(c)
 	if err != nil {
 		abortWithProblem(c, r.logger, err)
 		return
 	}
 	created, err := r.app.Commands.CreateQuiz.Handle(c.Request.Context(), command.CreateQuiz{
-		UserID: userOf(c), Title: req.Title, Questions: toQuestionSpecs(req.Questions), IdempotencyKey: key,
+		UserID: userOf(c), Title: req.Title, Questions: toQuestionSpecs(req.Questions), Settings: settings, IdempotencyKey: key,
 	})
 	if err != nil {
 		abortWithProblem(c, r.logger, err)
@@ -82,7 +94,8 @@ func (r quizRoutes) get(c *gin.Context) {
 
 // submit stores the caller's answers, pending, with the event the result calculator scores:
 // 202 with the submission and its Location, which shows the result once it is scored. With an
-// Idempotency-Key a retry answers 202 with the submission the first attempt stored.
+// Idempotency-Key a retry answers 202 with the submission the first attempt stored. An attempt
+// past the test's limit is 409 with the problem type attempts-exhausted, and stores nothing.
 func (r quizRoutes) submit(c *gin.Context) {
 	id, ok := pathID(c)
 	if !ok {
@@ -106,6 +119,9 @@ func (r quizRoutes) submit(c *gin.Context) {
 	done, err := r.app.Commands.SubmitAnswers.Handle(c.Request.Context(), command.SubmitAnswers{
 		UserID: userOf(c), QuizID: id, Answers: req.Answers, IdempotencyKey: key, Meta: eventMetaFrom(c.Request.Context()),
 	})
+	if errors.Is(err, testresult.ErrNoAttemptsLeft) {
+		err = &httpError{status: http.StatusConflict, slug: problemAttemptsExhausted, err: err}
+	}
 	if err != nil {
 		abortWithProblem(c, r.logger, err)
 		return

@@ -2,6 +2,7 @@ package httpport_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -68,7 +69,22 @@ type statsBody struct {
 
 func (f *fixture) createQuiz(owner string) quizBody {
 	f.t.Helper()
-	rec := f.do(request{method: http.MethodPost, path: "/v1/tests", user: owner, body: quizJSON})
+	return f.createQuizWith(owner, "")
+}
+
+// withSettings is quizJSON with the settings fields (a JSON fragment such as
+// `"max_attempts":null`) added; "" leaves the defaults.
+func withSettings(settings string) string {
+	if settings == "" {
+		return quizJSON
+	}
+	return strings.Replace(quizJSON, `{"title":"Backend basics",`, `{"title":"Backend basics",`+settings+`,`, 1)
+}
+
+// createQuizWith creates the quiz of quizJSON with settings (see withSettings).
+func (f *fixture) createQuizWith(owner, settings string) quizBody {
+	f.t.Helper()
+	rec := f.do(request{method: http.MethodPost, path: "/v1/tests", user: owner, body: withSettings(settings)})
 	if rec.Code != http.StatusCreated {
 		f.t.Fatalf("create test: %d %s", rec.Code, rec.Body)
 	}
@@ -109,7 +125,7 @@ func TestOnlyTheOwnerSeesTheAnswerKey(t *testing.T) {
 func TestSubmitAnswers202ThenScoredResult(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, fixtureOptions{})
-	quiz := f.createQuiz("alice")
+	quiz := f.createQuizWith("alice", `"feedback":"per_question"`)
 	rec := f.do(request{method: http.MethodPost, path: "/v1/tests/" + quiz.ID + "/submissions", user: "bob",
 		body: `{"answers":{"q1":["b"],"q2":["a"]}}`})
 	if rec.Code != http.StatusAccepted {
@@ -160,7 +176,7 @@ func TestStatsAreTheOwnersAlone(t *testing.T) {
 	quiz := f.createQuiz("alice")
 	record := command.NewRecordQuizScoreHandler(f.quizzes)
 	for i, p := range []float64{100, 40, 60} {
-		e := testresult.Scored{SubmissionID: uuid.NewString(), QuizID: quiz.ID, UserID: "bob", Points: i, MaxPoints: 5, Percentage: p}
+		e := testresult.Scored{SubmissionID: uuid.NewString(), QuizID: quiz.ID, UserID: fmt.Sprint("taker-", i), Points: i, MaxPoints: 5, Percentage: p}
 		if _, err := record.Handle(context.Background(), command.RecordQuizScore{Event: e}); err != nil {
 			t.Fatal(err)
 		}
@@ -175,7 +191,8 @@ func TestStatsAreTheOwnersAlone(t *testing.T) {
 
 // testOpenAPICases are TestResponsesMatchOpenAPI's requests to the test-results routes.
 func testOpenAPICases(f *fixture) []openAPICase {
-	quiz := f.createQuiz("alice")
+	quiz := f.createQuizWith("alice", `"max_attempts":null,"feedback":"per_question","stats_count":"all"`)
+	limited := f.createQuiz("alice")
 	post := func(path, body string, headers map[string]string) request {
 		return request{method: http.MethodPost, path: path, user: "bob", body: body, headers: headers}
 	}
@@ -185,6 +202,8 @@ func testOpenAPICases(f *fixture) []openAPICase {
 	f.score(scored, "bob")
 	pending := f.do(post(submissions, `{"answers":{}}`, nil)).Header().Get("Location")
 	f.do(post("/v1/tests", quizJSON, map[string]string{"Idempotency-Key": "quiz-1"}))
+	scoreOnly := decodeJSON[submissionBody](f.t, f.do(post("/v1/tests/"+limited.ID+"/submissions", `{"answers":{"q1":["b"]}}`, nil)))
+	f.score(scoreOnly, "bob")
 	const one = "/v1/tests/{id}"
 	return []openAPICase{
 		{"test create 201", "/v1/tests", post("/v1/tests", quizJSON, nil), http.StatusCreated, true},
@@ -195,6 +214,9 @@ func testOpenAPICases(f *fixture) []openAPICase {
 		{"test get 404", one, get("/v1/tests/"+uuid.NewString(), "bob"), http.StatusNotFound, true},
 		{"test submit 202", one + "/submissions", post(submissions, `{"answers":{"q2":["a","c"]}}`, nil), http.StatusAccepted, true},
 		{"test submit 422", one + "/submissions", post(submissions, `{"answers":{"q9":[]}}`, nil), http.StatusUnprocessableEntity, true},
+		{"test submit 409 attempts exhausted", one + "/submissions", post("/v1/tests/"+limited.ID+"/submissions", `{"answers":{}}`, nil), http.StatusConflict, true},
+		{"test get 200 limited", one, get("/v1/tests/"+limited.ID, "bob"), http.StatusOK, true},
+		{"submission get 200 score only", "/v1/submissions/{id}", get("/v1/submissions/"+scoreOnly.ID, "bob"), http.StatusOK, true},
 		{"test stats 200", one + "/stats", get("/v1/tests/"+quiz.ID+"/stats", "alice"), http.StatusOK, true},
 		{"test stats 403", one + "/stats", get("/v1/tests/"+quiz.ID+"/stats", "bob"), http.StatusForbidden, true},
 		{"submission get 200 scored", "/v1/submissions/{id}", get("/v1/submissions/"+scored.ID, "bob"), http.StatusOK, true},

@@ -25,6 +25,10 @@ type Config struct {
 	ReadinessTimeout time.Duration
 	// WebSocket tunes the live updates of GET /v1/ws.
 	WebSocket WebSocketConfig
+	// RateLimit bounds the requests of each user and each client address (rate_limit.go).
+	RateLimit RateLimitConfig
+	// Console tunes the browser console at / (console_signin.go).
+	Console ConsoleConfig
 
 	// SeparateOps leaves /readyz and /metrics out of this handler (404; /healthz stays): a
 	// handler from NewOpsHandler without it serves them on an address of their own
@@ -46,6 +50,7 @@ func (c *Config) setDefaults() {
 		c.ReadinessTimeout = DefaultReadinessTimeout
 	}
 	c.WebSocket.setDefaults()
+	c.RateLimit.setDefaults()
 }
 
 // Validate reports every invalid field of c at once.
@@ -57,7 +62,7 @@ func (c Config) Validate() error {
 	if c.ReadinessTimeout < 0 {
 		errs = append(errs, errors.New("httpport: ReadinessTimeout must not be negative"))
 	}
-	return errors.Join(append(errs, c.WebSocket.validate())...)
+	return errors.Join(append(errs, c.WebSocket.validate(), c.RateLimit.validate())...)
 }
 
 // ReadinessCheck is one dependency /readyz asks about, such as the database or the broker.
@@ -68,7 +73,8 @@ type ReadinessCheck struct {
 	Check func(ctx context.Context) error
 }
 
-// Deps are the collaborators of the HTTP port. All are required except Readiness and Hub.
+// Deps are the collaborators of the HTTP port. All are required except Readiness, Hub and
+// Drain.
 type Deps struct {
 	// Logger receives access logs and the details of internal errors.
 	Logger *slog.Logger
@@ -83,6 +89,12 @@ type Deps struct {
 	// Hub carries the frames GET /v1/ws pushes to each user's connections; NewHandler does not
 	// close it. Without one, /v1/ws answers 503.
 	Hub *live.Hub
+	// AsyncAPI is the AsyncAPI document of the events, served at /asyncapi.json and rendered at
+	// /docs/events (di generates it from the configured topics). Without it /asyncapi.json is 404.
+	AsyncAPI []byte
+	// Drain, once started, turns /readyz to 503 at once and closes each connection after its
+	// answer, while every other request is served as before; nil never drains.
+	Drain *Drain
 }
 
 func (d Deps) validate() error {
@@ -151,6 +163,10 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 	if err != nil {
 		return nil, err
 	}
+	limits, err := newRateLimits(cfg, deps.Registry, logger)
+	if err != nil {
+		return nil, err
+	}
 	engine.Use(
 		traceRequests(),
 		requestContext(),
@@ -158,12 +174,20 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 		accessLog(logger),
 		recovery(logger),
 		limitBody(cfg.MaxBodyBytes, logger),
+		closeWhileDraining(deps.Drain),
+		limits.perClient(),
 	)
 	registerOps(engine, cfg, deps, logger)
 	getAndHead(engine, "/openapi.json", serveOpenAPI(spec))
+	if err := registerDocs(engine, deps.AsyncAPI); err != nil {
+		return nil, err
+	}
+	if err := registerConsole(engine, cfg.Console, logger); err != nil {
+		return nil, err
+	}
 
 	auth := newCachingAuthenticator(deps.Authenticator, time.Now)
-	v1 := engine.Group("/v1", authenticate(auth, logger))
+	v1 := engine.Group("/v1", authenticate(auth, logger), limits.perUser())
 	newTodoRoutes(app, logger).register(v1)
 	newTaskRoutes(app, logger).register(v1)
 	newQuizRoutes(app, logger).register(v1)
@@ -172,7 +196,7 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 	if err != nil {
 		return nil, err
 	}
-	ws.register(engine.Group("/v1", authenticateFrom(webSocketToken, auth, logger)))
+	ws.register(engine.Group("/v1", authenticateFrom(webSocketToken, auth, logger), limits.perUser()))
 	return engine, nil
 }
 
@@ -189,7 +213,7 @@ func NewOpsHandler(cfg Config, deps Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	engine.Use(requestContext(), recovery(logger))
+	engine.Use(requestContext(), recovery(logger), closeWhileDraining(deps.Drain))
 	registerOps(engine, cfg, deps, logger)
 	return engine, nil
 }
@@ -219,7 +243,7 @@ func registerOps(engine *gin.Engine, cfg Config, deps Deps, logger *slog.Logger)
 	if cfg.SeparateOps {
 		return
 	}
-	getAndHead(engine, "/readyz", readyz(deps.Readiness, cfg.ReadinessTimeout, logger))
+	getAndHead(engine, "/readyz", readyz(deps.Readiness, cfg.ReadinessTimeout, deps.Drain, logger))
 	getAndHead(engine, "/metrics", gin.WrapH(metricsHandler(deps.Gatherer)))
 }
 

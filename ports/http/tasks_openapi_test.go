@@ -57,7 +57,7 @@ func taskOpenAPICases(f *fixture) []openAPICase {
 			http.StatusUnsupportedMediaType, false},
 		{"task patch 422", one, on(http.MethodPatch, patched, "", `{"title":null}`, nil), http.StatusUnprocessableEntity, false},
 		{"task delete 204", one, on(http.MethodDelete, newTask(), "", "", ifMatch(`"1"`)), http.StatusNoContent, true},
-		{"task delete 400", one, on(http.MethodDelete, read, "", "", ifMatch(`1`)), http.StatusBadRequest, true},
+		{"task delete 400", one, on(http.MethodDelete, read, "", "", ifMatch(`1`)), http.StatusBadRequest, false}, // the document's pattern refuses it too
 		{"task delete 404", one, on(http.MethodDelete, notFound, "", "", nil), http.StatusNotFound, true},
 		{"task delete 412", one, on(http.MethodDelete, read, "", "", ifMatch(`"7"`)), http.StatusPreconditionFailed, true},
 		{"task complete 200", one + "/complete", on(http.MethodPost, newTask(), "/complete", "", ifMatch(`"1"`)), http.StatusOK, true},

@@ -39,6 +39,14 @@ type WebSocketConfig struct {
 	// PongTimeout is how long a client has to answer a ping before it is disconnected.
 	// Default: 10 s.
 	PongTimeout time.Duration
+	// MaxConnectionsPerUser caps one user's open connections on this instance; the handshake
+	// past it is refused with 429 before the upgrade (ws_limits.go). Default: 16.
+	MaxConnectionsPerUser int
+	// MaxConnections caps the open connections of this instance; the handshake past it is
+	// refused with 503 and Retry-After before the upgrade. Keep it below the server's
+	// connection cap (ServerConfig.MaxConnections), which counts WebSockets too, so requests
+	// keep some connections. Default: three quarters of DefaultMaxConnections (3072).
+	MaxConnections int
 }
 
 // Defaults of WebSocketConfig.
@@ -46,6 +54,9 @@ const (
 	DefaultWebSocketWriteTimeout = 10 * time.Second
 	DefaultWebSocketPingInterval = 30 * time.Second
 	DefaultWebSocketPongTimeout  = 10 * time.Second
+
+	DefaultWebSocketMaxConnectionsPerUser = 16
+	DefaultWebSocketMaxConnections        = DefaultMaxConnections * 3 / 4
 )
 
 func (c *WebSocketConfig) setDefaults() {
@@ -58,13 +69,19 @@ func (c *WebSocketConfig) setDefaults() {
 	if c.PongTimeout == 0 {
 		c.PongTimeout = DefaultWebSocketPongTimeout
 	}
+	if c.MaxConnectionsPerUser == 0 {
+		c.MaxConnectionsPerUser = DefaultWebSocketMaxConnectionsPerUser
+	}
+	if c.MaxConnections == 0 {
+		c.MaxConnections = DefaultWebSocketMaxConnections
+	}
 }
 
 func (c WebSocketConfig) validate() error {
 	if c.WriteTimeout < 0 || c.PingInterval < 0 || c.PongTimeout < 0 {
 		return errors.New("httpport: WebSocket timeouts and intervals must not be negative")
 	}
-	return nil
+	return c.validateCaps()
 }
 
 var (
@@ -87,6 +104,7 @@ type liveRoutes struct {
 	cfg     WebSocketConfig
 	logger  *slog.Logger
 	metrics *wsMetrics
+	slots   *wsSlots
 	accept  websocket.AcceptOptions
 }
 
@@ -95,7 +113,11 @@ func newLiveRoutes(cfg WebSocketConfig, deps Deps, logger *slog.Logger) (*liveRo
 	if err != nil {
 		return nil, err
 	}
-	return &liveRoutes{hub: deps.Hub, cfg: cfg, logger: logger, metrics: metrics, accept: websocket.AcceptOptions{
+	slots, err := newWSSlots(cfg, deps.Registry)
+	if err != nil {
+		return nil, err
+	}
+	return &liveRoutes{hub: deps.Hub, cfg: cfg, logger: logger, metrics: metrics, slots: slots, accept: websocket.AcceptOptions{
 		Subprotocols: []string{WebSocketSubprotocol},
 		// Any origin may connect: the bearer token is never sent by the browser on its own
 		// (unlike a cookie), so a foreign page cannot hijack a user's socket without it.
@@ -111,6 +133,8 @@ func (l *liveRoutes) register(r gin.IRoutes) {
 // serve upgrades the authenticated request and streams the caller's frames until the client
 // leaves, falls behind or the hub closes. The subscription starts before the 101 is sent, so
 // every frame published after the handshake reaches the client.
+// A handshake past the user's or the instance's cap is refused before the upgrade; the slot is
+// held until the connection ends.
 func (l *liveRoutes) serve(c *gin.Context) {
 	if l.hub == nil {
 		abortWithProblem(c, l.logger, errLiveDisabled)
@@ -122,7 +146,13 @@ func (l *liveRoutes) serve(c *gin.Context) {
 		abortWithProblem(c, l.logger, errUpgradeRequired)
 		return
 	}
-	sub := l.hub.Register(string(userOf(c)))
+	user := string(userOf(c))
+	if err := l.slots.acquire(user); err != nil {
+		abortWithProblem(c, l.logger, err)
+		return
+	}
+	defer l.slots.release(user)
+	sub := l.hub.Register(user)
 	defer sub.Close()
 	if sub.Err() != nil {
 		abortWithProblem(c, l.logger, errLiveClosed)

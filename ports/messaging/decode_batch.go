@@ -17,14 +17,15 @@ type decodedBatch[I any] struct {
 	reasons map[int]error // by index in msgs
 }
 
-// decodeBatch decodes every message of msgs as an event of eventType into an E, and makes the
-// use case's item of it with toItem. A message that is not such an event is refused as invalid,
+// decodeBatch decodes every message of msgs as an event of eventType at schema version
+// version (its major version, see envelope.Decode) into an E, and makes the use case's item of
+// it with toItem. A message that is not such an event is refused as invalid,
 // with what is wrong with it.
-func decodeBatch[E, I any](msgs []*message.Message, eventType string, toItem func(E, *message.Message) I) *decodedBatch[I] {
+func decodeBatch[E, I any](msgs []*message.Message, eventType, version string, toItem func(E, *message.Message) I) *decodedBatch[I] {
 	b := &decodedBatch[I]{msgs: msgs, items: make([]I, 0, len(msgs)), origin: make([]int, 0, len(msgs)), reasons: map[int]error{}}
 	for i, msg := range msgs {
 		var ev E
-		if err := envelope.Decode(msg, eventType, &ev); err != nil {
+		if err := envelope.Decode(msg, eventType, version, &ev); err != nil {
 			b.reasons[i] = shared.Invalid("message", "%v", err)
 			continue
 		}

@@ -62,7 +62,7 @@ type notificationFrame struct {
 // is dropped.
 func (p *NotificationPush) Handle(msg *message.Message) error {
 	var ev notification.Created
-	if err := envelope.Decode(msg, notification.EventCreated, &ev); err != nil {
+	if err := envelope.Decode(msg, notification.EventCreated, notification.EventCreatedVersion, &ev); err != nil {
 		p.skip(msg, err)
 		return nil
 	}

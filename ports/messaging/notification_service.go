@@ -41,7 +41,7 @@ func NewNotifications(request command.HandleNotificationRequestHandler, scored c
 // the consumer retries the message with backoff; the channels sent before are not sent again.
 func (h *Notifications) HandleRequest(msg *message.Message) error {
 	var req notification.Requested
-	if err := envelope.Decode(msg, notification.EventRequested, &req); err != nil {
+	if err := envelope.Decode(msg, notification.EventRequested, notification.EventRequestedVersion, &req); err != nil {
 		return shared.Invalid("message", "%v", err)
 	}
 	if header := msg.Metadata.Get(envelope.KeyUserID); header != "" && header != req.UserID {
@@ -54,7 +54,7 @@ func (h *Notifications) HandleRequest(msg *message.Message) error {
 // HandleScored turns one test.scored event into an in-app notification, once per submission.
 func (h *Notifications) HandleScored(msg *message.Message) error {
 	var ev testresult.Scored
-	if err := envelope.Decode(msg, testresult.EventScored, &ev); err != nil {
+	if err := envelope.Decode(msg, testresult.EventScored, testresult.EventScoredVersion, &ev); err != nil {
 		return shared.Invalid("message", "%v", err)
 	}
 	if header := msg.Metadata.Get(envelope.KeyUserID); header != "" && header != ev.UserID {

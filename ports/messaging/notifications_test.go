@@ -53,7 +53,7 @@ func (s *countingSenders) SendEmail(context.Context, command.Email) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.failEmail {
-		return errors.New("smtp: connection refused")
+		return shared.Unavailable(notification.ReasonEmailUnavailable, errors.New("dial tcp: connection refused")) // as adapters/notify reports it
 	}
 	s.emails++
 	return nil
@@ -217,19 +217,15 @@ func TestNotificationPushSkipsWhatItCannotUse(t *testing.T) {
 	emailOnly.Channels = []notification.Channel{notification.ChannelEmail}
 	malformed := createdEvent(t, newNotification(t, requested()))
 	malformed.Payload = []byte(`{`)
-	// A whole in-app notification, which would be pushed but for the one field it does not know.
-	var fields map[string]any
-	if err := json.Unmarshal(createdEvent(t, newNotification(t, requested())).Payload, &fields); err != nil {
-		t.Fatal(err)
-	}
-	fields["colour"] = "red"
-	unknownField := event(t, notification.EventCreated, "alice", fields)
+	// A whole in-app notification, which would be pushed but for the version it does not read.
+	newerMajor := createdEvent(t, newNotification(t, requested()))
+	newerMajor.Metadata.Set(envelope.KeySchemaVersion, "2.0")
 	noUser := createdEvent(t, newNotification(t, requested()))
 	noUser.Metadata.Set(envelope.KeyUserID, "")
 	wrongType := event(t, notification.EventRequested, "alice", requested())
 	for name, msg := range map[string]*message.Message{
 		"email only": createdEvent(t, newNotification(t, emailOnly)), "malformed": malformed,
-		"unknown field": unknownField, "no user": noUser, "a request, not a created event": wrongType,
+		"newer major version": newerMajor, "no user": noUser, "a request, not a created event": wrongType,
 	} {
 		if err := p.Handle(msg); err != nil {
 			t.Errorf("%s: %v, want nil", name, err)
@@ -285,7 +281,7 @@ func TestNotificationRequestFailingChannelIsRetriedThenFailed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d, _ := n.Delivery("email"); d.Status != notification.StatusFailed || d.Reason != "smtp: connection refused" || d.Attempts != 2 {
+	if d, _ := n.Delivery("email"); d.Status != notification.StatusFailed || d.Reason != notification.ReasonEmailUnavailable || d.Attempts != 2 {
 		t.Errorf("email %+v", d)
 	}
 }
@@ -296,13 +292,13 @@ func TestNotificationRequestRefusesWhatItCannotApply(t *testing.T) {
 	store := h.store
 	malformed := event(t, notification.EventRequested, "alice", requested())
 	malformed.Payload = []byte(`{"id":`)
-	unknownField := event(t, notification.EventRequested, "alice", map[string]any{"id": requested().ID, "colour": "red"})
+	missingFields := event(t, notification.EventRequested, "alice", map[string]any{"id": requested().ID, "colour": "red"})
 	noChannel := requested()
 	noChannel.Channels = nil
 	otherUser := event(t, notification.EventRequested, "mallory", requested())
 	wrongType := event(t, "taskstream.something.else", "alice", requested())
 	for name, msg := range map[string]*message.Message{
-		"malformed JSON": malformed, "unknown field": unknownField, "no channel": event(t, notification.EventRequested, "alice", noChannel),
+		"malformed JSON": malformed, "missing required fields": missingFields, "no channel": event(t, notification.EventRequested, "alice", noChannel),
 		"user header differs": otherUser, "wrong type": wrongType,
 	} {
 		if err := h.HandleRequest(msg); shared.KindOf(err) != shared.KindInvalid {

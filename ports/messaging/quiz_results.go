@@ -43,7 +43,7 @@ func NewResultCalculator(score command.ScoreSubmissionsHandler, workers int) *Re
 // rejects the messages that cannot be decoded or name no stored submission, each with its
 // reason.
 func (h *ResultCalculator) Handle(ctx context.Context, msgs []*message.Message) ([]Rejected, error) {
-	b := decodeBatch(msgs, testresult.EventSubmitted, func(ev testresult.Submitted, msg *message.Message) command.ScoreItem {
+	b := decodeBatch(msgs, testresult.EventSubmitted, testresult.EventSubmittedVersion, func(ev testresult.Submitted, msg *message.Message) command.ScoreItem {
 		return command.ScoreItem{Event: ev, Meta: metaOf(msg)}
 	})
 	if len(b.items) > 0 {
@@ -78,7 +78,7 @@ func NewQuizAnalytics(record command.RecordQuizScoreHandler) *QuizAnalytics {
 // Handle records one score; a score recorded before changes nothing.
 func (h *QuizAnalytics) Handle(msg *message.Message) error {
 	var ev testresult.Scored
-	if err := envelope.Decode(msg, testresult.EventScored, &ev); err != nil {
+	if err := envelope.Decode(msg, testresult.EventScored, testresult.EventScoredVersion, &ev); err != nil {
 		return shared.Invalid("message", "%v", err)
 	}
 	_, err := h.record.Handle(msg.Context(), command.RecordQuizScore{Event: ev})

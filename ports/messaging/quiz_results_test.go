@@ -38,7 +38,7 @@ func TestResultCalculatorScoresABatchAndRejectsTheBadOnes(t *testing.T) {
 	quiz, err := testresult.NewQuiz(uuid.NewString(), "owner", "Quiz", []testresult.QuestionSpec{{
 		ID: "q1", Text: "?", Kind: "single", Category: "go", Points: 1,
 		Options: []testresult.Option{{ID: "a", Text: "A"}, {ID: "b", Text: "B"}}, Correct: []string{"b"},
-	}}, now)
+	}}, testresult.QuizSettings{UnlimitedAttempts: true}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestResultCalculatorScoresABatchAndRejectsTheBadOnes(t *testing.T) {
 	stored := func(answer string) *message.Message {
 		t.Helper()
 		s := newSubmission(answer)
-		if _, err := store.AddSubmission(ctx, s, shared.EventMeta{}); err != nil {
+		if _, err := store.AddSubmission(ctx, s, func(int) error { return nil }, shared.EventMeta{}); err != nil {
 			t.Fatal(err)
 		}
 		return submitted(s)

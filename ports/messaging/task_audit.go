@@ -28,7 +28,7 @@ func NewTaskAudit(record command.RecordTaskEventHandler) *TaskAudit {
 // Handle records one task event; an event recorded before changes nothing.
 func (h *TaskAudit) Handle(msg *message.Message) error {
 	var ev task.Recorded
-	if err := envelope.Decode(msg, task.EventRecorded, &ev); err != nil {
+	if err := envelope.Decode(msg, task.EventRecorded, task.EventRecordedVersion, &ev); err != nil {
 		return shared.Invalid("message", "%v", err)
 	}
 	_, err := h.record.Handle(msg.Context(), command.RecordTaskEvent{EventID: eventID(msg), Event: ev})

@@ -52,7 +52,7 @@ type liveFrame struct {
 // connections is no error: the frame is dropped.
 func (h *TaskUpdates) Handle(msg *message.Message) error {
 	var ev task.Changed
-	if err := envelope.Decode(msg, task.EventChanged, &ev); err != nil {
+	if err := envelope.Decode(msg, task.EventChanged, task.EventChangedVersion, &ev); err != nil {
 		return shared.Invalid("message", "%v", err)
 	}
 	if ev.UserID == "" {

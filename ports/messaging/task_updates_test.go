@@ -80,8 +80,10 @@ func TestTaskUpdatesRefusesBadMessagesWithTheReason(t *testing.T) {
 	wrongType.Metadata.Set(envelope.KeyType, task.EventRecorded)
 	garbage := changedEvent(t, ok)
 	garbage.Payload = []byte(`{"task_id":`)
-	unknownField := changedEvent(t, ok)
-	unknownField.Payload = []byte(`{"task_id":"t-1","user_id":"alice","extra":1}`)
+	missingField := changedEvent(t, ok)
+	missingField.Payload = []byte(`{"task_id":"t-1","user_id":"alice","extra":1}`)
+	newerMajor := changedEvent(t, ok)
+	newerMajor.Metadata.Set(envelope.KeySchemaVersion, "2.0")
 	noUser := ok
 	noUser.UserID = ""
 	otherUser := changedEvent(t, ok)
@@ -94,7 +96,8 @@ func TestTaskUpdatesRefusesBadMessagesWithTheReason(t *testing.T) {
 	}{
 		{"wrong event type", wrongType, "event type"},
 		{"truncated payload", garbage, "unexpected EOF"},
-		{"unknown field", unknownField, "extra"},
+		{"missing required field", missingField, `missing required field "action"`},
+		{"newer major version", newerMajor, `"2.0" is a newer major version`},
 		{"no user", changedEvent(t, noUser), "without a user_id"},
 		{"two users", otherUser, `"mallory"`},
 	}

@@ -28,7 +28,7 @@ func NewTodoIngest(ingest command.IngestTodosHandler) *TodoIngest {
 // Handle decodes every message, stores the valid to-dos in one transaction and rejects the
 // messages that cannot be decoded or break a rule, each with its reason.
 func (h *TodoIngest) Handle(ctx context.Context, msgs []*message.Message) ([]Rejected, error) {
-	b := decodeBatch(msgs, todo.EventCreateRequested, toIngestItem)
+	b := decodeBatch(msgs, todo.EventCreateRequested, todo.EventCreateRequestedVersion, toIngestItem)
 	if len(b.items) > 0 {
 		res, err := h.ingest.Handle(ctx, command.IngestTodos{Items: b.items})
 		if err != nil {

@@ -63,7 +63,7 @@ var adapterEdges = map[string][]string{
 }
 
 // foldersWithoutGo are top-level folders that hold no Go package.
-var foldersWithoutGo = []string{"docs", "scripts"}
+var foldersWithoutGo = []string{"docs", "scripts", "deploy"}
 
 // Trees of the standard library that do I/O the inner layers must leave to adapters: each entry
 // forbids the package and everything under it (net forbids net/http, os forbids os/exec).

@@ -73,7 +73,7 @@ func (e *env) publish(topic string, byUser [][]*message.Message) {
 
 func decode(msg *message.Message) (payload, error) {
 	var p payload
-	err := envelope.Decode(msg, eventType, &p)
+	err := envelope.Decode(msg, eventType, "1", &p)
 	return p, err
 }
 

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// The local Jaeger (scripts/services.sh up observability): OTLP/HTTP in, the query API out.
+// The local Jaeger (scripts/services.sh jaeger, or observability): OTLP/HTTP in, the query API out.
 func otlpEndpoint() string { return envOr("OTEL_TEST_OTLP_ENDPOINT", "http://127.0.0.1:4318") }
 func jaegerQuery() string  { return envOr("JAEGER_QUERY_URL", "http://127.0.0.1:16686") }
 
@@ -19,7 +19,7 @@ func needJaeger(t *testing.T) {
 	t.Helper()
 	resp, err := http.Get(jaegerQuery() + "/api/services")
 	if err != nil {
-		t.Fatalf("Jaeger's query API at %s does not answer (start it: make services-observability): %v", jaegerQuery(), err)
+		t.Fatalf("Jaeger's query API at %s does not answer (start it: make services-jaeger): %v", jaegerQuery(), err)
 	}
 	_ = resp.Body.Close()
 }

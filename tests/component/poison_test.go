@@ -27,7 +27,7 @@ func TestMalformedMessagesAreParkedWithTheirReason(t *testing.T) {
 		rawEvent(st.todoTopic, "taskstream.todo.create_requested",
 			`{"id":"01900000-0000-7000-8000-000000000001","user_id":"u1","title":"","description":"","created_at":"2026-01-01T00:00:00Z"}`),
 		rawEvent(st.todoTopic, "taskstream.todo.create_requested",
-			`{"id":"01900000-0000-7000-8000-000000000002","user_id":"u1","title":"x","surprise":1,"created_at":"2026-01-01T00:00:00Z"}`),
+			`{"id":"01900000-0000-7000-8000-000000000002","user_id":"u1","title":"x","created_at":"2026-01-01T00:00:00Z"}`),
 	}
 	produce(t, bad)
 
@@ -43,7 +43,7 @@ func TestMalformedMessagesAreParkedWithTheirReason(t *testing.T) {
 	})
 
 	parked := consumeAll(t, st.poisonTopic, len(bad))
-	wantReasons := []string{"unexpected EOF", `event type "taskstream.task.created"`, "title", `unknown field "surprise"`}
+	wantReasons := []string{"unexpected EOF", `event type "taskstream.task.created"`, "title", `missing required field "description"`}
 	for i, m := range parked {
 		reason := header(m, "reason_poisoned")
 		if !strings.Contains(reason, wantReasons[i]) {

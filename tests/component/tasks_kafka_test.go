@@ -27,7 +27,10 @@ func TestTasksOnKafka(t *testing.T) {
 	t.Parallel()
 	st := newStack(t)
 	st.env["SHUTDOWN_TIMEOUT"] = shutdownTimeout.String()
-	noIdentityProvider := map[string]string{"AUTH_JWKS_URL": "http://" + proc.FreeAddr(t) + "/.well-known/jwks.json"}
+	noIdentityProvider := map[string]string{
+		"AUTH_JWKS_URL":     "http://" + proc.FreeAddr(t) + "/.well-known/jwks.json",
+		"AUTH_JWT_AUDIENCE": "taskstream", "AUTH_JWT_ISSUER": "https://id.example/", // required with AUTH_JWKS_URL
+	}
 	relay, relayBase := st.startWith(t, "relay", noIdentityProvider)
 	worker, workerBase := st.startWith(t, "worker", noIdentityProvider)
 	api1, base1 := st.start(t, "api")

@@ -12,8 +12,9 @@ import (
 	"github.com/taskstream/taskstream/tests/internal/proc"
 )
 
-// quiz is a test with two categories: go (q1, 2 points) and sql (q2, 3 points, multiple choice).
-const quiz = `{"title":"Backend basics","questions":[
+// quiz is a test with two categories: go (q1, 2 points) and sql (q2, 3 points, multiple choice),
+// which a taker may take again and again, with per-question feedback and every attempt counted.
+const quiz = `{"title":"Backend basics","max_attempts":null,"feedback":"per_question","stats_count":"all","questions":[
  {"id":"q1","text":"Which keyword starts a goroutine?","kind":"single","category":"go","points":2,
   "options":[{"id":"a","text":"defer"},{"id":"b","text":"go"}],"correct":["b"]},
  {"id":"q2","text":"Which are isolation levels?","kind":"multiple","category":"sql","points":3,
@@ -36,7 +37,7 @@ func TestTestResultsOnKafka(t *testing.T) {
 		rawEvent(submissions, "taskstream.test.submitted", `{"submission_id":`),
 		rawEvent(submissions, "taskstream.test.submitted",
 			`{"submission_id":"01900000-0000-7000-8000-00000000000a","test_id":"01900000-0000-7000-8000-00000000000b","user_id":"u1","submitted_at":"2026-01-01T00:00:00Z"}`),
-		rawEvent(ready, "taskstream.test.scored", `{"submission_id":"x","surprise":true}`),
+		rawEvent(ready, "taskstream.test.scored", `{"submission_id":"x"}`),
 	}
 	bad[1].Headers = append(bad[1].Headers, sarama.RecordHeader{Key: []byte("ce_id"), Value: []byte("01900000-0000-7000-8000-00000000000c")})
 	produce(t, bad)
@@ -102,8 +103,8 @@ func TestTestResultsOnKafka(t *testing.T) {
 	wantParked := []struct{ topic, handler, reason string }{
 		{submissions, "result-calculator", "unexpected EOF"},
 		{submissions, "result-calculator", "no submission 01900000-0000-7000-8000-00000000000a is stored"},
-		{ready, "test-analytics", `unknown field "surprise"`},
-		{ready, "notification-test-results", `unknown field "surprise"`},
+		{ready, "test-analytics", `missing required field "test_id"`},
+		{ready, "notification-test-results", `missing required field "test_id"`},
 	}
 	parked := consumeAll(t, st.poisonTopic, len(wantParked))
 	for _, w := range wantParked {

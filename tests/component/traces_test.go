@@ -10,14 +10,14 @@ import (
 )
 
 // TestTaskChangeIsOneTraceInJaeger follows a task change from the HTTP request to its audit
-// entry in the local Jaeger (make services-observability): the API, the relay and the worker
+// entry in the local Jaeger (make services-jaeger): the API, the relay and the worker
 // run as separate processes exporting over OTLP/HTTP, and the trace the caller started (its
 // traceparent) holds the HTTP span, the use case, the transaction, the outbox write, the
 // relay's publish, the worker's Kafka consume with the messaging attributes, and the audit's
 // transaction, each the child of the hop before it, across the three processes.
 func TestTaskChangeIsOneTraceInJaeger(t *testing.T) {
 	if testing.Short() {
-		t.Skip("component test: needs PostgreSQL, Kafka and Jaeger (make services services-observability)")
+		t.Skip("component test: needs PostgreSQL, Kafka and Jaeger (make services services-jaeger)")
 	}
 	t.Parallel()
 	needJaeger(t)

@@ -79,11 +79,20 @@ type TaskTombstone struct {
 }
 
 type Test struct {
-	ID        uuid.UUID
-	OwnerID   string
-	Title     string
-	Questions json.RawMessage
-	CreatedAt time.Time
+	ID          uuid.UUID
+	OwnerID     string
+	Title       string
+	Questions   json.RawMessage
+	CreatedAt   time.Time
+	MaxAttempts sql.NullInt32
+	Feedback    string
+	StatsCount  string
+}
+
+type TestAttempt struct {
+	TestID   uuid.UUID
+	UserID   string
+	Attempts int32
 }
 
 type TestScore struct {
@@ -91,6 +100,8 @@ type TestScore struct {
 	TestID       uuid.UUID
 	Percentage   float64
 	ScoredAt     time.Time
+	UserID       string
+	SubmittedAt  sql.NullTime
 }
 
 type TestSubmission struct {
@@ -103,6 +114,7 @@ type TestSubmission struct {
 	Result      pqtype.NullRawMessage
 	SubmittedAt time.Time
 	ScoredAt    sql.NullTime
+	Attempt     int32
 }
 
 type Todo struct {

@@ -16,6 +16,28 @@ import (
 	"github.com/sqlc-dev/pqtype"
 )
 
+const countAttempt = `-- name: CountAttempt :one
+INSERT INTO test_attempts (test_id, user_id, attempts)
+VALUES ($1, $2, 1)
+ON CONFLICT (test_id, user_id) DO UPDATE SET attempts = test_attempts.attempts + 1
+RETURNING attempts
+`
+
+type CountAttemptParams struct {
+	TestID uuid.UUID
+	UserID string
+}
+
+// CountAttempt counts one more attempt of the user at the test and returns the count with it.
+// The row stays locked until the transaction ends, so the user's next submission to the test
+// waits for this one to commit or roll back before it counts.
+func (q *Queries) CountAttempt(ctx context.Context, arg CountAttemptParams) (int32, error) {
+	row := q.db.QueryRowContext(ctx, countAttempt, arg.TestID, arg.UserID)
+	var attempts int32
+	err := row.Scan(&attempts)
+	return attempts, err
+}
+
 const decideSubmission = `-- name: DecideSubmission :execrows
 UPDATE test_submissions
 SET status = $1, reason = $2, result = $3, scored_at = $4
@@ -46,7 +68,7 @@ func (q *Queries) DecideSubmission(ctx context.Context, arg DecideSubmissionPara
 }
 
 const getQuiz = `-- name: GetQuiz :one
-SELECT id, owner_id, title, questions, created_at FROM tests WHERE id = $1
+SELECT id, owner_id, title, questions, created_at, max_attempts, feedback, stats_count FROM tests WHERE id = $1
 `
 
 func (q *Queries) GetQuiz(ctx context.Context, id uuid.UUID) (Test, error) {
@@ -58,12 +80,15 @@ func (q *Queries) GetQuiz(ctx context.Context, id uuid.UUID) (Test, error) {
 		&i.Title,
 		&i.Questions,
 		&i.CreatedAt,
+		&i.MaxAttempts,
+		&i.Feedback,
+		&i.StatsCount,
 	)
 	return i, err
 }
 
 const getSubmission = `-- name: GetSubmission :one
-SELECT id, test_id, user_id, answers, status, reason, result, submitted_at, scored_at
+SELECT id, test_id, user_id, answers, status, reason, result, submitted_at, scored_at, attempt
 FROM test_submissions
 WHERE user_id = $1 AND id = $2
 `
@@ -87,12 +112,13 @@ func (q *Queries) GetSubmission(ctx context.Context, arg GetSubmissionParams) (T
 		&i.Result,
 		&i.SubmittedAt,
 		&i.ScoredAt,
+		&i.Attempt,
 	)
 	return i, err
 }
 
 const getSubmissionsForUpdate = `-- name: GetSubmissionsForUpdate :many
-SELECT id, test_id, user_id, answers, status, reason, result, submitted_at, scored_at
+SELECT id, test_id, user_id, answers, status, reason, result, submitted_at, scored_at, attempt
 FROM test_submissions
 WHERE id = ANY($1::uuid[])
 ORDER BY id
@@ -120,6 +146,7 @@ func (q *Queries) GetSubmissionsForUpdate(ctx context.Context, ids []uuid.UUID) 
 			&i.Result,
 			&i.SubmittedAt,
 			&i.ScoredAt,
+			&i.Attempt,
 		); err != nil {
 			return nil, err
 		}
@@ -136,17 +163,20 @@ func (q *Queries) GetSubmissionsForUpdate(ctx context.Context, ids []uuid.UUID) 
 
 const insertQuiz = `-- name: InsertQuiz :execrows
 
-INSERT INTO tests (id, owner_id, title, questions, created_at)
-VALUES ($1, $2, $3, $4, $5)
+INSERT INTO tests (id, owner_id, title, questions, max_attempts, feedback, stats_count, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (id) DO NOTHING
 `
 
 type InsertQuizParams struct {
-	ID        uuid.UUID
-	OwnerID   string
-	Title     string
-	Questions json.RawMessage
-	CreatedAt time.Time
+	ID          uuid.UUID
+	OwnerID     string
+	Title       string
+	Questions   json.RawMessage
+	MaxAttempts sql.NullInt32
+	Feedback    string
+	StatsCount  string
+	CreatedAt   time.Time
 }
 
 // Quizzes are kept in the table tests, as the API names them.
@@ -157,6 +187,9 @@ func (q *Queries) InsertQuiz(ctx context.Context, arg InsertQuizParams) (int64, 
 		arg.OwnerID,
 		arg.Title,
 		arg.Questions,
+		arg.MaxAttempts,
+		arg.Feedback,
+		arg.StatsCount,
 		arg.CreatedAt,
 	)
 	if err != nil {
@@ -166,14 +199,16 @@ func (q *Queries) InsertQuiz(ctx context.Context, arg InsertQuizParams) (int64, 
 }
 
 const insertQuizScore = `-- name: InsertQuizScore :execrows
-INSERT INTO test_scores (submission_id, test_id, percentage, scored_at)
-VALUES ($1, $2, $3, $4)
+INSERT INTO test_scores (submission_id, test_id, user_id, submitted_at, percentage, scored_at)
+VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (submission_id) DO NOTHING
 `
 
 type InsertQuizScoreParams struct {
 	SubmissionID uuid.UUID
 	TestID       uuid.UUID
+	UserID       string
+	SubmittedAt  sql.NullTime
 	Percentage   float64
 	ScoredAt     time.Time
 }
@@ -183,6 +218,8 @@ func (q *Queries) InsertQuizScore(ctx context.Context, arg InsertQuizScoreParams
 	result, err := q.db.ExecContext(ctx, insertQuizScore,
 		arg.SubmissionID,
 		arg.TestID,
+		arg.UserID,
+		arg.SubmittedAt,
 		arg.Percentage,
 		arg.ScoredAt,
 	)
@@ -193,8 +230,8 @@ func (q *Queries) InsertQuizScore(ctx context.Context, arg InsertQuizScoreParams
 }
 
 const insertSubmission = `-- name: InsertSubmission :execrows
-INSERT INTO test_submissions (id, test_id, user_id, answers, status, submitted_at)
-VALUES ($1, $2, $3, $4, 'pending', $5)
+INSERT INTO test_submissions (id, test_id, user_id, attempt, answers, status, submitted_at)
+VALUES ($1, $2, $3, $4, $5, 'pending', $6)
 ON CONFLICT (id) DO NOTHING
 `
 
@@ -202,6 +239,7 @@ type InsertSubmissionParams struct {
 	ID          uuid.UUID
 	TestID      uuid.UUID
 	UserID      string
+	Attempt     int32
 	Answers     json.RawMessage
 	SubmittedAt time.Time
 }
@@ -212,6 +250,7 @@ func (q *Queries) InsertSubmission(ctx context.Context, arg InsertSubmissionPara
 		arg.ID,
 		arg.TestID,
 		arg.UserID,
+		arg.Attempt,
 		arg.Answers,
 		arg.SubmittedAt,
 	)
@@ -222,22 +261,37 @@ func (q *Queries) InsertSubmission(ctx context.Context, arg InsertSubmissionPara
 }
 
 const quizScores = `-- name: QuizScores :many
-SELECT percentage FROM test_scores WHERE test_id = $1
+SELECT submission_id, user_id, COALESCE(submitted_at, scored_at)::timestamptz AS submitted_at, percentage
+FROM test_scores WHERE test_id = $1
 `
 
-func (q *Queries) QuizScores(ctx context.Context, testID uuid.UUID) ([]float64, error) {
+type QuizScoresRow struct {
+	SubmissionID uuid.UUID
+	UserID       string
+	SubmittedAt  time.Time
+	Percentage   float64
+}
+
+// QuizScores returns the test's scores with who submitted each and when (the scoring time for a
+// score recorded without it, during the upgrade that added it).
+func (q *Queries) QuizScores(ctx context.Context, testID uuid.UUID) ([]QuizScoresRow, error) {
 	rows, err := q.db.QueryContext(ctx, quizScores, testID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []float64
+	var items []QuizScoresRow
 	for rows.Next() {
-		var percentage float64
-		if err := rows.Scan(&percentage); err != nil {
+		var i QuizScoresRow
+		if err := rows.Scan(
+			&i.SubmissionID,
+			&i.UserID,
+			&i.SubmittedAt,
+			&i.Percentage,
+		); err != nil {
 			return nil, err
 		}
-		items = append(items, percentage)
+		items = append(items, i)
 	}
 	if err := rows.Close(); err != nil {
 		return nil, err
@@ -246,4 +300,15 @@ func (q *Queries) QuizScores(ctx context.Context, testID uuid.UUID) ([]float64, 
 		return nil, err
 	}
 	return items, nil
+}
+
+const submissionExists = `-- name: SubmissionExists :one
+SELECT EXISTS (SELECT 1 FROM test_submissions WHERE id = $1)
+`
+
+func (q *Queries) SubmissionExists(ctx context.Context, id uuid.UUID) (bool, error) {
+	row := q.db.QueryRowContext(ctx, submissionExists, id)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
 }
