@@ -23,9 +23,8 @@ func TestTaskChangeIsOneTraceInJaeger(t *testing.T) {
 	needJaeger(t)
 	st := newStack(t)
 	s := randomSuffix(t)
-	noIdentityProvider := map[string]string{"AUTH_JWKS_URL": "http://" + proc.FreeAddr(t) + "/.well-known/jwks.json"}
-	relay, relayBase := st.startWith(t, "relay", merge(noIdentityProvider, tracingEnv("relay-"+s)))
-	worker, workerBase := st.startWith(t, "worker", merge(noIdentityProvider, tracingEnv("worker-"+s)))
+	relay, relayBase := st.startWith(t, "relay", tracingEnv("relay-"+s))
+	worker, workerBase := st.startWith(t, "worker", tracingEnv("worker-"+s))
 	api, apiBase := st.startWith(t, "api", tracingEnv("api-"+s))
 	for _, p := range []struct {
 		p    *proc.Process
@@ -160,16 +159,6 @@ func testTodoTrace(t *testing.T, st stack, apiBase, s string) {
 	if got := tr.span("send " + topic).tag("span.kind"); got != "producer" {
 		t.Errorf("the produce's kind is %q", got)
 	}
-}
-
-func merge(maps ...map[string]string) map[string]string {
-	out := map[string]string{}
-	for _, m := range maps {
-		for k, v := range m {
-			out[k] = v
-		}
-	}
-	return out
 }
 
 func randomHex(t *testing.T, n int) string {
