@@ -49,15 +49,19 @@ services-cluster-down: ## stop the three-node Kafka cluster alone
 	KAFKA_NODES=3 bash scripts/services.sh down
 
 .PHONY: services-observability
-services-observability: ## start Prometheus on 127.0.0.1:9090 scraping make run's 127.0.0.1:8080 (idempotent)
+services-observability: ## start Prometheus on 127.0.0.1:9090 (scraping make run's 127.0.0.1:8080) and Jaeger (OTLP 127.0.0.1:4318, query API 127.0.0.1:16686; built once, a few minutes)
 	bash scripts/services.sh observability
 
 .PHONY: services-observability-down
-services-observability-down: ## stop Prometheus
+services-observability-down: ## stop Prometheus and Jaeger
 	bash scripts/services.sh observability-down
 
+.PHONY: services-jaeger
+services-jaeger: ## start Jaeger alone (the component tests' trace backend; idempotent)
+	bash scripts/services.sh jaeger
+
 .PHONY: test
-test: services ## every test: unit, integration and component, on real PostgreSQL and Kafka
+test: services services-jaeger ## every test: unit, integration and component, on real PostgreSQL, Kafka and Jaeger
 	go test -race -count=1 -timeout 15m ./...
 
 .PHONY: test-short
@@ -92,6 +96,10 @@ vendor-docs: ## fetch the pinned Swagger UI (npm) into ports/http/apidocs/assets
 
 check-vendor-docs: ## fail when the vendored Swagger UI differs from the pinned npm package (needs network)
 	bash scripts/vendor-docs.sh --check
+
+.PHONY: screenshots
+screenshots: ## retake the README's pictures of the console (docs/img) in headless chromium
+	go test -count=1 -run 'TestBoardScreenshot|TestQuizSharedTakenAndScoredLive' ./tests/browser -screenshots $(CURDIR)/docs/img
 
 .PHONY: docs-browser-check
 docs-browser-check: ## load /docs and /docs/events in headless Chromium and check them under their CSP (needs chromium, node)

@@ -22,6 +22,10 @@ type Config struct {
 	MigrateOnStart bool
 	// ShutdownTimeout bounds graceful shutdown (SHUTDOWN_TIMEOUT, default 20s).
 	ShutdownTimeout time.Duration
+	// ShutdownDrainDelay is SHUTDOWN_DRAIN_DELAY (default 5s, 0 in the embedded default): how
+	// long `api` and `all` go on serving after SIGTERM while /readyz answers 503, before they stop
+	// taking connections; SHUTDOWN_TIMEOUT bounds what follows. See drain.go.
+	ShutdownDrainDelay time.Duration
 	// LogLevel is debug, info, warn or error (LOG_LEVEL, default info).
 	LogLevel slog.Level
 	// LogFormat is json or text (LOG_FORMAT). Empty (the default) picks text when stderr is a
@@ -49,6 +53,10 @@ type Config struct {
 	HTTP HTTPEdge
 	// Limits are the rate limits and WebSocket caps of the API (limits.go).
 	Limits Limits
+
+	// Console is the browser console's one-click sign-in, set only by the embedded default
+	// (console.go).
+	Console Console
 }
 
 // Broker names the message broker.
@@ -348,7 +356,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		},
 	}
 	c.Broker = r.broker(c.Kafka.Brokers, c.DatabaseURL)
-	c.HTTPAddr, c.HTTP = r.httpEdge(c.Embedded())
+	r.modeDefaults(&c)
 	c.Limits = r.limits(c.HTTP.MaxConnections)
 	r.check(c)
 	if len(r.errs) > 0 {

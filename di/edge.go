@@ -15,12 +15,12 @@ import (
 type metricsHandler struct{ http.Handler }
 
 // provideMetricsHandler builds the operations endpoints of METRICS_ADDR, on the same readiness
-// checks and registry as the handler of HTTP_ADDR.
-func provideMetricsHandler(cfg config.Config, checks readiness, reg *prometheus.Registry, logger *slog.Logger) (metricsHandler, error) {
+// checks, drain and registry as the handler of HTTP_ADDR.
+func provideMetricsHandler(cfg config.Config, checks readiness, drain *httpport.Drain, reg *prometheus.Registry, logger *slog.Logger) (metricsHandler, error) {
 	if cfg.HTTP.MetricsAddr == "" {
 		return metricsHandler{}, nil
 	}
-	h, err := httpport.NewOpsHandler(httpport.Config{}, httpport.Deps{Logger: logger, Readiness: checks, Registry: reg, Gatherer: reg})
+	h, err := httpport.NewOpsHandler(httpport.Config{}, httpport.Deps{Logger: logger, Readiness: checks, Registry: reg, Gatherer: reg, Drain: drain})
 	return metricsHandler{h}, err
 }
 
@@ -30,5 +30,7 @@ func httpConfig(cfg config.Config) httpport.Config {
 	return httpport.Config{
 		SeparateOps: cfg.HTTP.MetricsAddr != "",
 		RateLimit:   rateLimitConfig(cfg.Limits), WebSocket: webSocketConfig(cfg.Limits),
+		Console: httpport.ConsoleConfig{SignInSecret: []byte(cfg.Console.SignInSecret),
+			Issuer: cfg.Auth.Issuer, Audience: cfg.Auth.Audience},
 	}
 }

@@ -85,7 +85,7 @@ func provideHub() (*live.Hub, func(), error) {
 }
 
 func provideAPIHandler(app application.Application, auth httpport.Authenticator, checks readiness, hub *live.Hub,
-	reg *prometheus.Registry, logger *slog.Logger, cfg config.Config,
+	drain *httpport.Drain, reg *prometheus.Registry, logger *slog.Logger, cfg config.Config,
 ) (apiHandler, error) {
 	events, err := asyncAPIDocument(cfg)
 	if err != nil {
@@ -93,12 +93,12 @@ func provideAPIHandler(app application.Application, auth httpport.Authenticator,
 	}
 	h, err := httpport.NewHandler(app, httpConfig(cfg), httpport.Deps{
 		Logger: logger, Authenticator: auth, Readiness: checks, Registry: reg, Gatherer: reg, Hub: hub,
-		AsyncAPI: events,
+		AsyncAPI: events, Drain: drain,
 	})
 	return apiHandler{h}, err
 }
 
-func provideOpsHandler(checks readiness, reg *prometheus.Registry, logger *slog.Logger, cfg config.Config) (opsHandler, error) {
-	h, err := httpport.NewOpsHandler(httpConfig(cfg), httpport.Deps{Logger: logger, Readiness: checks, Registry: reg, Gatherer: reg})
+func provideOpsHandler(checks readiness, drain *httpport.Drain, reg *prometheus.Registry, logger *slog.Logger, cfg config.Config) (opsHandler, error) {
+	h, err := httpport.NewOpsHandler(httpConfig(cfg), httpport.Deps{Logger: logger, Readiness: checks, Registry: reg, Gatherer: reg, Drain: drain})
 	return opsHandler{h}, err
 }

@@ -14,6 +14,11 @@ import (
 // NewParking opens what `taskstream poison` needs: the broker of cfg (with the database, for
 // BROKER=postgres) and the parked messages of its poison topic. The cleanup closes both.
 func NewParking(ctx context.Context, cfg config.Config, logger *slog.Logger) (*poison.Parking, func(), error) {
+	// A replay is a span of its own, linked to the parked message's trace (adapters/poison).
+	return withTracingOf(ctx, "poison", logger, func() (*poison.Parking, func(), error) { return newParking(ctx, cfg, logger) })
+}
+
+func newParking(ctx context.Context, cfg config.Config, logger *slog.Logger) (*poison.Parking, func(), error) {
 	if cfg.Broker == config.BrokerGoChannel {
 		return nil, nil, fmt.Errorf("poison: %w", poison.ErrNothingKept)
 	}

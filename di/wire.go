@@ -8,9 +8,8 @@ import (
 
 	"github.com/google/wire"
 
-	"github.com/taskstream/taskstream/adapters/metrics"
-	"github.com/taskstream/taskstream/application/decorator"
 	"github.com/taskstream/taskstream/config"
+	httpport "github.com/taskstream/taskstream/ports/http"
 )
 
 // The provider sets. Storage is PostgreSQL in every process but the embedded default; which
@@ -21,11 +20,12 @@ var (
 		NewApplication, provideSources,
 		provideTodoEvents, provideNotificationDelivery, provideDeadlineReminderConfig,
 		wire.Struct(new(Services), "*"),
-		provideMetrics, wire.Bind(new(decorator.Metrics), new(*metrics.Prometheus)),
+		provideMetrics, provideUseCaseObserver,
 	)
 	// postgresProcess is what every process with PostgreSQL shares: the pool, the broker, the
-	// registry (with the outbox backlog), the readiness of both and the handler of METRICS_ADDR.
-	postgresProcess = wire.NewSet(provideDatabase, provideBroker, providePostgresRegistry, provideReadiness, provideMetricsHandler)
+	// registry (with the outbox backlog), the readiness of both, the drain its handlers show on
+	// shutdown and the handler of METRICS_ADDR.
+	postgresProcess = wire.NewSet(provideDatabase, provideBroker, providePostgresRegistry, provideReadiness, httpport.NewDrain, provideMetricsHandler)
 	// httpAPI serves the API: the authenticator (only processes that serve the API build it, so
 	// `worker` and `relay` start whatever the identity provider does), the WebSocket hub, the
 	// handler and the live updates beside it.
@@ -62,7 +62,7 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 // NewEmbedded assembles the embedded default: every part in one process, in memory, on
 // GoChannel (or Kafka with KAFKA_BROKERS); nothing survives a restart.
 func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Service, func(), error) {
-	wire.Build(provideEmbeddedBroker, provideRegistry, provideEmbeddedReadiness, provideMetricsHandler, memoryStorage, applicationSet, httpAPI,
+	wire.Build(provideEmbeddedBroker, provideRegistry, provideEmbeddedReadiness, httpport.NewDrain, provideMetricsHandler, memoryStorage, applicationSet, httpAPI,
 		provideEmbeddedWorkerParts, noRelay, newAllService)
 	return nil, nil, nil
 }

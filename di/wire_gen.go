@@ -10,10 +10,9 @@ import (
 	"context"
 	"github.com/google/wire"
 	"github.com/taskstream/taskstream/adapters/memory"
-	"github.com/taskstream/taskstream/adapters/metrics"
 	"github.com/taskstream/taskstream/adapters/postgres"
-	"github.com/taskstream/taskstream/application/decorator"
 	"github.com/taskstream/taskstream/config"
+	"github.com/taskstream/taskstream/ports/http"
 	"log/slog"
 )
 
@@ -104,7 +103,8 @@ func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		Reminders:  deadlineReminderConfig,
 	}
 	sources := provideSources()
-	application := NewApplication(stores, services, sources, logger, prometheus)
+	metrics := provideUseCaseObserver(prometheus)
+	application := NewApplication(stores, services, sources, logger, metrics)
 	authenticator, err := provideAuthenticator(ctx, cfg, logger)
 	if err != nil {
 		cleanup2()
@@ -118,14 +118,15 @@ func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
-	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, registry, logger, cfg)
+	drain := httpport.NewDrain()
+	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, drain, registry, logger, cfg)
 	if err != nil {
 		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, registry, logger)
+	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, drain, registry, logger)
 	if err != nil {
 		cleanup3()
 		cleanup2()
@@ -133,7 +134,7 @@ func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		return nil, nil, err
 	}
 	diApiParts := provideAPIParts(cfg, broker, hub, logger, prometheus)
-	service := newAPIService(diApiHandler, diMetricsHandler, diApiParts, hub)
+	service := newAPIService(diApiHandler, diMetricsHandler, diApiParts, hub, drain)
 	return service, func() {
 		cleanup3()
 		cleanup2()
@@ -154,19 +155,20 @@ func NewWorker(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Se
 		return nil, nil, err
 	}
 	diReadiness := provideReadiness(broker, db)
+	drain := httpport.NewDrain()
 	registry, err := providePostgresRegistry(cfg, db, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	diOpsHandler, err := provideOpsHandler(diReadiness, registry, logger, cfg)
+	diOpsHandler, err := provideOpsHandler(diReadiness, drain, registry, logger, cfg)
 	if err != nil {
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, registry, logger)
+	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, drain, registry, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -245,14 +247,15 @@ func NewWorker(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Se
 		Reminders:  deadlineReminderConfig,
 	}
 	sources := provideSources()
-	application := NewApplication(stores, services, sources, logger, prometheus)
+	metrics := provideUseCaseObserver(prometheus)
+	application := NewApplication(stores, services, sources, logger, metrics)
 	diWorkerParts, err := provideWorkerParts(cfg, broker, application, db, registry, logger, prometheus)
 	if err != nil {
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	service := newWorkerService(diOpsHandler, diMetricsHandler, diWorkerParts)
+	service := newWorkerService(diOpsHandler, diMetricsHandler, diWorkerParts, drain)
 	return service, func() {
 		cleanup2()
 		cleanup()
@@ -271,19 +274,20 @@ func NewRelay(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Ser
 		return nil, nil, err
 	}
 	diReadiness := provideReadiness(broker, db)
+	drain := httpport.NewDrain()
 	registry, err := providePostgresRegistry(cfg, db, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	diOpsHandler, err := provideOpsHandler(diReadiness, registry, logger, cfg)
+	diOpsHandler, err := provideOpsHandler(diReadiness, drain, registry, logger, cfg)
 	if err != nil {
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, registry, logger)
+	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, drain, registry, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -295,7 +299,7 @@ func NewRelay(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Ser
 		cleanup()
 		return nil, nil, err
 	}
-	service := newRelayService(diOpsHandler, diMetricsHandler, diRelayParts)
+	service := newRelayService(diOpsHandler, diMetricsHandler, diRelayParts, drain)
 	return service, func() {
 		cleanup2()
 		cleanup()
@@ -387,7 +391,8 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		Reminders:  deadlineReminderConfig,
 	}
 	sources := provideSources()
-	application := NewApplication(stores, services, sources, logger, prometheus)
+	metrics := provideUseCaseObserver(prometheus)
+	application := NewApplication(stores, services, sources, logger, metrics)
 	authenticator, err := provideAuthenticator(ctx, cfg, logger)
 	if err != nil {
 		cleanup2()
@@ -401,14 +406,15 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
-	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, registry, logger, cfg)
+	drain := httpport.NewDrain()
+	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, drain, registry, logger, cfg)
 	if err != nil {
 		cleanup3()
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, registry, logger)
+	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, drain, registry, logger)
 	if err != nil {
 		cleanup3()
 		cleanup2()
@@ -430,7 +436,7 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
-	service := newAllService(diApiHandler, diMetricsHandler, diApiParts, diWorkerParts, diRelayParts, hub)
+	service := newAllService(diApiHandler, diMetricsHandler, diApiParts, diWorkerParts, diRelayParts, hub, drain)
 	return service, func() {
 		cleanup3()
 		cleanup2()
@@ -506,7 +512,8 @@ func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		Reminders:  deadlineReminderConfig,
 	}
 	sources := provideSources()
-	application := NewApplication(stores, services, sources, logger, prometheus)
+	metrics := provideUseCaseObserver(prometheus)
+	application := NewApplication(stores, services, sources, logger, metrics)
 	authenticator, err := provideAuthenticator(ctx, cfg, logger)
 	if err != nil {
 		cleanup()
@@ -518,13 +525,14 @@ func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		cleanup()
 		return nil, nil, err
 	}
-	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, registry, logger, cfg)
+	drain := httpport.NewDrain()
+	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, drain, registry, logger, cfg)
 	if err != nil {
 		cleanup2()
 		cleanup()
 		return nil, nil, err
 	}
-	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, registry, logger)
+	diMetricsHandler, err := provideMetricsHandler(cfg, diReadiness, drain, registry, logger)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -538,7 +546,7 @@ func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		return nil, nil, err
 	}
 	diRelayParts := noRelay()
-	service := newAllService(diApiHandler, diMetricsHandler, diApiParts, diWorkerParts, diRelayParts, hub)
+	service := newAllService(diApiHandler, diMetricsHandler, diApiParts, diWorkerParts, diRelayParts, hub, drain)
 	return service, func() {
 		cleanup2()
 		cleanup()
@@ -553,11 +561,12 @@ var (
 	// applicationSet is every use case on the storage and services of the process.
 	applicationSet = wire.NewSet(
 		NewApplication, provideSources,
-		provideTodoEvents, provideNotificationDelivery, provideDeadlineReminderConfig, wire.Struct(new(Services), "*"), provideMetrics, wire.Bind(new(decorator.Metrics), new(*metrics.Prometheus)),
+		provideTodoEvents, provideNotificationDelivery, provideDeadlineReminderConfig, wire.Struct(new(Services), "*"), provideMetrics, provideUseCaseObserver,
 	)
 	// postgresProcess is what every process with PostgreSQL shares: the pool, the broker, the
-	// registry (with the outbox backlog), the readiness of both and the handler of METRICS_ADDR.
-	postgresProcess = wire.NewSet(provideDatabase, provideBroker, providePostgresRegistry, provideReadiness, provideMetricsHandler)
+	// registry (with the outbox backlog), the readiness of both, the drain its handlers show on
+	// shutdown and the handler of METRICS_ADDR.
+	postgresProcess = wire.NewSet(provideDatabase, provideBroker, providePostgresRegistry, provideReadiness, httpport.NewDrain, provideMetricsHandler)
 	// httpAPI serves the API: the authenticator (only processes that serve the API build it, so
 	// `worker` and `relay` start whatever the identity provider does), the WebSocket hub, the
 	// handler and the live updates beside it.

@@ -2,19 +2,26 @@
 # Starts the real services Taskstream's tests need, without Docker:
 #   - PostgreSQL from Debian's packages, in its own data directory;
 #   - Apache Kafka (KRaft), its jars fetched with Maven: one combined broker+controller node by
-#     default, or a cluster of KAFKA_NODES such nodes (scripts/kafka/cluster.sh).
+#     default, or a cluster of KAFKA_NODES such nodes (scripts/kafka/cluster.sh);
+#   - the observability services: Prometheus, and Jaeger all-in-one, built with Go from
+#     scripts/jaeger/go.mod and cached (scripts/jaeger/jaeger.sh): OTLP on 127.0.0.1:4318 (HTTP)
+#     and 4317 (gRPC), the query API on 127.0.0.1:16686, traces in memory.
 #
-# Usage: scripts/services.sh [up|down|status|env|observability|observability-down]  (default: up)
+# Usage: scripts/services.sh [up|down|status|env|observability|observability-down|jaeger|jaeger-down]
+#        (default: up)
 #
 #   up      start whatever is not running yet (reuses a server already answering on its port)
-#   down    stop what this script started (by its pid files): PostgreSQL, the single Kafka node
-#           and the cluster; with KAFKA_NODES=3, the cluster alone
+#   down    stop what this script started (by its pid files): PostgreSQL, the single Kafka node,
+#           the cluster and Jaeger; with KAFKA_NODES=3, the cluster alone
 #   status  say what runs
 #   env     print `export DATABASE_URL=...`, `export KAFKA_BROKERS=...` and the SASL_SSL
 #           listener's KAFKA_SASL_SSL_BROKERS and KAFKA_SASL_SSL_CA_FILE (eval "$(scripts/services.sh env)")
 #   observability       start Prometheus (Debian's package) on 127.0.0.1:9090 (PROMETHEUS_PORT),
 #                       scraping Taskstream on 127.0.0.1:8080 (deploy/prometheus/prometheus.yml)
-#   observability-down  stop it
+#                       and Jaeger (below)
+#   observability-down  stop them
+#   jaeger              start Jaeger alone (built once, a few minutes of CPU; `make test` needs it)
+#   jaeger-down         stop it
 #
 # Settings (environment):
 #   TASKSTREAM_SERVICES_DIR  state directory (default: $HOME/.cache/taskstream/services)
@@ -59,6 +66,8 @@ source "$REPO_DIR/scripts/kafka/tls.sh"
 source "$REPO_DIR/scripts/kafka/cluster.sh"
 # shellcheck source-path=SCRIPTDIR source=observability/prometheus.sh
 source "$REPO_DIR/scripts/observability/prometheus.sh"
+# shellcheck source-path=SCRIPTDIR source=jaeger/jaeger.sh
+source "$REPO_DIR/scripts/jaeger/jaeger.sh"
 
 log() { printf '[services] %s\n' "$*" >&2; }
 die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -647,24 +656,36 @@ main() {
       kafka_cluster_down
       kafka_down
       pg_down
+      jaeger_down
       ;;
     observability)
       lock
       prometheus_up
+      jaeger_up
       ;;
     observability-down)
       lock
       prometheus_down
+      jaeger_down
+      ;;
+    jaeger)
+      lock
+      jaeger_up
+      ;;
+    jaeger-down)
+      lock
+      jaeger_down
       ;;
     status)
       pg_status
       kafka_status
       kafka_cluster_status
       prometheus_status
+      jaeger_status
       ;;
     env) print_env ;;
-    -h | --help | help) sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
-    *) die "unknown command '$cmd' (use up, down, status, env, observability or observability-down)" ;;
+    -h | --help | help) sed -n '2,40p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+    *) die "unknown command '$cmd' (use up, down, status, env, observability, observability-down, jaeger or jaeger-down)" ;;
   esac
 }
 

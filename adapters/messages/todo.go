@@ -5,11 +5,15 @@ import (
 	"errors"
 
 	"github.com/ThreeDotsLabs/watermill/message"
+	"go.opentelemetry.io/otel/codes"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/domain/todo"
 	"github.com/taskstream/taskstream/platform/envelope"
+	"github.com/taskstream/taskstream/platform/tracing"
 )
 
 // TodoCreateRequested returns the create event of t for topic (todo-create), keyed by its user
@@ -54,6 +58,16 @@ func (e *TodoEvents) CreateRequested(ctx context.Context, t *todo.Todo, meta sha
 	if err != nil {
 		return err
 	}
+	ctx, span := tracing.Tracer().Start(ctx, tracing.SpanName("send", m.Topic), trace.WithSpanKind(trace.SpanKindProducer),
+		trace.WithAttributes(append(tracing.MessageAttributes(m.Topic, m.Message),
+			semconv.MessagingOperationTypeSend, semconv.MessagingOperationName("send"))...))
+	defer span.End()
+	tracing.ToMessage(ctx, m.Message) // the worker's ingest links to the produce
 	m.Message.SetContext(ctx)
-	return e.publisher.Publish(m.Topic, m.Message)
+	if err := e.publisher.Publish(m.Topic, m.Message); err != nil {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, err.Error())
+		return err
+	}
+	return nil
 }

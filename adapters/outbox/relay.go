@@ -191,7 +191,10 @@ func (r *Relay) Round(ctx context.Context) (int, error) {
 func (r *Relay) publish(ctx context.Context, rows []envelope.Routed) error {
 	ctx, cancel := context.WithTimeout(ctx, r.cfg.PublishTimeout)
 	defer cancel()
-	return r.cfg.Publisher.PublishBatch(ctx, rows)
+	end := startPublishSpans(ctx, rows)
+	err := r.cfg.Publisher.PublishBatch(ctx, rows)
+	end(err)
+	return err
 }
 
 // position is a place in the outbox's (transaction_id, offset) order. The transaction id is

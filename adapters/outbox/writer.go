@@ -13,6 +13,7 @@ import (
 
 	"github.com/taskstream/taskstream/adapters/pgpubsub"
 	"github.com/taskstream/taskstream/platform/envelope"
+	"github.com/taskstream/taskstream/platform/tracing"
 )
 
 // Mode says where a store writes the messages of its changes, always in the transaction of the
@@ -90,6 +91,11 @@ func (w *Writer) Write(ctx context.Context, tx *sql.Tx, msgs []envelope.Routed) 
 	if err != nil {
 		return err
 	}
+	ctx, span := startWriteSpan(ctx, w.table(msgs), msgs)
+	defer span.End()
+	for _, m := range msgs {
+		tracing.ToMessage(ctx, m.Message)
+	}
 	for start := 0; start < len(msgs); {
 		end := start + 1
 		for end < len(msgs) && msgs[end].Topic == msgs[start].Topic {
@@ -106,6 +112,14 @@ func (w *Writer) Write(ctx context.Context, tx *sql.Tx, msgs []envelope.Routed) 
 		start = end
 	}
 	return nil
+}
+
+// table is the table msgs go to: the outbox's, or in Direct mode the first one's topic table.
+func (w *Writer) table(msgs []envelope.Routed) string {
+	if w.cfg.Mode == Direct && len(msgs) > 0 {
+		return "watermill_" + msgs[0].Topic
+	}
+	return "watermill_" + w.cfg.ForwarderTopic
 }
 
 // publisher returns a publisher on tx: watermill-sql's, wrapped in the Forwarder's envelope in

@@ -102,8 +102,11 @@ func (p *Parking) Replay(ctx context.Context, selected []Parked, dryRun bool, re
 			continue
 		}
 		if !dryRun {
+			span := startReplaySpan(ctx, m.Topic(), replayed.Metadata.Get(ReplayedFromKey), replayed)
 			replayed.SetContext(ctx)
-			if err := p.publisher.Publish(m.Topic(), replayed); err != nil {
+			err := p.publisher.Publish(m.Topic(), replayed)
+			span.End()
+			if err != nil {
 				return fmt.Errorf("replay %s to %s: %w", m.Ref, m.Topic(), err)
 			}
 		}

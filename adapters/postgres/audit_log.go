@@ -40,7 +40,7 @@ func (l *AuditLog) Record(ctx context.Context, e task.AuditEntry) (bool, error) 
 		return false, err
 	}
 	var inserted bool
-	_, err = processOnce(ctx, l.db, l.group, e.EventID, func(tx *sql.Tx) error {
+	_, err = processOnce(ctx, l.db, l.group, e.EventID, func(ctx context.Context, tx *sql.Tx) error {
 		// The event id is the key of the history too: an event that another path already
 		// recorded (the inbox of a renamed group, say) is not recorded twice.
 		n, err := l.q.WithTx(tx).InsertTaskAudit(ctx, params)

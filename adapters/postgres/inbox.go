@@ -29,7 +29,9 @@ func markProcessed(ctx context.Context, tx *sql.Tx, group, messageID string) (bo
 // reporting false, when the group had processed the message before. apply's errors are
 // returned as they are, and nothing is written then, not even the inbox row, so the message
 // is retried.
-func processOnce(ctx context.Context, conn *sql.DB, group, messageID string, apply func(tx *sql.Tx) error) (bool, error) {
+func processOnce(ctx context.Context, conn *sql.DB, group, messageID string, apply func(ctx context.Context, tx *sql.Tx) error) (bool, error) {
+	ctx, span := startTx(ctx, "INSERT inbox", "inbox")
+	defer span.End()
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return false, dbError("begin inbox transaction", err)
@@ -40,7 +42,7 @@ func processOnce(ctx context.Context, conn *sql.DB, group, messageID string, app
 	if err != nil || !first {
 		return false, err
 	}
-	if err := apply(tx); err != nil {
+	if err := apply(ctx, tx); err != nil { // ctx: the transaction's span is the parent of what apply writes
 		return false, err
 	}
 	if err := tx.Commit(); err != nil {

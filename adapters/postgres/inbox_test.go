@@ -57,8 +57,8 @@ func TestProcessOnceAppliesUntilItSucceeds(t *testing.T) {
 	conn := pgtest.NewDB(t)
 	ctx, errApply := context.Background(), errors.New("apply failed")
 	calls := 0
-	apply := func(fail bool) func(*sql.Tx) error {
-		return func(tx *sql.Tx) error {
+	apply := func(fail bool) func(context.Context, *sql.Tx) error {
+		return func(_ context.Context, tx *sql.Tx) error {
 			calls++
 			if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS effects (n int)`); err != nil {
 				return err

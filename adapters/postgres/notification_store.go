@@ -112,7 +112,7 @@ func (s *NotificationStore) Add(ctx context.Context, messageID string, n *notifi
 		return false, err
 	}
 	var inserted bool
-	_, err = processOnce(ctx, s.db, s.cfg.ConsumerGroup, messageID, func(tx *sql.Tx) error {
+	_, err = processOnce(ctx, s.db, s.cfg.ConsumerGroup, messageID, func(ctx context.Context, tx *sql.Tx) error {
 		q := s.q.WithTx(tx)
 		rows, err := q.InsertNotification(ctx, row)
 		if err != nil {

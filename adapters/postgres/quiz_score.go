@@ -22,6 +22,8 @@ func (s *QuizStore) Score(ctx context.Context, targets []testresult.ScoreTarget,
 	decide func(*testresult.Quiz, *testresult.Submission) (bool, error),
 ) (int, []string, error) {
 	ids, meta, missing := scoreIDs(targets)
+	ctx, span := startTx(ctx, "UPDATE test_submissions", "test_submissions")
+	defer span.End()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, nil, dbError("begin score", err)

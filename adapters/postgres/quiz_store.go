@@ -147,6 +147,8 @@ func (s *QuizStore) AddSubmission(ctx context.Context, sub *testresult.Submissio
 	if !ok {
 		return false, shared.Invalid("test_id", "must be a UUID")
 	}
+	ctx, span := startTx(ctx, "INSERT test_submissions", "test_submissions")
+	defer span.End()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return false, dbError("begin add submission", err)

@@ -89,6 +89,8 @@ func (s *TaskStore) Add(ctx context.Context, c task.Change, meta shared.EventMet
 	if err != nil {
 		return false, err
 	}
+	ctx, span := startTx(ctx, "INSERT tasks", "tasks")
+	defer span.End()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return false, dbError("begin add task", err)
@@ -129,6 +131,8 @@ func (s *TaskStore) Change(ctx context.Context, userID shared.UserID, id string,
 	if !ok {
 		return shared.NotFound("task")
 	}
+	ctx, span := startTx(ctx, "UPDATE tasks", "tasks")
+	defer span.End()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return dbError("begin change task", err)

@@ -1,5 +1,6 @@
 // Package decorator wraps use-case handlers with the cross-cutting concerns every handler gets
-// (logging and metrics), so that handlers hold only their use case.
+// (logging, metrics and, when the metrics also trace, a span), so that handlers hold only their
+// use case.
 package decorator
 
 import (
@@ -20,13 +21,23 @@ type Metrics interface {
 	ObserveHandler(name string, took time.Duration, err error)
 }
 
+// Tracer starts the span of one use-case call; end is called with the call's error. Metrics
+// that also implement Tracer (di's use-case observer) get a span around every call, so the
+// spans the stores and publishers start within it are its children. Implementations must be
+// safe for concurrent use.
+type Tracer interface {
+	StartUseCase(ctx context.Context, name string) (_ context.Context, end func(err error))
+}
+
 // Apply wraps h so that every call is measured and logged: at warn when the service itself
-// failed (internal or unavailable), at debug otherwise, refused requests included.
+// failed (internal or unavailable), at debug otherwise, refused requests included. When metrics
+// is also a Tracer, every call is a span too.
 func Apply[In, Out any](name string, h Handler[In, Out], logger *slog.Logger, metrics Metrics) Handler[In, Out] {
 	if h == nil || logger == nil || metrics == nil {
 		panic("decorator: nil handler, logger or metrics")
 	}
-	return observed[In, Out]{name: name, base: h, logger: logger, metrics: metrics}
+	tracer, _ := metrics.(Tracer)
+	return observed[In, Out]{name: name, base: h, logger: logger, metrics: metrics, tracer: tracer}
 }
 
 type observed[In, Out any] struct {
@@ -34,11 +45,19 @@ type observed[In, Out any] struct {
 	base    Handler[In, Out]
 	logger  *slog.Logger
 	metrics Metrics
+	tracer  Tracer
 }
 
 func (o observed[In, Out]) Handle(ctx context.Context, in In) (Out, error) {
 	start := time.Now()
+	var end func(error)
+	if o.tracer != nil {
+		ctx, end = o.tracer.StartUseCase(ctx, o.name)
+	}
 	out, err := o.base.Handle(ctx, in)
+	if end != nil {
+		end(err)
+	}
 	took := time.Since(start)
 	o.metrics.ObserveHandler(o.name, took, err)
 	switch {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/taskstream/taskstream/config"
 	"github.com/taskstream/taskstream/di"
@@ -15,7 +16,14 @@ import (
 // httpServers are the HTTP servers of a process: svc.Handler on HTTP_ADDR, and svc.Ops on
 // METRICS_ADDR when it is set. Both have the timeouts and the connection cap of HTTP_*, each
 // cap on its own listener, so a flood on the public port does not take the probes' slots.
-type httpServers []*http.Server
+type httpServers []httpServer
+
+// httpServer is one server and the listener it accepts from.
+type httpServer struct {
+	env string
+	srv *http.Server
+	ln  *httpport.Listener
+}
 
 // serverConfig maps the HTTP_* settings onto the HTTP port's server configuration.
 func serverConfig(e config.HTTPEdge) httpport.ServerConfig {
@@ -48,14 +56,14 @@ func startHTTP(cfg config.Config, svc *di.Service, logger *slog.Logger, errs cha
 	return servers, nil
 }
 
-func serveOn(env, addr string, h http.Handler, sc httpport.ServerConfig, logger *slog.Logger, errs chan<- error) (*http.Server, error) {
+func serveOn(env, addr string, h http.Handler, sc httpport.ServerConfig, logger *slog.Logger, errs chan<- error) (httpServer, error) {
 	srv, err := httpport.NewServer(h, sc)
 	if err != nil {
-		return nil, err
+		return httpServer{}, err
 	}
 	ln, err := httpport.Listen(addr, sc)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", env, addr, err)
+		return httpServer{}, fmt.Errorf("%s %s: %w", env, addr, err)
 	}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -63,15 +71,23 @@ func serveOn(env, addr string, h http.Handler, sc httpport.ServerConfig, logger 
 		}
 	}()
 	logger.Info("http listening", "variable", env, "addr", ln.Addr().String())
-	return srv, nil
+	return httpServer{env: env, srv: srv, ln: ln}, nil
 }
 
 // shutdown stops taking connections on every server and waits for the requests in flight,
-// until ctx is done.
+// until ctx is done. Each listener is quiesced first, so that closing it resets none of the
+// connections the kernel had completed for it: they are accepted and answered.
 func (s httpServers) shutdown(ctx context.Context, logger *slog.Logger) {
-	for _, srv := range s {
-		if err := srv.Shutdown(ctx); err != nil {
-			logger.Warn("http shutdown", "error", err)
-		}
+	var wg sync.WaitGroup
+	for _, hs := range s {
+		wg.Go(func() {
+			if err := hs.ln.Quiesce(ctx); err != nil {
+				logger.Warn("http listener not quiesced; connections it holds may be reset", "variable", hs.env, "error", err)
+			}
+			if err := hs.srv.Shutdown(ctx); err != nil {
+				logger.Warn("http shutdown", "variable", hs.env, "error", err)
+			}
+		})
 	}
+	wg.Wait()
 }

@@ -17,7 +17,8 @@ import (
 )
 
 // serve runs the API, the workers or both until ctx is cancelled, then shuts down gracefully:
-// stop taking requests, let in-flight requests and batches finish, flush the producer.
+// drain (/readyz answers 503 for SHUTDOWN_DRAIN_DELAY while requests are still served), stop
+// taking requests, let in-flight requests and batches finish, flush the producer.
 func serve(ctx context.Context, part string, args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("%s takes no arguments, got %v", part, args)
@@ -82,16 +83,19 @@ func serve(ctx context.Context, part string, args []string) error {
 	var runErr error
 	select {
 	case <-ctx.Done():
-		logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+		logger.Info("shutting down", "drain", drainDelay(cfg, part), "timeout", cfg.ShutdownTimeout)
+		drain(svc.Drain, drainDelay(cfg, part), logger)
 	case runErr = <-errs:
 		logger.Error("stopping after a failure", "error", runErr)
+		svc.Drain.Start() // no wait: a part has failed
 	}
 	shutdown(cfg, servers, svc, stopWork, &wg, logger)
 	return runErr
 }
 
 // shutdown stops the HTTP server first (no new to-dos are accepted), then the workers, while the
-// WebSocket clients are told to go.
+// WebSocket clients are told to go: after the drain, so they stay connected while it lasts.
+// SHUTDOWN_TIMEOUT bounds all of it, not the drain before.
 func shutdown(cfg config.Config, servers httpServers, svc *di.Service, stopWork context.CancelFunc, wg *sync.WaitGroup, logger *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
@@ -138,7 +142,9 @@ func tuneGC(logger *slog.Logger) {
 }
 
 // prepareEmbedded warns that the embedded default keeps nothing, and gives it a signing secret
-// and a ready-to-use token (returned for the banner) when none is configured.
+// and a ready-to-use token (returned for the banner) when none is configured. With that random
+// secret, and nothing stored beyond the process, the console offers its one-click sign-in as
+// any user; never with a database, a broker or a configured secret.
 func prepareEmbedded(cfg *config.Config, logger *slog.Logger) (string, error) {
 	switch {
 	case cfg.Embedded():
@@ -156,5 +162,8 @@ func prepareEmbedded(cfg *config.Config, logger *slog.Logger) (string, error) {
 		return "", err
 	}
 	cfg.Auth.JWTSecret = hex.EncodeToString(secret)
+	if cfg.Embedded() {
+		cfg.Console.SignInSecret = cfg.Auth.JWTSecret
+	}
 	return httpport.IssueHS256Token([]byte(cfg.Auth.JWTSecret), "demo-user", 24*time.Hour)
 }

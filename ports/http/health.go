@@ -32,10 +32,15 @@ func healthz(c *gin.Context) {
 
 // readyz runs every check, each bounded by timeout, and answers 200 when all pass, else a 503
 // problem whose checks member says which failed. Why a check failed is logged, not shown:
-// the endpoint needs no authentication. Callers share the runs (sharedProbe).
-func readyz(checks []ReadinessCheck, timeout time.Duration, logger *slog.Logger) gin.HandlerFunc {
+// the endpoint needs no authentication. Callers share the runs (sharedProbe). Once drain has
+// started it answers 503 at once.
+func readyz(checks []ReadinessCheck, timeout time.Duration, drain *Drain, logger *slog.Logger) gin.HandlerFunc {
 	probe := newSharedProbe(checks, timeout)
 	return func(c *gin.Context) {
+		if drain.Draining() {
+			writeDraining(c)
+			return
+		}
 		ctx := c.Request.Context()
 		results := probe.run(ctx)
 		states := make(map[string]string, len(results))

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/taskstream/taskstream/domain/shared"
+	"github.com/taskstream/taskstream/platform/tracing"
 )
 
 // Headers the port reads and echoes.
@@ -65,10 +66,15 @@ func CorrelationIDFrom(ctx context.Context) string {
 	return info.correlationID
 }
 
-// eventMetaFrom returns what the events of the request must carry.
+// eventMetaFrom returns what the events of the request must carry: the trace context of the
+// request's span (traceRequests), else the caller's traceparent as it came.
 func eventMetaFrom(ctx context.Context) shared.EventMeta {
 	info, _ := ctx.Value(requestInfoKey{}).(requestInfo)
-	return shared.EventMeta{CorrelationID: info.correlationID, TraceParent: info.traceParent}
+	traceParent := info.traceParent
+	if tp := tracing.TraceParent(ctx); tp != "" {
+		traceParent = tp
+	}
+	return shared.EventMeta{CorrelationID: info.correlationID, TraceParent: traceParent}
 }
 
 // saneID accepts 1 to maxIDLength printable ASCII characters without spaces, so an id taken

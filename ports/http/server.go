@@ -27,6 +27,8 @@ type Config struct {
 	WebSocket WebSocketConfig
 	// RateLimit bounds the requests of each user and each client address (rate_limit.go).
 	RateLimit RateLimitConfig
+	// Console tunes the browser console at / (console_signin.go).
+	Console ConsoleConfig
 
 	// SeparateOps leaves /readyz and /metrics out of this handler (404; /healthz stays): a
 	// handler from NewOpsHandler without it serves them on an address of their own
@@ -71,7 +73,8 @@ type ReadinessCheck struct {
 	Check func(ctx context.Context) error
 }
 
-// Deps are the collaborators of the HTTP port. All are required except Readiness and Hub.
+// Deps are the collaborators of the HTTP port. All are required except Readiness, Hub and
+// Drain.
 type Deps struct {
 	// Logger receives access logs and the details of internal errors.
 	Logger *slog.Logger
@@ -89,6 +92,9 @@ type Deps struct {
 	// AsyncAPI is the AsyncAPI document of the events, served at /asyncapi.json and rendered at
 	// /docs/events (di generates it from the configured topics). Without it /asyncapi.json is 404.
 	AsyncAPI []byte
+	// Drain, once started, turns /readyz to 503 at once and closes each connection after its
+	// answer, while every other request is served as before; nil never drains.
+	Drain *Drain
 }
 
 func (d Deps) validate() error {
@@ -162,16 +168,21 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 		return nil, err
 	}
 	engine.Use(
+		traceRequests(),
 		requestContext(),
 		metrics.middleware(),
 		accessLog(logger),
 		recovery(logger),
 		limitBody(cfg.MaxBodyBytes, logger),
+		closeWhileDraining(deps.Drain),
 		limits.perClient(),
 	)
 	registerOps(engine, cfg, deps, logger)
 	getAndHead(engine, "/openapi.json", serveOpenAPI(spec))
 	if err := registerDocs(engine, deps.AsyncAPI); err != nil {
+		return nil, err
+	}
+	if err := registerConsole(engine, cfg.Console, logger); err != nil {
 		return nil, err
 	}
 
@@ -202,7 +213,7 @@ func NewOpsHandler(cfg Config, deps Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	engine.Use(requestContext(), recovery(logger))
+	engine.Use(requestContext(), recovery(logger), closeWhileDraining(deps.Drain))
 	registerOps(engine, cfg, deps, logger)
 	return engine, nil
 }
@@ -232,7 +243,7 @@ func registerOps(engine *gin.Engine, cfg Config, deps Deps, logger *slog.Logger)
 	if cfg.SeparateOps {
 		return
 	}
-	getAndHead(engine, "/readyz", readyz(deps.Readiness, cfg.ReadinessTimeout, logger))
+	getAndHead(engine, "/readyz", readyz(deps.Readiness, cfg.ReadinessTimeout, deps.Drain, logger))
 	getAndHead(engine, "/metrics", gin.WrapH(metricsHandler(deps.Gatherer)))
 }
 

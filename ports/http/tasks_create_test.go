@@ -87,7 +87,7 @@ func TestTaskCommandsPassEventMeta(t *testing.T) {
 	}
 	for i := range len(steps) + 1 {
 		msg := nextMessage(t, msgs)
-		if msg.Metadata.Get(envelope.KeyCorrelationID) != "corr-1" || msg.Metadata.Get(envelope.KeyTraceParent) != traceParent {
+		if msg.Metadata.Get(envelope.KeyCorrelationID) != "corr-1" || !inTrace(msg.Metadata.Get(envelope.KeyTraceParent), traceParent) {
 			t.Errorf("event %d metadata = %v", i, msg.Metadata)
 		}
 	}

@@ -1,6 +1,7 @@
 package httpport
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -91,15 +92,19 @@ func NewServer(h http.Handler, cfg ServerConfig) (*http.Server, error) {
 }
 
 // Listen listens on the TCP address addr and accepts at most cfg.MaxConnections connections at
-// once (x/net's LimitListener: Accept waits for a connection to close).
-func Listen(addr string, cfg ServerConfig) (net.Listener, error) {
+// once (x/net's LimitListener: Accept waits for a connection to close). The socket is plain
+// TCP, not the Multipath TCP Go prefers for listeners on Linux: Quiesce needs a socket filter
+// and TCP_INFO on it, which an MPTCP socket does not support.
+func Listen(addr string, cfg ServerConfig) (*Listener, error) {
 	cfg.setDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", addr)
+	var lc net.ListenConfig
+	lc.SetMultipathTCP(false)
+	ln, err := lc.Listen(context.Background(), "tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen %s: %w", addr, err)
 	}
-	return netutil.LimitListener(ln, cfg.MaxConnections), nil
+	return &Listener{Listener: netutil.LimitListener(ln, cfg.MaxConnections), tcp: ln.(*net.TCPListener)}, nil
 }

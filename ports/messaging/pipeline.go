@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/taskstream/taskstream/domain/shared"
 	"github.com/taskstream/taskstream/platform/batch"
@@ -70,9 +71,15 @@ func (pl *Pipeline) Process(ctx context.Context, msgs []*message.Message) error 
 func (pl *Pipeline) process(ctx, work context.Context, msgs []*message.Message) error {
 	p := pl.policy
 	backoff := p.InitialBackoff
+	var first trace.SpanContext // the first try's span, which each retry's links to
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
-		rejected, err := pl.call(work, msgs)
+		spanCtx, span := pl.startProcessSpan(work, msgs, first)
+		if attempt == 1 {
+			first = span.SpanContext()
+		}
+		rejected, err := pl.call(spanCtx, msgs)
+		endProcessSpan(span, len(rejected), err)
 		p.Metrics.ObserveBatch(pl.name, len(msgs), len(rejected), err, time.Since(start).Seconds())
 		if err == nil {
 			return pl.park(work, rejected)

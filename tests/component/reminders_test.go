@@ -34,6 +34,7 @@ func TestDeadlineRemindersOverKafka(t *testing.T) {
 	st := newStack(t)
 	st.env["REMINDER_INTERVAL"] = "200ms"
 	st.env["REMINDER_WINDOW"] = "1h"
+	st.env["LOG_LEVEL"] = "debug" // "worker started" (each worker's scheduler) is a debug line
 	topic := st.env["KAFKA_TOPIC_NOTIFICATION_REQUEST"]
 
 	relay, relayBase := st.start(t, "relay")

@@ -43,6 +43,7 @@ func (e benchEnv) serviceEnv(databaseURL, topic string) map[string]string {
 		"HTTP_ADDR":               "127.0.0.1:0", // the worker's ops endpoints; the API gets its own
 		"KAFKA_TOPIC_TODO_CREATE": topic,
 		"LOG_LEVEL":               e.opts.LogLevel,
+		"SHUTDOWN_DRAIN_DELAY":    "0", // no load balancer to wait for
 	}
 }
 

@@ -51,11 +51,12 @@ type Process struct {
 }
 
 // Start runs binary with args and exactly env (plus PATH and HOME). The process is killed when
-// the test ends, if it still runs.
+// the test ends, if it still runs. SHUTDOWN_DRAIN_DELAY is 0 unless env sets it: no load
+// balancer is in front of a test's process, and its SIGTERM should not wait for one.
 func Start(t testing.TB, name, binary string, env map[string]string, args ...string) *Process {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "LOG_FORMAT=text"}
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "LOG_FORMAT=text", "SHUTDOWN_DRAIN_DELAY=0"}
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
@@ -123,18 +124,32 @@ func (p *Process) Kill9(t testing.TB) {
 	}
 }
 
-// Stop sends SIGTERM and expects exit status 0 within timeout.
-func (p *Process) Stop(t testing.TB, timeout time.Duration) {
+// Signal sends sig to the process.
+func (p *Process) Signal(t testing.TB, sig os.Signal) {
 	t.Helper()
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	if err := p.cmd.Process.Signal(sig); err != nil {
+		t.Fatalf("signal %s to %s: %v", sig, p.Name, err)
+	}
+}
+
+// Wait expects the process to exit with status 0 within timeout (of a signal sent before).
+func (p *Process) Wait(t testing.TB, timeout time.Duration) {
+	t.Helper()
 	select {
 	case <-p.done:
 		if p.err != nil {
-			t.Errorf("%s exited with %v after SIGTERM, want status 0", p.Name, p.err)
+			t.Errorf("%s exited with %v, want status 0", p.Name, p.err)
 		}
 	case <-time.After(timeout):
-		t.Errorf("%s did not stop within %s of SIGTERM", p.Name, timeout)
+		t.Errorf("%s did not stop within %s of the signal", p.Name, timeout)
 	}
+}
+
+// Stop sends SIGTERM and expects exit status 0 within timeout.
+func (p *Process) Stop(t testing.TB, timeout time.Duration) {
+	t.Helper()
+	_ = p.cmd.Process.Signal(syscall.SIGTERM) // one that has exited already is reported by Wait
+	p.Wait(t, timeout)
 }
 
 type buffer struct {
