@@ -1,11 +1,14 @@
 package component_test
 
 import (
+	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -14,6 +17,10 @@ import (
 	"github.com/taskstream/taskstream/adapters/postgres/pgtest"
 	"github.com/taskstream/taskstream/tests/internal/proc"
 )
+
+// -lag-screenshot FILE (`make screenshot-lag`): the test also lets the lag grow for a minute and
+// saves Prometheus's own graph of it to FILE (the README's docs/img/consumer-lag.png).
+var lagScreenshot = flag.String("lag-screenshot", "", "save a PNG of Prometheus's graph of the consumer lag to this file")
 
 // The ingest consumer's COPY of a batch of to-dos, as pgx v5 sends it.
 const todoCopy = `copy "todos" ( "id", "user_id", "title", "description", "completed", "created_at", "updated_at" ) from stdin binary;`
@@ -97,7 +104,37 @@ func TestConsumerLagGrowsInPrometheus(t *testing.T) {
 	if r := alice.do(http.MethodGet, second, ""); r.status != http.StatusNotFound {
 		t.Errorf("GET %s while its batch waits for the retry: %d, want 404 (not stored yet)", second, r.status)
 	}
+	if *lagScreenshot != "" {
+		time.Sleep(time.Minute)
+		screenshotGraph(t, promBase, fmt.Sprintf(`taskstream_consumer_lag_seconds{group=%q}`, group), *lagScreenshot)
+	}
 	prom.Stop(t, 30*time.Second)
+}
+
+// screenshotGraph saves a PNG of Prometheus's graph page (Debian's package serves the classic
+// UI, drawn by its scripts) for expr over the last 2 minutes, taken by headless Chromium.
+func screenshotGraph(t *testing.T, promBase, expr, file string) {
+	t.Helper()
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("chromium not found: install Debian's chromium package, as .ci/run does")
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := promBase + "/graph?g0.expr=" + url.QueryEscape(expr) + "&g0.tab=0&g0.range_input=2m"
+	args := []string{"--headless", "--disable-gpu", "--hide-scrollbars", "--window-size=1280,860",
+		"--virtual-time-budget=8000", "--screenshot=" + abs, page}
+	if os.Geteuid() == 0 {
+		args = append([]string{"--no-sandbox"}, args...) // root's chromium cannot start its sandbox
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, chromium, args...).CombinedOutput(); err != nil {
+		t.Fatalf("chromium --screenshot %s: %v\n%s", page, err, out)
+	}
+	t.Logf("saved %s: %s", abs, page)
 }
 
 // startPrometheus runs Debian's Prometheus on a free loopback port with a data directory of the
