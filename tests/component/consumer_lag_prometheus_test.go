@@ -72,10 +72,11 @@ func TestConsumerLagGrowsInPrometheus(t *testing.T) {
 		return nil
 	})
 	eventually(t, 30*time.Second, func() error {
-		if v, err := promQuery(promBase, lagRecords); err != nil || v != 0 {
-			return fmt.Errorf("%s = %v, %v; want 0 once the first to-do is committed", lagRecords, v, err)
+		v, err := promQuery(promBase, lagRecords)
+		if err == nil && v != 0 {
+			err = fmt.Errorf("%s = %v; want 0 once the first to-do is committed", lagRecords, v)
 		}
-		return nil
+		return err
 	})
 
 	// The next batch fails and waits 10 minutes for its retry: the group is held back.
@@ -84,13 +85,16 @@ func TestConsumerLagGrowsInPrometheus(t *testing.T) {
 	var before float64
 	eventually(t, 30*time.Second, func() error {
 		records, err := promQuery(promBase, lagRecords)
-		if err != nil || records != 1 {
-			return fmt.Errorf("%s = %v, %v; want 1", lagRecords, records, err)
+		if err != nil {
+			return err
 		}
-		if before, err = promQuery(promBase, lagSeconds); err != nil || before <= 0 {
-			return fmt.Errorf("%s = %v, %v; want > 0", lagSeconds, before, err)
+		if records != 1 {
+			return fmt.Errorf("%s = %v; want 1", lagRecords, records)
 		}
-		return nil
+		if before, err = promQuery(promBase, lagSeconds); err == nil && before <= 0 {
+			err = fmt.Errorf("%s = %v; want > 0", lagSeconds, before)
+		}
+		return err
 	})
 	time.Sleep(4 * time.Second)
 	after, err := promQuery(promBase, lagSeconds)
