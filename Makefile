@@ -101,6 +101,10 @@ check-vendor-docs: ## fail when the vendored Swagger UI differs from the pinned 
 screenshots: ## retake the README's pictures of the console (docs/img) in headless chromium
 	go test -count=1 -run 'TestBoardScreenshot|TestQuizSharedTakenAndScoredLive' ./tests/browser -screenshots $(CURDIR)/docs/img
 
+.PHONY: screenshot-lag
+screenshot-lag: ## retake docs/img/consumer-lag.png: a held-back consumer's lag in Prometheus's graph (needs make services, prometheus, chromium)
+	go test -count=1 -run TestConsumerLagGrowsInPrometheus ./tests/component -lag-screenshot $(CURDIR)/docs/img/consumer-lag.png
+
 .PHONY: docs-browser-check
 docs-browser-check: ## load /docs and /docs/events in headless Chromium and check them under their CSP (needs chromium, node)
 	bash scripts/docs-browser-check.sh

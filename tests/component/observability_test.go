@@ -44,6 +44,9 @@ func TestDashboardRulesAndREADMENameTheExportedMetrics(t *testing.T) {
 	p.WaitReady(t, base)
 	exerciseEveryMetric(t, base, proxy)
 	exported := exportedNames(t, base)
+	for name, family := range consumerLagNames(t, proxy.URL()) {
+		exported[name] = family
+	}
 
 	records := recordedNames(t)
 	for source, exprs := range queries(t) {
@@ -61,6 +64,26 @@ func TestDashboardRulesAndREADMENameTheExportedMetrics(t *testing.T) {
 			t.Errorf("README's metrics table does not list %s", name)
 		}
 	}
+}
+
+// consumerLagNames returns what a worker on the PostgreSQL broker exports besides: the
+// consumer lag, which the in-process broker above cannot show (it keeps no positions).
+func consumerLagNames(t *testing.T, dbURL string) map[string]bool {
+	t.Helper()
+	addr := proc.FreeAddr(t)
+	w := start(t, map[string]string{
+		"DATABASE_URL": dbURL, "BROKER": "postgres", "AUTH_JWT_SECRET": secret, "HTTP_ADDR": addr,
+	}, "worker")
+	w.WaitReady(t, "http://"+addr)
+	var names map[string]bool
+	eventually(t, 30*time.Second, func() error {
+		names = exportedNames(t, "http://"+addr)
+		if !names["taskstream_consumer_lag_seconds"] || !names["taskstream_consumer_lag_records"] {
+			return fmt.Errorf("the worker on BROKER=postgres does not export the consumer lag yet")
+		}
+		return nil
+	})
+	return names
 }
 
 // exerciseEveryMetric makes the binary record each metric once: requests, a task's changes
