@@ -69,6 +69,8 @@ type options struct {
 	LogLevel        string
 	Keep            bool
 	Binary          string
+	// Tracing measures accept and relay latency again with tracing on (tracing.go).
+	Tracing bool
 	// ServeMinimal and MinimalTopic run the bench as the accept figure's minimal server
 	// (minimal.go) instead of measuring: the bench starts itself that way.
 	ServeMinimal string
@@ -103,6 +105,7 @@ func parseFlags() options {
 	flag.StringVar(&o.Only, "only", "", "run only one measurement: ingest, accept, relay or scoring")
 	flag.StringVar(&o.LogLevel, "log-level", "info", "LOG_LEVEL of the processes under test")
 	flag.StringVar(&o.Binary, "binary", "", "use this taskstream binary instead of building ./cmd/taskstream (to compare builds)")
+	flag.BoolVar(&o.Tracing, "tracing", true, "accept and relay latency: measure them again with tracing on at full sampling into the local Jaeger (started if it is not running), and the API and the relay latency a second time off, for the run's noise")
 	flag.BoolVar(&o.Keep, "keep", false, "keep the scratch directory with the logs of the processes under test")
 	flag.StringVar(&o.ServeMinimal, "serve-minimal", "", "internal: run the accept figure's minimal HTTP server on this address")
 	flag.StringVar(&o.MinimalTopic, "minimal-topic", "", "internal: the minimal server's topic")
@@ -187,6 +190,8 @@ type benchEnv struct {
 	bin  string
 	// secret is AUTH_JWT_SECRET of the processes under test.
 	secret string
+	// otelService, when set, turns tracing on in the processes started (tracing.go).
+	otelService string
 }
 
 func envOr(name, def string) string {
