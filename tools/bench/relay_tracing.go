@@ -67,6 +67,11 @@ func (r *relayResult) tracingRows(tw io.Writer) []verdict {
 	fmt.Fprintf(tw, "  events received / committed\t%s / %s\toff %s / %s, %s / %s\t\t\n",
 		num(float64(on.Received)), num(float64(on.Committed)), num(float64(off1.Received)), num(float64(off1.Committed)),
 		num(float64(t.Off2.Received)), num(float64(t.Off2.Committed)))
+	// How busy the machine was in each run (the writers' commits) and what the relay itself
+	// took per round: the p99 follows the first as much as tracing.
+	fmt.Fprintf(tw, "  writers' TaskStore.Change p99\t%s\toff %s, %s\t\t\n",
+		ms(percentile(on.Commit, 99)), ms(percentile(off1.Commit, 99)), ms(percentile(t.Off2.Commit, 99)))
+	fmt.Fprintf(tw, "  relay rounds (its /metrics)\t%s\toff %s; %s\t\t\n", on.Rounds, off1.Rounds, t.Off2.Rounds)
 	arrived := ""
 	if !t.Arrived {
 		arrived = "; INVALID: Jaeger received no span of the traced run"
