@@ -16,6 +16,10 @@
 //     HTTP as fast as -clients clients go, from the first POST to the last result stored by the
 //     result calculator; then the time from submit to scored at a steady -scoring-rate.
 //
+// With -tracing (the default) the accept and relay-latency figures are measured again with
+// tracing on at full sampling into the local Jaeger, then off once more for the run's noise
+// (tracing.go, accept_tracing.go, relay_tracing.go).
+//
 // It also prints the CPU seconds the process under test, PostgreSQL, Kafka and the bench spent
 // in each window: the two cores are shared, so that is where the time goes. -profile runs the
 // worker, the API and the relay inside the bench (same wiring as the binary) under a CPU
