@@ -15,6 +15,9 @@ type composeFile struct {
 	Include  []string `yaml:"include"`
 	Services map[string]struct {
 		Environment map[string]string `yaml:"environment"`
+		Profiles    []string          `yaml:"profiles"`
+		Image       string            `yaml:"image"`
+		Ports       []string          `yaml:"ports"`
 	} `yaml:"services"`
 }
 

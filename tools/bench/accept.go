@@ -29,6 +29,8 @@ type acceptResult struct {
 	Minimal loadResult
 	// Stored is how many records the API's topic holds after the run (at least every 202).
 	Stored int64
+	// Tracing is the API again with tracing on and off (accept_tracing.go), nil without -tracing.
+	Tracing *acceptTracing
 }
 
 // texts is a pool of to-do texts shared by the API clients and the produce loop, so both send
@@ -65,6 +67,11 @@ func measureAccept(ctx context.Context, e benchEnv) (acceptResult, error) {
 	}
 	if res.Minimal, err = e.loadMinimal(ctx, pool, tokens); err != nil {
 		return res, err
+	}
+	if e.tracingFigures() {
+		if res.Tracing, err = e.measureAcceptTracing(ctx, pool, tokens); err != nil {
+			return res, err
+		}
 	}
 	return res, nil
 }

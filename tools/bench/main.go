@@ -16,6 +16,10 @@
 //     HTTP as fast as -clients clients go, from the first POST to the last result stored by the
 //     result calculator; then the time from submit to scored at a steady -scoring-rate.
 //
+// With -tracing (the default) the accept and relay-latency figures are measured again with
+// tracing on at full sampling into the local Jaeger, then off once more for the run's noise
+// (tracing.go, accept_tracing.go, relay_tracing.go).
+//
 // It also prints the CPU seconds the process under test, PostgreSQL, Kafka and the bench spent
 // in each window: the two cores are shared, so that is where the time goes. -profile runs the
 // worker, the API and the relay inside the bench (same wiring as the binary) under a CPU
@@ -69,6 +73,8 @@ type options struct {
 	LogLevel        string
 	Keep            bool
 	Binary          string
+	// Tracing measures accept and relay latency again with tracing on (tracing.go).
+	Tracing bool
 	// ServeMinimal and MinimalTopic run the bench as the accept figure's minimal server
 	// (minimal.go) instead of measuring: the bench starts itself that way.
 	ServeMinimal string
@@ -103,6 +109,7 @@ func parseFlags() options {
 	flag.StringVar(&o.Only, "only", "", "run only one measurement: ingest, accept, relay or scoring")
 	flag.StringVar(&o.LogLevel, "log-level", "info", "LOG_LEVEL of the processes under test")
 	flag.StringVar(&o.Binary, "binary", "", "use this taskstream binary instead of building ./cmd/taskstream (to compare builds)")
+	flag.BoolVar(&o.Tracing, "tracing", true, "accept and relay latency: measure them again with tracing on at full sampling into the local Jaeger (started if it is not running), and the API and the relay latency a second time off, for the run's noise")
 	flag.BoolVar(&o.Keep, "keep", false, "keep the scratch directory with the logs of the processes under test")
 	flag.StringVar(&o.ServeMinimal, "serve-minimal", "", "internal: run the accept figure's minimal HTTP server on this address")
 	flag.StringVar(&o.MinimalTopic, "minimal-topic", "", "internal: the minimal server's topic")
@@ -187,6 +194,8 @@ type benchEnv struct {
 	bin  string
 	// secret is AUTH_JWT_SECRET of the processes under test.
 	secret string
+	// otelService, when set, turns tracing on in the processes started (tracing.go).
+	otelService string
 }
 
 func envOr(name, def string) string {

@@ -40,7 +40,7 @@ func (e benchEnv) startChild(sub, label string, env map[string]string) (*child, 
 		return nil, err
 	}
 	cmd := exec.Command(e.bin, sub)
-	cmd.Env = os.Environ()
+	cmd.Env = withoutOTEL(os.Environ()) // tracing only where env turns it on (tracing.go)
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
@@ -113,7 +113,7 @@ func freeAddr() (string, error) {
 }
 
 // cpuTimes is CPU seconds (user+system) per group of processes, read from /proc: the process
-// under test, PostgreSQL's processes, Kafka's JVM and the bench itself. It is what the two
+// under test, PostgreSQL's processes, Kafka's JVM, Jaeger and the bench itself. It is what the two
 // cores were spent on during a phase.
 type cpuTimes map[string]float64
 
@@ -147,6 +147,8 @@ func sampleCPU(testPid int) cpuTimes {
 			out["postgres"] += secs
 		case comm == "java":
 			out["kafka"] += secs
+		case comm == "jaeger":
+			out["jaeger"] += secs
 		}
 	}
 	return out

@@ -15,6 +15,9 @@ import (
 type relayResult struct {
 	Relay, Stock          drain
 	Latency, StockLatency latencyResult
+	// Tracing is the relay's latency again with tracing on and off (relay_tracing.go), nil
+	// without -tracing.
+	Tracing *relayTracing
 }
 
 // drain is one forwarder emptying a pre-filled outbox.
@@ -73,6 +76,11 @@ func measureRelay(ctx context.Context, e benchEnv) (relayResult, error) {
 	}
 	if res.StockLatency, err = e.measureLatency(ctx, "stock", e.startStock); err != nil {
 		return res, fmt.Errorf("stock Forwarder latency: %w", err)
+	}
+	if e.tracingFigures() {
+		if res.Tracing, err = e.measureRelayTracing(ctx); err != nil {
+			return res, fmt.Errorf("relay latency with tracing: %w", err)
+		}
 	}
 	return res, nil
 }

@@ -28,6 +28,8 @@ const latencyTasks = 1000
 type storeWriter struct {
 	store *postgres.TaskStore
 	tasks []poolTask
+	// traced commits each change within a sampled trace of its own (relay_tracing.go).
+	traced bool
 }
 
 type poolTask struct {
@@ -115,6 +117,9 @@ func (w *storeWriter) plan(n int, seed uint64) []plannedChange {
 func (w *storeWriter) commit(ctx context.Context, c plannedChange) (committedChange, error) {
 	pt := w.tasks[c.task]
 	var done committedChange
+	if w.traced {
+		ctx = withSampledTrace(ctx)
+	}
 	err := w.store.Change(ctx, pt.user, pt.id, shared.EventMeta{CorrelationID: uuid.NewString()},
 		func(t *task.Task) (*task.Change, error) {
 			action, err := editTask(t, func() bool { return c.complete }, func() string { return c.title })

@@ -44,9 +44,15 @@ func (r report) print(w io.Writer, took time.Duration) {
 	}
 	if ac := r.accept; ac != nil {
 		verdicts = append(verdicts, ac.rows(tw)...)
+		if ac.Tracing != nil {
+			verdicts = append(verdicts, ac.tracingRows(tw)...)
+		}
 	}
 	if rl := r.relay; rl != nil {
 		verdicts = append(verdicts, rl.rows(tw)...)
+		if rl.Tracing != nil {
+			verdicts = append(verdicts, rl.tracingRows(tw)...)
+		}
 	}
 	if sc := r.scoring; sc != nil {
 		verdicts = append(verdicts, sc.rows(tw)...)
@@ -62,6 +68,10 @@ func (r report) print(w io.Writer, took time.Duration) {
 		fmt.Fprintf(w, "  accept, API (%s): %s\n", ac.API.Window, cpuLine(ac.API.CPU, ac.API.CPUGroup, "api"))
 		fmt.Fprintf(w, "  accept, produce loop (%s): %s\n", ac.Produce.Window, cpuLine(ac.Produce.CPU, ac.Produce.CPUGroup, "produce loop"))
 		fmt.Fprintf(w, "  accept, minimal server (%s): %s\n", ac.Minimal.Window, cpuLine(ac.Minimal.CPU, ac.Minimal.CPUGroup, "minimal server"))
+		if t := ac.Tracing; t != nil {
+			fmt.Fprintf(w, "  accept, API with tracing on (%s): %s\n", t.On.Window, cpuLine(t.On.CPU, t.On.CPUGroup, "api"))
+			fmt.Fprintf(w, "  accept, API with tracing off again (%s): %s\n", t.Off2.Window, cpuLine(t.Off2.CPU, t.Off2.CPUGroup, "api"))
+		}
 	}
 	if rl := r.relay; rl != nil {
 		fmt.Fprintf(w, "  relay, first row forwarded to the last (%s): %s\n", rl.Relay.Elapsed.Round(10*time.Millisecond), cpuLine(rl.Relay.CPU, rl.Relay.CPUGroup, "relay"))

@@ -35,7 +35,7 @@ type service interface {
 
 // serviceEnv is the environment of a taskstream process on the bench's services.
 func (e benchEnv) serviceEnv(databaseURL, topic string) map[string]string {
-	return map[string]string{
+	env := map[string]string{
 		"KAFKA_BROKERS":           strings.Join(e.opts.Brokers, ","),
 		"DATABASE_URL":            databaseURL,
 		"AUTH_JWT_SECRET":         e.secret,
@@ -45,6 +45,8 @@ func (e benchEnv) serviceEnv(databaseURL, topic string) map[string]string {
 		"LOG_LEVEL":               e.opts.LogLevel,
 		"SHUTDOWN_DRAIN_DELAY":    "0", // no load balancer to wait for
 	}
+	e.otelEnv(env)
+	return env
 }
 
 // startService starts `taskstream <part>` with env added to the bench's environment. label
