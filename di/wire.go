@@ -36,7 +36,7 @@ var (
 
 // NewAPI assembles `taskstream api`: the HTTP API and its live updates.
 func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Service, func(), error) {
-	wire.Build(postgresProcess, postgresStorage, applicationSet, httpAPI, newAPIService)
+	wire.Build(postgresProcess, postgresStorage, applicationSet, httpAPI, provideOperatorCases, newAPIService)
 	return nil, nil, nil
 }
 
@@ -56,7 +56,7 @@ func NewRelay(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Ser
 
 // NewAll assembles `taskstream all` on PostgreSQL: every part in one process.
 func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Service, func(), error) {
-	wire.Build(postgresProcess, postgresStorage, applicationSet, httpAPI,
+	wire.Build(postgresProcess, postgresStorage, applicationSet, httpAPI, provideOperatorCases,
 		provideWorkerParts, provideRelayParts, newAllService)
 	return nil, nil, nil
 }
@@ -65,6 +65,6 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 // GoChannel (or Kafka with KAFKA_BROKERS); nothing survives a restart.
 func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Service, func(), error) {
 	wire.Build(provideEmbeddedBroker, provideRegistry, provideEmbeddedReadiness, httpport.NewDrain, provideMetricsHandler, memoryStorage, applicationSet, httpAPI,
-		provideEmbeddedWorkerParts, noRelay, newAllService)
+		provideEmbeddedOperatorCases, provideEmbeddedWorkerParts, noRelay, newAllService)
 	return nil, nil, nil
 }

@@ -112,6 +112,12 @@ func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
+	operatorCases, err := provideOperatorCases(broker, db, cfg, logger, prometheus)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
 	diReadiness := provideReadiness(broker, db)
 	hub, cleanup3, err := provideHub()
 	if err != nil {
@@ -120,7 +126,7 @@ func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		return nil, nil, err
 	}
 	drain := httpport.NewDrain()
-	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, drain, registry, logger, cfg)
+	diApiHandler, err := provideAPIHandler(application, authenticator, operatorCases, diReadiness, hub, drain, registry, logger, cfg)
 	if err != nil {
 		cleanup3()
 		cleanup2()
@@ -398,6 +404,12 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
+	operatorCases, err := provideOperatorCases(broker, db, cfg, logger, prometheus)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
 	diReadiness := provideReadiness(broker, db)
 	hub, cleanup3, err := provideHub()
 	if err != nil {
@@ -406,7 +418,7 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		return nil, nil, err
 	}
 	drain := httpport.NewDrain()
-	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, drain, registry, logger, cfg)
+	diApiHandler, err := provideAPIHandler(application, authenticator, operatorCases, diReadiness, hub, drain, registry, logger, cfg)
 	if err != nil {
 		cleanup3()
 		cleanup2()
@@ -517,6 +529,11 @@ func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		cleanup()
 		return nil, nil, err
 	}
+	operatorCases, err := provideEmbeddedOperatorCases(broker, cfg, logger, prometheus)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
 	diReadiness := provideEmbeddedReadiness(broker)
 	hub, cleanup2, err := provideHub()
 	if err != nil {
@@ -524,7 +541,7 @@ func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		return nil, nil, err
 	}
 	drain := httpport.NewDrain()
-	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, drain, registry, logger, cfg)
+	diApiHandler, err := provideAPIHandler(application, authenticator, operatorCases, diReadiness, hub, drain, registry, logger, cfg)
 	if err != nil {
 		cleanup2()
 		cleanup()
