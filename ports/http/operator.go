@@ -1,10 +1,10 @@
 package httpport
 
 import (
+	"log/slog"
 	"slices"
 
 	"github.com/gin-gonic/gin"
-	"log/slog"
 
 	"github.com/taskstream/taskstream/domain/shared"
 )
