@@ -79,3 +79,25 @@ func TestParkedRefWithASlash(t *testing.T) {
 		}
 	}
 }
+
+// The embedded default's one-click sign-in issues an operator's token when asked to, and a
+// plain user's token otherwise.
+func TestConsoleSignInAsAnOperator(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fixtureOptions{cfg: httpport.Config{Console: httpport.ConsoleConfig{SignInSecret: testSecret}}})
+	for body, want := range map[string]int{
+		`{"user":"olga","operator":true}`:  http.StatusServiceUnavailable, // past the role check; no parked messages here
+		`{"user":"olga","operator":false}`: http.StatusForbidden,
+		`{"user":"olga"}`:                  http.StatusForbidden,
+	} {
+		rec := f.do(request{method: http.MethodPost, path: "/console/sign-in", body: body})
+		if rec.Code != http.StatusOK {
+			t.Fatalf("POST /console/sign-in %s = %d: %s", body, rec.Code, rec.Body)
+		}
+		tok := decodeJSON[struct{ Token string }](t, rec).Token
+		ops := f.do(request{method: http.MethodGet, path: "/v1/ops/parked", headers: map[string]string{"Authorization": "Bearer " + tok}})
+		if ops.Code != want {
+			t.Errorf("sign-in %s, then GET /v1/ops/parked = %d, want %d", body, ops.Code, want)
+		}
+	}
+}
