@@ -95,7 +95,7 @@ check-vendor-docs: ## fail when the vendored Swagger UI differs from the pinned 
 
 .PHONY: screenshots
 screenshots: ## retake the README's pictures of the console (docs/img) in headless chromium
-	go test -count=1 -run 'TestBoardScreenshot|TestQuizSharedTakenAndScoredLive' ./tests/browser -screenshots $(CURDIR)/docs/img
+	go test -count=1 -run 'TestBoardScreenshot|TestQuizSharedTakenAndScoredLive|TestOperatorReplaysAParkedMessage' ./tests/browser -screenshots $(CURDIR)/docs/img
 
 .PHONY: docs-browser-check
 docs-browser-check: ## load /docs and /docs/events in headless Chromium and check them under their CSP (needs chromium, node)

@@ -66,6 +66,9 @@ func (r replayRequest) command() (command.ReplayParked, error) {
 	if (len(r.Refs) > 0) == r.All {
 		return command.ReplayParked{}, malformed("refs", "give refs, or all with an optional filter (topic, handler, group, reason), not both")
 	}
+	if len(r.Refs) > 0 && r.Topic+r.Handler+r.Group+r.Reason != "" {
+		return command.ReplayParked{}, malformed("refs", "the filter fields (topic, handler, group, reason) go with all, not with refs")
+	}
 	if r.DryRun == nil {
 		return command.ReplayParked{}, malformed("dry_run", "is required: true to see what would be replayed, false to replay")
 	}

@@ -172,6 +172,7 @@ func TestOperatorRoutesOnPostgres(t *testing.T) {
 	expectNoMessage(t, replayed)
 	check("/v1/ops/parked/replay", opReq(http.MethodPost, "/v1/ops/parked/replay", `{"dry_run":false}`), http.StatusBadRequest)
 	check("/v1/ops/parked/replay", opReq(http.MethodPost, "/v1/ops/parked/replay", `{"all":true}`), http.StatusBadRequest)
+	check("/v1/ops/parked/replay", opReq(http.MethodPost, "/v1/ops/parked/replay", `{"refs":["`+ref+`"],"topic":"x","dry_run":true}`), http.StatusBadRequest)
 }
 
 func opReq(method, path, body string) request {

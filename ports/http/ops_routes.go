@@ -43,7 +43,7 @@ func unavailable(what string) error {
 
 func (r opsRoutes) outbox(c *gin.Context) {
 	if r.cases.Outbox == nil {
-		abortWithProblem(c, r.logger, unavailable("the outbox (the embedded default has none)"))
+		abortWithProblem(c, r.logger, unavailable("the outbox (the embedded default and BROKER=postgres publish without one)"))
 		return
 	}
 	b, err := r.cases.Outbox.Handle(c.Request.Context(), query.GetOutboxBacklog{})

@@ -76,6 +76,7 @@ func TestOperatorReplaysAParkedMessage(t *testing.T) {
 
 	olga.run(chromedp.Click(chromedp.CSS(`#ops-list tr button[aria-label^="Replay"]`)), chromedp.WaitVisible(chromedp.CSS(`#ops-plan`)))
 	olga.until("the dry run says what would be replayed", `document.querySelector('#ops-plan-summary').textContent === 'Would replay 1 of 1 selected parked messages.'`)
+	picture(olga, "parked.png") // the README's picture of the operator tab (make screenshots)
 	olga.run(chromedp.Click(chromedp.CSS(`#ops-confirm`)))
 	olga.until("the replay is reported", `document.querySelector('#ops-result').textContent === 'Replayed 1 of 1 selected parked messages.'`)
 

@@ -52,7 +52,7 @@ export async function loadParked() {
     $('#ops-count').textContent = err.message;
     return;
   }
-  $('#ops-count').textContent = `${body.matched} parked message${body.matched === 1 ? '' : 's'} match`;
+  $('#ops-count').textContent = body.matched === 1 ? '1 parked message matches' : `${body.matched} parked messages match`;
   reasons.replaceChildren(...body.by_reason.map((r) => h('li', {},
     h('button', {type: 'button', onclick: () => { $('#ops-reason').value = r.reason; loadParked(); }},
       `${r.count} × ${r.reason}`))));
