@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/google/uuid"
 
 	"github.com/taskstream/taskstream/adapters/broker"
@@ -77,7 +78,18 @@ func TestOperatorReplaysAParkedMessage(t *testing.T) {
 	olga.run(chromedp.Click(chromedp.CSS(`#ops-list tr button[aria-label^="Replay"]`)), chromedp.WaitVisible(chromedp.CSS(`#ops-plan`)))
 	olga.until("the dry run says what would be replayed", `document.querySelector('#ops-plan-summary').textContent === 'Would replay 1 of 1 selected parked messages.'`)
 	picture(olga, "parked.png") // the README's picture of the operator tab (make screenshots)
-	olga.run(chromedp.Click(chromedp.CSS(`#ops-confirm`)))
+	unnamed := eval[[]string](olga, `[...document.querySelectorAll('#ops button, #ops input')]
+		.filter(e => e.offsetParent !== null)
+		.filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())
+		.map(e => e.outerHTML.slice(0, 80))`)
+	if len(unnamed) > 0 {
+		t.Errorf("operator controls without an accessible name: %v", unnamed)
+	}
+	// From the keyboard: the dry run takes the focus, Tab reaches "Replay now", Enter presses it.
+	olga.until("the dry run has the focus", `document.activeElement.id === 'ops-plan-summary'`)
+	olga.run(chromedp.KeyEvent(kb.Tab))
+	olga.until("Tab reaches Replay now", `document.activeElement.id === 'ops-confirm'`)
+	olga.run(chromedp.KeyEvent(kb.Enter))
 	olga.until("the replay is reported", `document.querySelector('#ops-result').textContent === 'Replayed 1 of 1 selected parked messages.'`)
 
 	// Processed: the ingest consumer stored the replayed to-do, which the console now lists.
