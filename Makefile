@@ -99,7 +99,7 @@ check-vendor-docs: ## fail when the vendored Swagger UI differs from the pinned 
 
 .PHONY: screenshots
 screenshots: ## retake the README's pictures of the console (docs/img) in headless chromium
-	go test -count=1 -run 'TestBoardScreenshot|TestQuizSharedTakenAndScoredLive' ./tests/browser -screenshots $(CURDIR)/docs/img
+	go test -count=1 -run 'TestBoardScreenshot|TestQuizSharedTakenAndScoredLive|TestOperatorReplaysAParkedMessage' ./tests/browser -screenshots $(CURDIR)/docs/img
 
 .PHONY: screenshot-lag
 screenshot-lag: ## retake docs/img/consumer-lag.png: a held-back consumer's lag in Prometheus's graph (needs make services, prometheus, chromium)

@@ -262,6 +262,10 @@ type Auth struct {
 	// required with JWKSURL: a shared provider signs tokens for other applications too.
 	Issuer   string
 	Audience string
+
+	// OperatorSubjects is AUTH_OPERATOR_SUBJECTS, comma-separated: user ids that are operators
+	// (the /v1/ops routes and the console's operator pages) whatever their token's roles claim.
+	OperatorSubjects []string
 }
 
 // Embedded reports whether nothing external is configured: in-memory repositories and
@@ -353,6 +357,8 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			JWKSURL:   r.str("AUTH_JWKS_URL", ""),
 			Issuer:    r.str("AUTH_JWT_ISSUER", ""),
 			Audience:  r.str("AUTH_JWT_AUDIENCE", ""),
+			// Operators named by id, beside the roles claim (ports/http/operator.go).
+			OperatorSubjects: splitList(r.str("AUTH_OPERATOR_SUBJECTS", "")),
 		},
 	}
 	c.Broker = r.broker(c.Kafka.Brokers, c.DatabaseURL)

@@ -32,5 +32,6 @@ func httpConfig(cfg config.Config) httpport.Config {
 		RateLimit:   rateLimitConfig(cfg.Limits), WebSocket: webSocketConfig(cfg.Limits),
 		Console: httpport.ConsoleConfig{SignInSecret: []byte(cfg.Console.SignInSecret),
 			Issuer: cfg.Auth.Issuer, Audience: cfg.Auth.Audience},
+		OperatorSubjects: cfg.Auth.OperatorSubjects,
 	}
 }

@@ -84,7 +84,7 @@ func provideHub() (*live.Hub, func(), error) {
 	return hub, hub.Close, nil
 }
 
-func provideAPIHandler(app application.Application, auth httpport.Authenticator, checks readiness, hub *live.Hub,
+func provideAPIHandler(app application.Application, auth httpport.Authenticator, operator httpport.OperatorCases, checks readiness, hub *live.Hub,
 	drain *httpport.Drain, reg *prometheus.Registry, logger *slog.Logger, cfg config.Config,
 ) (apiHandler, error) {
 	events, err := asyncAPIDocument(cfg)
@@ -93,7 +93,7 @@ func provideAPIHandler(app application.Application, auth httpport.Authenticator,
 	}
 	h, err := httpport.NewHandler(app, httpConfig(cfg), httpport.Deps{
 		Logger: logger, Authenticator: auth, Readiness: checks, Registry: reg, Gatherer: reg, Hub: hub,
-		AsyncAPI: events, Drain: drain,
+		AsyncAPI: events, Drain: drain, Operator: operator,
 	})
 	return apiHandler{h}, err
 }

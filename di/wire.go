@@ -34,7 +34,7 @@ var (
 
 // NewAPI assembles `taskstream api`: the HTTP API and its live updates.
 func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Service, func(), error) {
-	wire.Build(postgresProcess, postgresStorage, applicationSet, httpAPI, newAPIService)
+	wire.Build(postgresProcess, postgresStorage, applicationSet, httpAPI, provideOperatorCases, newAPIService)
 	return nil, nil, nil
 }
 
@@ -54,7 +54,7 @@ func NewRelay(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Ser
 
 // NewAll assembles `taskstream all` on PostgreSQL: every part in one process.
 func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Service, func(), error) {
-	wire.Build(postgresProcess, postgresStorage, applicationSet, httpAPI,
+	wire.Build(postgresProcess, postgresStorage, applicationSet, httpAPI, provideOperatorCases,
 		provideWorkerParts, provideRelayParts, newAllService)
 	return nil, nil, nil
 }
@@ -63,6 +63,6 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 // GoChannel (or Kafka with KAFKA_BROKERS); nothing survives a restart.
 func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Service, func(), error) {
 	wire.Build(provideEmbeddedBroker, provideRegistry, provideEmbeddedReadiness, httpport.NewDrain, provideMetricsHandler, memoryStorage, applicationSet, httpAPI,
-		provideEmbeddedWorkerParts, noRelay, newAllService)
+		provideEmbeddedOperatorCases, provideEmbeddedWorkerParts, noRelay, newAllService)
 	return nil, nil, nil
 }

@@ -111,6 +111,12 @@ func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
+	operatorCases, err := provideOperatorCases(broker, db, cfg, logger, prometheus)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
 	diReadiness := provideReadiness(broker, db)
 	hub, cleanup3, err := provideHub()
 	if err != nil {
@@ -119,7 +125,7 @@ func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		return nil, nil, err
 	}
 	drain := httpport.NewDrain()
-	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, drain, registry, logger, cfg)
+	diApiHandler, err := provideAPIHandler(application, authenticator, operatorCases, diReadiness, hub, drain, registry, logger, cfg)
 	if err != nil {
 		cleanup3()
 		cleanup2()
@@ -399,6 +405,12 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
+	operatorCases, err := provideOperatorCases(broker, db, cfg, logger, prometheus)
+	if err != nil {
+		cleanup2()
+		cleanup()
+		return nil, nil, err
+	}
 	diReadiness := provideReadiness(broker, db)
 	hub, cleanup3, err := provideHub()
 	if err != nil {
@@ -407,7 +419,7 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		return nil, nil, err
 	}
 	drain := httpport.NewDrain()
-	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, drain, registry, logger, cfg)
+	diApiHandler, err := provideAPIHandler(application, authenticator, operatorCases, diReadiness, hub, drain, registry, logger, cfg)
 	if err != nil {
 		cleanup3()
 		cleanup2()
@@ -519,6 +531,11 @@ func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		cleanup()
 		return nil, nil, err
 	}
+	operatorCases, err := provideEmbeddedOperatorCases(broker, cfg, logger, prometheus)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
 	diReadiness := provideEmbeddedReadiness(broker)
 	hub, cleanup2, err := provideHub()
 	if err != nil {
@@ -526,7 +543,7 @@ func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		return nil, nil, err
 	}
 	drain := httpport.NewDrain()
-	diApiHandler, err := provideAPIHandler(application, authenticator, diReadiness, hub, drain, registry, logger, cfg)
+	diApiHandler, err := provideAPIHandler(application, authenticator, operatorCases, diReadiness, hub, drain, registry, logger, cfg)
 	if err != nil {
 		cleanup2()
 		cleanup()

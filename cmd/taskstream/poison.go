@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/taskstream/taskstream/adapters/poison"
+	"github.com/taskstream/taskstream/application/command"
+	"github.com/taskstream/taskstream/application/query"
 	"github.com/taskstream/taskstream/config"
 	"github.com/taskstream/taskstream/di"
 )
@@ -70,14 +72,14 @@ func poisonList(ctx context.Context, args []string, lookup func(string) (string,
 		return err
 	}
 	defer cleanup()
-	parked, err := parking.List(ctx, *limit)
+	list, err := parking.list.Handle(ctx, query.ListParked{Limit: *limit})
 	if err != nil {
 		return fmt.Errorf("poison list: %w", err)
 	}
 	if *asJSON {
-		return writeParkedJSON(stdout, parked)
+		return writeParkedJSON(stdout, list.Messages)
 	}
-	return writeParkedTable(stdout, parked, parking.Topic(), *limit)
+	return writeParkedTable(stdout, list.Messages, parking.topic, *limit)
 }
 
 func poisonReplay(ctx context.Context, args []string, lookup func(string) (string, bool), stdout io.Writer) error {
@@ -98,49 +100,61 @@ func poisonReplay(ctx context.Context, args []string, lookup func(string) (strin
 		return err
 	}
 	defer cleanup()
-	selected, err := parking.Select(ctx, refs, *all)
+	// Without refs (--all), the zero filter selects every parked message.
+	result, err := parking.replay.Handle(ctx, command.ReplayParked{Refs: refs, DryRun: *dryRun})
 	if err != nil {
 		return fmt.Errorf("poison replay: %w", err)
 	}
-	return replay(ctx, parking, selected, *dryRun, stdout)
+	return reportReplay(result, stdout)
 }
 
-// replay republishes selected (or, on a dry run, checks them) and reports each one on stdout.
-// Messages that cannot be replayed are reported and skipped; the error then counts them. A
-// failed publish stops the replay.
-func replay(ctx context.Context, parking *poison.Parking, selected []poison.Parked, dryRun bool, stdout io.Writer) error {
-	verb, refused := "replayed", 0
-	if dryRun {
+// reportReplay reports each outcome of a replay on stdout. Messages that could not be replayed
+// were skipped; the error then counts them.
+func reportReplay(result command.ReplayResult, stdout io.Writer) error {
+	verb := "replayed"
+	if result.DryRun {
 		verb = "would replay"
 	}
-	err := parking.Replay(ctx, selected, dryRun, func(o poison.Outcome) {
-		p := o.Parked
-		if o.Refused != nil {
-			refused++
-			fmt.Fprintf(stdout, "refused %s: %v\n", p.Ref, o.Refused)
-			return
+	for _, o := range result.Outcomes {
+		m := o.Message
+		if o.Refused != "" {
+			fmt.Fprintf(stdout, "refused %s: %s\n", m.Ref, o.Refused)
+			continue
 		}
-		fmt.Fprintf(stdout, "%s %s: event %s (%s) to %s\n", verb, p.Ref, p.EventID(), orDash(p.EventType()), p.Topic())
-	})
-	if err != nil {
-		return fmt.Errorf("poison replay: %w", err)
+		fmt.Fprintf(stdout, "%s %s: event %s (%s) to %s\n", verb, m.Ref, m.EventID, orDash(m.Type), m.Topic)
 	}
-	fmt.Fprintf(stdout, "%s %d of %d selected parked messages\n", verb, len(selected)-refused, len(selected))
-	if refused > 0 {
-		return fmt.Errorf("poison replay: %d of the selected parked messages were refused", refused)
+	replayed, selected := result.Replayed(), len(result.Outcomes)
+	fmt.Fprintf(stdout, "%s %d of %d selected parked messages\n", verb, replayed, selected)
+	if replayed < selected {
+		return fmt.Errorf("poison replay: %d of the selected parked messages were refused", selected-replayed)
 	}
 	return nil
 }
 
+// parkingCases are the use cases `taskstream poison` runs: the same ones GET /v1/ops/parked
+// and POST /v1/ops/parked/replay run, on the same port (adapters/poison.Port).
+type parkingCases struct {
+	topic  string
+	list   query.ListParkedHandler
+	replay command.ReplayParkedHandler
+}
+
 // openParking opens the parked messages with the service's settings. The log shows only
 // warnings and errors: the output is the command's.
-func openParking(ctx context.Context, lookup func(string) (string, bool)) (*poison.Parking, func(), error) {
+func openParking(ctx context.Context, lookup func(string) (string, bool)) (parkingCases, func(), error) {
 	cfg, err := config.Load(lookup)
 	if err != nil {
-		return nil, nil, err
+		return parkingCases{}, nil, err
 	}
 	cfg.LogLevel = max(cfg.LogLevel, slog.LevelWarn)
-	return di.NewParking(ctx, cfg, newLogger(cfg))
+	parking, cleanup, err := di.NewParking(ctx, cfg, newLogger(cfg))
+	if err != nil {
+		return parkingCases{}, nil, err
+	}
+	port := poison.NewPort(parking)
+	return parkingCases{
+		topic: parking.Topic(), list: query.NewListParkedHandler(port), replay: command.NewReplayParkedHandler(port),
+	}, cleanup, nil
 }
 
 func parseFlags(fs *flag.FlagSet, args []string) error {

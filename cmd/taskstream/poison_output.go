@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/taskstream/taskstream/adapters/poison"
+	"github.com/taskstream/taskstream/application/query"
 )
 
 // parkedJSON is one line of poison list --json.
@@ -28,13 +28,13 @@ type parkedJSON struct {
 	PayloadBytes int    `json:"payload_bytes"`
 }
 
-func writeParkedJSON(w io.Writer, parked []poison.Parked) error {
+func writeParkedJSON(w io.Writer, parked []query.ParkedMessage) error {
 	enc := json.NewEncoder(w)
 	for _, p := range parked {
 		line := parkedJSON{
-			Ref: p.Ref, EventID: p.EventID(), Type: p.EventType(), Topic: p.Topic(), Handler: p.Handler(),
-			Group: p.Group(), Reason: p.Reason(), PayloadOmitted: p.PayloadOmitted() != "",
-			OmittedWhy: p.PayloadOmitted(), PayloadBytes: len(p.Message.Payload),
+			Ref: p.Ref, EventID: p.EventID, Type: p.Type, Topic: p.Topic, Handler: p.Handler,
+			Group: p.Group, Reason: p.Reason, PayloadOmitted: p.PayloadOmitted != "",
+			OmittedWhy: p.PayloadOmitted, PayloadBytes: len(p.Payload),
 		}
 		if !p.ParkedAt.IsZero() {
 			at := p.ParkedAt.UTC()
@@ -52,7 +52,7 @@ const maxReasonWidth = 160
 
 // writeParkedTable writes parked as an aligned table, the reason last (it is the longest), and a
 // line that says how many there are.
-func writeParkedTable(w io.Writer, parked []poison.Parked, poisonTopic string, limit int) error {
+func writeParkedTable(w io.Writer, parked []query.ParkedMessage, poisonTopic string, limit int) error {
 	if len(parked) == 0 {
 		_, err := fmt.Fprintf(w, "no parked messages in %s\n", poisonTopic)
 		return err
@@ -60,8 +60,8 @@ func writeParkedTable(w io.Writer, parked []poison.Parked, poisonTopic string, l
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "REF\tPARKED AT\tEVENT ID\tTYPE\tTOPIC\tHANDLER\tGROUP\tPAYLOAD\tREASON")
 	for _, p := range parked {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(p.Ref), parkedAt(p.ParkedAt), cell(p.EventID()),
-			cell(p.EventType()), cell(p.Topic()), cell(p.Handler()), cell(p.Group()), payload(p), reason(p.Reason()))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(p.Ref), parkedAt(p.ParkedAt), cell(p.EventID),
+			cell(p.Type), cell(p.Topic), cell(p.Handler), cell(p.Group), payload(p), reason(p.Reason))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -81,11 +81,11 @@ func parkedAt(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-func payload(p poison.Parked) string {
-	if p.PayloadOmitted() != "" {
+func payload(p query.ParkedMessage) string {
+	if p.PayloadOmitted != "" {
 		return "omitted"
 	}
-	return fmt.Sprintf("%d B", len(p.Message.Payload))
+	return fmt.Sprintf("%d B", len(p.Payload))
 }
 
 // reason is the reason on one line, cut to maxReasonWidth.

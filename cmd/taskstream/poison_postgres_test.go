@@ -67,7 +67,7 @@ func TestPoisonListAndReplayOnPostgres(t *testing.T) {
 	expectReplayOf(t, replayed, cfg.Topics.Poison+" "+ok)
 
 	out = runPoison(t, vars, true, "replay", "--ref", "999999")
-	mustContain(t, out, "no parked message in "+cfg.Topics.Poison+" has the reference 999999")
+	mustContain(t, out, "no parked message has the reference 999999; nothing was replayed")
 }
 
 // park publishes a parked copy of an event from topic, as the audit consumer parks one.

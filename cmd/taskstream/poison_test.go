@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"regexp"
@@ -14,6 +15,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/taskstream/taskstream/adapters/poison"
+	"github.com/taskstream/taskstream/application/query"
 )
 
 // env is a lookup of exactly these variables.
@@ -76,7 +78,7 @@ func TestRefListTakesRepeatsAndCommas(t *testing.T) {
 	}
 }
 
-func sampleParked() []poison.Parked {
+func sampleParked() []query.ParkedMessage {
 	ok := message.NewMessage("wm-1", []byte(`{"id":"t1"}`))
 	ok.Metadata = message.Metadata{
 		"ce_id": "evt-1", "ce_type": "taskstream.task.created", "topic_poisoned": "task-events",
@@ -87,7 +89,10 @@ func sampleParked() []poison.Parked {
 		"topic_poisoned": "todo-create", "reason_poisoned": "not a to-do", "poison_payload_omitted": "2000000 bytes could not be parked",
 	}
 	at := time.Date(2026, 11, 28, 9, 30, 0, 0, time.UTC)
-	return []poison.Parked{{Ref: "0/7", ParkedAt: at, Message: ok}, {Ref: "1/2", Message: big}}
+	port := poison.NewPort(mustParking(fixedReader{{Ref: "0/7", ParkedAt: at, Message: ok}, {Ref: "1/2", Message: big}}))
+	var parked []query.ParkedMessage
+	_ = port.ReadParked(context.Background(), func(m query.ParkedMessage) bool { parked = append(parked, m); return true })
+	return parked
 }
 
 func TestParkedTableIsAlignedOnOneLineEach(t *testing.T) {
@@ -150,4 +155,30 @@ func TestParkedJSONLines(t *testing.T) {
 	if second.EventID != "wm-2" || !second.PayloadOmitted || second.OmittedWhy == "" || second.ParkedAt != nil {
 		t.Errorf("second line: %+v", second)
 	}
+}
+
+// fixedReader is a poison topic holding these messages.
+type fixedReader []poison.Parked
+
+func (r fixedReader) ReadParked(_ context.Context, fn func(poison.Parked) bool) error {
+	for _, m := range r {
+		if !fn(m) {
+			break
+		}
+	}
+	return nil
+}
+
+// nopPublisher publishes nothing: the table and JSON tests replay nothing.
+type nopPublisher struct{}
+
+func (nopPublisher) Publish(string, ...*message.Message) error { return nil }
+func (nopPublisher) Close() error                              { return nil }
+
+func mustParking(r poison.Reader) *poison.Parking {
+	p, err := poison.NewParking(r, nopPublisher{}, "taskstream.poison")
+	if err != nil {
+		panic(err)
+	}
+	return p
 }

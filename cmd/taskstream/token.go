@@ -19,11 +19,13 @@ func token(args []string) error {
 	fs.SetOutput(io.Discard)
 	user := fs.String("user", "", "user id (the token's sub)")
 	ttl := fs.Duration("ttl", 24*time.Hour, "how long the token is valid")
+	var roles refList
+	fs.Var(&roles, "role", "a role for the token's roles claim, e.g. operator (repeatable, or comma-separated)")
 	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("token: %w (usage: token --user ID [--ttl 24h])", err)
+		return fmt.Errorf("token: %w (usage: token --user ID [--ttl 24h] [--role operator])", err)
 	}
 	if *user == "" {
-		return errors.New("token: --user is required (usage: token --user ID [--ttl 24h])")
+		return errors.New("token: --user is required (usage: token --user ID [--ttl 24h] [--role operator])")
 	}
 	cfg, err := config.Load(os.LookupEnv)
 	if err != nil {
@@ -33,7 +35,7 @@ func token(args []string) error {
 		return errors.New("token: AUTH_JWT_SECRET must be set")
 	}
 	tok, err := httpport.IssueHS256Token([]byte(cfg.Auth.JWTSecret), *user, *ttl,
-		httpport.WithIssuer(cfg.Auth.Issuer), httpport.WithAudience(cfg.Auth.Audience))
+		httpport.WithIssuer(cfg.Auth.Issuer), httpport.WithAudience(cfg.Auth.Audience), httpport.WithRoles(roles...))
 	if err != nil {
 		return err
 	}

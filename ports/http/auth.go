@@ -43,6 +43,7 @@ func authenticateFrom(tokenOf func(*gin.Context) (string, bool), auth Authentica
 			return
 		}
 		c.Set(userKey{}, user)
+		c.Set(rolesKey{}, tokenRoles(token))
 		c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), userKey{}, user))
 		c.Next()
 	}

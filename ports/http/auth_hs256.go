@@ -44,9 +44,10 @@ func (a *HS256Authenticator) Authenticate(_ context.Context, token string) (shar
 }
 
 // IssueHS256Token returns a token for userID signed with secret, valid for ttl: the token the
-// `taskstream token` command prints and the tests use. It carries sub, iat and exp, and iss and
-// aud when WithIssuer and WithAudience are given (the other options do not apply), so that the
-// service's own authenticator, which checks them when configured, accepts it.
+// `taskstream token` command prints and the tests use. It carries sub, iat and exp, iss and aud
+// when WithIssuer and WithAudience are given, so that the service's own authenticator, which
+// checks them when configured, accepts it, and roles when WithRoles is (the leeway does not
+// apply).
 func IssueHS256Token(secret []byte, userID string, ttl time.Duration, opts ...AuthOption) (string, error) {
 	if len(secret) < MinHS256SecretLength {
 		return "", fmt.Errorf("httpport: the HS256 secret must be at least %d bytes", MinHS256SecretLength)
@@ -59,14 +60,20 @@ func IssueHS256Token(secret []byte, userID string, ttl time.Duration, opts ...Au
 	}
 	now := time.Now()
 	o := newAuthOptions(opts)
-	claims := jwt.RegisteredClaims{
+	claims := issuedClaims{RegisteredClaims: jwt.RegisteredClaims{
 		Subject:   userID,
 		Issuer:    o.issuer,
 		IssuedAt:  jwt.NewNumericDate(now),
 		ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
-	}
+	}, Roles: o.roles}
 	if o.audience != "" {
 		claims.Audience = jwt.ClaimStrings{o.audience}
 	}
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(secret)
+}
+
+// issuedClaims are the claims of an issued token: the registered ones and the roles.
+type issuedClaims struct {
+	jwt.RegisteredClaims
+	Roles []string `json:"roles,omitempty"`
 }

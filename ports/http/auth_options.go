@@ -16,6 +16,9 @@ type authOptions struct {
 	issuer   string
 	audience string
 	leeway   time.Duration
+	// roles go into the roles claim of the tokens IssueHS256Token issues; the authenticators
+	// ignore them.
+	roles []string
 }
 
 // DefaultLeeway is the clock skew the authenticators allow unless WithLeeway says otherwise.
@@ -43,6 +46,12 @@ func WithIssuer(issuer string) AuthOption { return func(o *authOptions) { o.issu
 
 // WithAudience requires the aud claim to contain audience. Without it aud is not checked.
 func WithAudience(audience string) AuthOption { return func(o *authOptions) { o.audience = audience } }
+
+// WithRoles puts roles in the roles claim of the token IssueHS256Token issues (OperatorRole
+// opens the operator routes). The authenticators ignore it.
+func WithRoles(roles ...string) AuthOption {
+	return func(o *authOptions) { o.roles = append(o.roles, roles...) }
+}
 
 // WithLeeway sets the clock skew allowed on exp, nbf and iat. Default: DefaultLeeway (30 s).
 func WithLeeway(d time.Duration) AuthOption { return func(o *authOptions) { o.leeway = d } }

@@ -29,6 +29,9 @@ const ConsoleSignInTTL = 12 * time.Hour
 // signInRequest is the body of POST /console/sign-in.
 type signInRequest struct {
 	User string `json:"user"`
+	// Operator asks for a token with the operator role: the embedded default's demo of the
+	// operator pages (the same secret could sign one anyway).
+	Operator bool `json:"operator"`
 }
 
 // signInResponse is the answer of POST /console/sign-in.
@@ -66,6 +69,9 @@ func registerConsole(r gin.IRoutes, cfg ConsoleConfig, logger *slog.Logger) erro
 		}
 		if cfg.Audience != "" {
 			opts = append(opts, WithAudience(cfg.Audience))
+		}
+		if req.Operator {
+			opts = append(opts, WithRoles(OperatorRole))
 		}
 		token, err := IssueHS256Token(cfg.SignInSecret, string(user), ConsoleSignInTTL, opts...)
 		if err != nil {

@@ -80,6 +80,8 @@ type fixtureOptions struct {
 	readiness     []httpport.ReadinessCheck
 	auth          httpport.Authenticator
 	cfg           httpport.Config
+	// operator are the use cases of /v1/ops; none answers 503 there.
+	operator httpport.OperatorCases
 	// app, when set, may replace use cases, for example with one that fails.
 	app func(*application.Application)
 }
@@ -106,7 +108,7 @@ func newFixture(t *testing.T, opts fixtureOptions) *fixture {
 	}
 	reg := prometheus.NewRegistry()
 	h, err := httpport.NewHandler(app, opts.cfg, httpport.Deps{
-		Logger: logger, Authenticator: auth, Readiness: opts.readiness, Registry: reg, Gatherer: reg,
+		Logger: logger, Authenticator: auth, Readiness: opts.readiness, Registry: reg, Gatherer: reg, Operator: opts.operator,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -173,10 +175,10 @@ func (b *syncBuffer) String() string {
 	return b.Buffer.String()
 }
 
-// token returns a valid bearer token for user.
-func token(t *testing.T, user string) string {
+// token returns a valid bearer token for user, with roles in its roles claim.
+func token(t *testing.T, user string, roles ...string) string {
 	t.Helper()
-	tok, err := httpport.IssueHS256Token(testSecret, user, time.Hour)
+	tok, err := httpport.IssueHS256Token(testSecret, user, time.Hour, httpport.WithRoles(roles...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +189,8 @@ func token(t *testing.T, user string) string {
 type request struct {
 	method  string
 	path    string
-	user    string // sends a token for this user when set
+	user    string   // sends a token for this user when set
+	roles   []string // the roles claim of user's token
 	body    string
 	headers map[string]string
 	remote  string // the client's address, host:port; httptest's 192.0.2.1:1234 when empty
@@ -204,7 +207,7 @@ func (f *fixture) do(r request) *httptest.ResponseRecorder {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if r.user != "" {
-		req.Header.Set("Authorization", "Bearer "+token(f.t, r.user))
+		req.Header.Set("Authorization", "Bearer "+token(f.t, r.user, r.roles...))
 	}
 	for k, v := range r.headers {
 		req.Header.Set(k, v)

@@ -40,7 +40,7 @@ func loadOpenAPI(t *testing.T, f *fixture) *openapi3.T {
 	return doc
 }
 
-var ginParam = regexp.MustCompile(`:([A-Za-z_]+)`)
+var ginParam = regexp.MustCompile(`[:*]([A-Za-z_]+)`)
 
 // TestOpenAPIMatchesRoutes keeps the document in step with the router: every route is
 // documented and every documented operation is routed.

@@ -30,6 +30,10 @@ type Config struct {
 	// Console tunes the browser console at / (console_signin.go).
 	Console ConsoleConfig
 
+	// OperatorSubjects are user ids that are operators whatever their token's roles claim
+	// (AUTH_OPERATOR_SUBJECTS): they may use /v1/ops/... (operator.go).
+	OperatorSubjects []string
+
 	// SeparateOps leaves /readyz and /metrics out of this handler (404; /healthz stays): a
 	// handler from NewOpsHandler without it serves them on an address of their own
 	// (METRICS_ADDR), so operators can keep them off the public port.
@@ -92,6 +96,8 @@ type Deps struct {
 	// AsyncAPI is the AsyncAPI document of the events, served at /asyncapi.json and rendered at
 	// /docs/events (di generates it from the configured topics). Without it /asyncapi.json is 404.
 	AsyncAPI []byte
+	// Operator are the use cases of the operator routes /v1/ops/...; a nil handler answers 503.
+	Operator OperatorCases
 	// Drain, once started, turns /readyz to 503 at once and closes each connection after its
 	// answer, while every other request is served as before; nil never drains.
 	Drain *Drain
@@ -192,6 +198,7 @@ func NewHandler(app application.Application, cfg Config, deps Deps) (http.Handle
 	newTaskRoutes(app, logger).register(v1)
 	newQuizRoutes(app, logger).register(v1)
 	newNotificationRoutes(app, logger).register(v1)
+	opsRoutes{cases: deps.Operator, logger: logger}.register(v1.Group("", requireOperator(cfg.OperatorSubjects, logger)))
 	ws, err := newLiveRoutes(cfg.WebSocket, deps, logger)
 	if err != nil {
 		return nil, err

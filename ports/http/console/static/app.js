@@ -7,8 +7,9 @@ import {initBoard, loadBoard, taskChanged} from './board.js';
 import {initTodos, loadTodos} from './todos.js';
 import {initNotifications, loadNotifications, notificationCreated} from './notifications.js';
 import {initQuizzes, openQuiz, quizFromHash} from './quizzes.js';
+import {initOps, loadParked, probeOperator} from './ops.js';
 
-const SECTIONS = ['tasks', 'todos', 'quizzes', 'notifications'];
+const SECTIONS = ['tasks', 'todos', 'quizzes', 'notifications', 'ops'];
 
 // route shows the section the address names: #todos, #quizzes, #notifications, or a shared
 // quiz (#quiz=<id>); the board otherwise.
@@ -20,7 +21,9 @@ function route() {
     return;
   }
   const name = location.hash.slice(1);
-  show(SECTIONS.includes(name) ? name : 'tasks');
+  const allowed = SECTIONS.includes(name) && (name !== 'ops' || !$('#tab-ops').hidden);
+  show(allowed ? name : 'tasks');
+  if (allowed && name === 'ops') loadParked();
 }
 
 let unfollow = null;
@@ -40,6 +43,8 @@ function showSignIn() {
   $('#todos').hidden = true;
   $('#notifications').hidden = true;
   $('#quizzes').hidden = true;
+  $('#ops').hidden = true;
+  $('#tab-ops').hidden = true;
   $('#sign-in').hidden = false;
   offerDemoSignIn();
 }
@@ -58,6 +63,8 @@ async function signedIn() {
   $('#user').textContent = session.user();
   $('#who').hidden = false;
   $('#tabs').hidden = false;
+  // The operator tab shows only to a user the operator routes do not refuse (403).
+  $('#tab-ops').hidden = !(await probeOperator());
   route();
   try {
     await Promise.all([loadBoard(), loadTodos(), loadNotifications()]);
@@ -99,6 +106,7 @@ function init() {
   initTodos();
   initNotifications();
   initQuizzes();
+  initOps();
   window.addEventListener('hashchange', () => { if (session.token()) route(); });
   whenUnauthorized(() => {
     session.clear();
@@ -108,7 +116,7 @@ function init() {
   $('#demo-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     try {
-      const {body} = await api('POST', '/console/sign-in', {body: {user: e.target.user.value}, token: null});
+      const {body} = await api('POST', '/console/sign-in', {body: {user: e.target.user.value, operator: e.target.operator.checked}, token: null});
       await signInWith(body.token);
     } catch (err) { notice(err.message); }
   });
@@ -124,6 +132,7 @@ function init() {
     $(`#tab-${name}`).addEventListener('click', () => {
       history.replaceState(null, '', `#${name}`);
       show(name);
+      if (name === 'ops') loadParked();
     });
   }
   if (session.token()) signedIn();
