@@ -111,7 +111,7 @@ func NewAPI(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
-	operatorCases, err := provideOperatorCases(broker, db, cfg, logger, prometheus)
+	operatorCases, err := provideOperatorCases(broker, db, cfg, logger, metrics)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -405,7 +405,7 @@ func NewAll(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Servi
 		cleanup()
 		return nil, nil, err
 	}
-	operatorCases, err := provideOperatorCases(broker, db, cfg, logger, prometheus)
+	operatorCases, err := provideOperatorCases(broker, db, cfg, logger, metrics)
 	if err != nil {
 		cleanup2()
 		cleanup()
@@ -531,7 +531,7 @@ func NewEmbedded(ctx context.Context, cfg config.Config, logger *slog.Logger) (*
 		cleanup()
 		return nil, nil, err
 	}
-	operatorCases, err := provideEmbeddedOperatorCases(broker, cfg, logger, prometheus)
+	operatorCases, err := provideEmbeddedOperatorCases(broker, cfg, logger, metrics)
 	if err != nil {
 		cleanup()
 		return nil, nil, err
