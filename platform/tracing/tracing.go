@@ -20,9 +20,14 @@ import (
 // InstrumentationName names the tracer of every span Taskstream starts.
 const InstrumentationName = "github.com/taskstream/taskstream"
 
-// Tracer is the tracer of every span Taskstream starts, on the global provider (looked up at
-// each call, so a provider set after start is used).
-func Tracer() trace.Tracer { return otel.Tracer(InstrumentationName) }
+// tracer is taken from the global provider once: OpenTelemetry's global tracers delegate to the
+// provider set later (adapters/tracing sets it at start, tests set their own), and looking it up
+// at each span took a lock and a map lookup per request even with tracing off.
+var tracer = otel.Tracer(InstrumentationName)
+
+// Tracer is the tracer of every span Taskstream starts, on the global provider (whichever is
+// set, also after this package was loaded).
+func Tracer() trace.Tracer { return tracer }
 
 // w3c reads and writes the W3C traceparent (and tracestate) headers.
 var w3c = propagation.TraceContext{}
