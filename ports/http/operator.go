@@ -13,7 +13,10 @@ import (
 // (/v1/ops/...) and the console's operator pages.
 const OperatorRole = "operator"
 
-type rolesKey struct{}
+// verifiedTokenKey holds the token authenticate verified. Its roles are decoded only where a
+// route asks for them (requireOperator): decoding the payload again on every request cost 6%
+// of the API's CPU under the accept bench.
+type verifiedTokenKey struct{}
 
 // tokenRoles reads the roles claim of a token authenticate has verified: a JSON array of
 // strings, or one string. The claim is read from the verified payload by its exact name, as
@@ -34,9 +37,12 @@ func tokenRoles(token string) []string {
 // isOperator reports whether the authenticated caller of c is an operator: its token's roles
 // hold OperatorRole, or its user id is one of subjects (AUTH_OPERATOR_SUBJECTS).
 func isOperator(c *gin.Context, subjects []string) bool {
-	v, _ := c.Get(rolesKey{})
-	roles, _ := v.([]string)
-	return slices.Contains(roles, OperatorRole) || slices.Contains(subjects, string(userOf(c)))
+	if slices.Contains(subjects, string(userOf(c))) {
+		return true
+	}
+	token, _ := c.Get(verifiedTokenKey{})
+	s, ok := token.(string)
+	return ok && slices.Contains(tokenRoles(s), OperatorRole)
 }
 
 // requireOperator answers 403 to a caller that is not an operator; only routes behind
