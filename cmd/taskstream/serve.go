@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/netip"
 	"os"
 	"runtime/debug"
 	"sync"
@@ -162,8 +164,27 @@ func prepareEmbedded(cfg *config.Config, logger *slog.Logger) (string, error) {
 		return "", err
 	}
 	cfg.Auth.JWTSecret = hex.EncodeToString(secret)
-	if cfg.Embedded() {
+	switch {
+	case cfg.Embedded() && listensOnLoopback(cfg.HTTPAddr):
 		cfg.Console.SignInSecret = cfg.Auth.JWTSecret
+	case cfg.Embedded():
+		// Anyone who reaches the address could sign in as anyone: offered on loopback only.
+		logger.Warn("the console's one-click sign-in is off: HTTP_ADDR is not a loopback address; sign in with the printed token",
+			"addr", cfg.HTTPAddr)
 	}
 	return httpport.IssueHS256Token([]byte(cfg.Auth.JWTSecret), "demo-user", 24*time.Hour)
+}
+
+// listensOnLoopback reports whether addr (host:port) can be reached from this machine only: an
+// explicit loopback IP or localhost. An empty host is every interface.
+func listensOnLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }

@@ -8,8 +8,9 @@ import (
 )
 
 // The console's one-click sign-in (a token for any user name) exists in the embedded default
-// alone: in memory, on GoChannel, with the random secret made for the run. With a database, a
-// broker or a configured secret, nobody gets a token without holding the key.
+// alone: in memory, on GoChannel, with the random secret made for the run, listening on
+// loopback. With a database, a broker, a configured secret or an address other machines reach,
+// nobody gets a token without holding the key.
 func TestOneClickSignInOnlyInTheEmbeddedDefault(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -18,6 +19,9 @@ func TestOneClickSignInOnlyInTheEmbeddedDefault(t *testing.T) {
 		want bool
 	}{
 		{"embedded default", map[string]string{}, true},
+		{"embedded on localhost", map[string]string{"HTTP_ADDR": "localhost:9000"}, true},
+		{"embedded on every interface", map[string]string{"HTTP_ADDR": ":8080"}, false},
+		{"embedded on a public address", map[string]string{"HTTP_ADDR": "192.0.2.10:8080"}, false},
 		{"PostgreSQL", map[string]string{"DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db"}, false},
 		{"PostgreSQL on GoChannel", map[string]string{"DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db", "BROKER": "gochannel"}, false},
 		{"PostgreSQL and Kafka", map[string]string{"DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db", "KAFKA_BROKERS": "127.0.0.1:9092"}, false},
