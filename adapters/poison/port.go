@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"github.com/ThreeDotsLabs/watermill/message"
+
 	"github.com/taskstream/taskstream/application/command"
 	"github.com/taskstream/taskstream/application/query"
 	"github.com/taskstream/taskstream/domain/shared"
@@ -29,13 +31,14 @@ func (p Port) ReadParked(ctx context.Context, fn func(query.ParkedMessage) bool)
 	return nothingKept(p.parking.reader.ReadParked(ctx, func(m Parked) bool { return fn(toQuery(m)) }))
 }
 
-// Replay republishes the parked messages refs name (Parking.Select, then Parking.Replay).
-func (p Port) Replay(ctx context.Context, refs []string, dryRun bool, report func(ref string, refused error)) error {
-	selected, err := p.parking.Select(ctx, refs, false)
-	if err != nil {
-		return nothingKept(err)
+// Replay republishes the parked messages the use case selected (Parking.Replay), without
+// reading the poison topic again.
+func (p Port) Replay(ctx context.Context, selected []query.ParkedMessage, dryRun bool, report func(ref string, refused error)) error {
+	parked := make([]Parked, len(selected))
+	for i, m := range selected {
+		parked[i] = fromQuery(m)
 	}
-	return p.parking.Replay(ctx, selected, dryRun, func(o Outcome) { report(o.Parked.Ref, o.Refused) })
+	return p.parking.Replay(ctx, parked, dryRun, func(o Outcome) { report(o.Parked.Ref, o.Refused) })
 }
 
 func nothingKept(err error) error {
@@ -54,6 +57,15 @@ func toQuery(m Parked) query.ParkedMessage {
 	return query.ParkedMessage{
 		Ref: m.Ref, EventID: m.EventID(), Type: m.EventType(), Topic: m.Topic(), Handler: m.Handler(),
 		Group: m.Group(), Reason: m.Reason(), ParkedAt: m.ParkedAt, PayloadOmitted: m.PayloadOmitted(),
-		Headers: headers, Payload: append([]byte(nil), m.Message.Payload...),
+		Headers: headers, Payload: append([]byte(nil), m.Message.Payload...), MessageID: m.Message.UUID,
 	}
+}
+
+// fromQuery is the parked message m was read from: the same id, headers and payload.
+func fromQuery(m query.ParkedMessage) Parked {
+	msg := message.NewMessage(m.MessageID, append([]byte(nil), m.Payload...))
+	for k, v := range m.Headers {
+		msg.Metadata.Set(k, v)
+	}
+	return Parked{Ref: m.Ref, ParkedAt: m.ParkedAt, Message: msg}
 }

@@ -17,7 +17,9 @@ import (
 // failed publish stops the replay with its error.
 type ParkedReplayer interface {
 	query.ParkedMessages
-	Replay(ctx context.Context, refs []string, dryRun bool, report func(ref string, refused error)) error
+	// Replay republishes selected, as ReadParked read them, to their topics (none on a dry run),
+	// and reports each, refused or not: the selection is read once, by the use case.
+	Replay(ctx context.Context, selected []query.ParkedMessage, dryRun bool, report func(ref string, refused error)) error
 }
 
 // ReplayParked replays the parked messages Refs name, or, without Refs, every message that
@@ -78,12 +80,10 @@ func (h replayParkedHandler) Handle(ctx context.Context, c ReplayParked) (Replay
 		return result, nil
 	}
 	byRef := map[string]query.ParkedMessage{}
-	refs := make([]string, 0, len(selected))
 	for _, m := range selected {
 		byRef[m.Ref] = m
-		refs = append(refs, m.Ref)
 	}
-	err = h.parked.Replay(ctx, refs, c.DryRun, func(ref string, refused error) {
+	err = h.parked.Replay(ctx, selected, c.DryRun, func(ref string, refused error) {
 		o := ReplayOutcome{Message: byRef[ref]}
 		if refused != nil {
 			o.Refused = refused.Error()

@@ -29,7 +29,11 @@ func (f *fakeReplayer) ReadParked(_ context.Context, fn func(query.ParkedMessage
 	return nil
 }
 
-func (f *fakeReplayer) Replay(_ context.Context, refs []string, dryRun bool, report func(string, error)) error {
+func (f *fakeReplayer) Replay(_ context.Context, selected []query.ParkedMessage, dryRun bool, report func(string, error)) error {
+	refs := make([]string, 0, len(selected))
+	for _, m := range selected {
+		refs = append(refs, m.Ref)
+	}
 	f.replays = append(f.replays, refs)
 	f.dryRuns = append(f.dryRuns, dryRun)
 	for _, r := range refs {

@@ -24,6 +24,8 @@ type ParkedMessage struct {
 	PayloadOmitted string
 	Headers        map[string]string
 	Payload        []byte
+	// MessageID is the broker message's own id, which a replay keeps (EventID falls back to it).
+	MessageID string
 }
 
 // ParkedMessages is the port to the poison topic, implemented by adapters/poison. ReadParked
